@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ApprovedPremises",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ap-server", targets: ["ap-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client library (Debian: libpq-dev).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Calendar values with no time zone (a date, a wall-clock time) and their one conversion to instants.
+        .target(name: "Civil"),
+        // Our thin driver over libpq: connections, typed parameters and rows, errors, transactions, pool, LISTEN.
+        .target(name: "PGDriver", dependencies: ["CLibPQ", "Civil"]),
+        // Applies sql/NNNN_name.sql in order, once each, with checksums.
+        .target(name: "PGMigrations", dependencies: ["PGDriver"]),
+        // The operator's command: migrate, and later serve and the worker.
+        .target(name: "APServer", dependencies: [
+            "PGDriver", "PGMigrations",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ap-server", dependencies: ["APServer"]),
+        // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
+        .executableTarget(name: "ap-bench", dependencies: ["PGDriver", "Civil"]),
+        // Fresh migrated databases for tests (a template cloned per test).
+        .target(name: "TestDatabase", dependencies: ["PGDriver", "PGMigrations"], path: "Tests/TestDatabase"),
+        .testTarget(name: "CivilTests", dependencies: ["Civil"]),
+        .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
+        .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
+    ]
+)

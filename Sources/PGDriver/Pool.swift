@@ -1,0 +1,191 @@
+import Foundation
+import Synchronization
+
+/// A bounded pool of connections, each owned by a dedicated thread of its own.
+///
+/// Work is a synchronous closure that gets a connection; it runs on the pool's thread, so libpq's
+/// blocking calls never occupy an event loop or Swift's cooperative threads (two on a 2-core machine).
+/// The caller's task waits without blocking a thread. One hop to the pool thread and one back per
+/// closure, however many statements it runs: put a whole unit of work in one closure.
+public final class PGPool: @unchecked Sendable {  // every mutable field is guarded by `lock`
+    public struct Options: Sendable {
+        public var maxConnections: Int
+        /// How long a caller may wait for a free connection before `poolTimeout`.
+        public var acquireTimeout: Duration
+        public init(maxConnections: Int = 10, acquireTimeout: Duration = .seconds(10)) {
+            self.maxConnections = maxConnections
+            self.acquireTimeout = acquireTimeout
+        }
+    }
+
+    public let config: PGConfig
+    public let options: Options
+    private let lock = NSCondition()
+    private var queue: [Job] = []
+    private var idleThreads = 0
+    private var threads = 0
+    private var closing = false
+    private var drained: [CheckedContinuation<Void, Never>] = []
+
+    public init(_ config: PGConfig, options: Options = Options()) {
+        precondition(options.maxConnections >= 1, "a pool needs at least one connection")
+        self.config = config
+        self.options = options
+    }
+
+    /// Runs `body` with a connection from the pool on one of the pool's threads.
+    /// A connection the closure leaves in a transaction, or broken, is closed rather than reused.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        let job = Job()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                guard job.setWork(continuation: continuation, body: body) else {
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                enqueue(job)
+            }
+        } onCancel: {
+            // Only a job still waiting for a connection is withdrawn; a running one completes.
+            if job.claim() { remove(job); job.fail(CancellationError()) }
+        }
+    }
+
+    /// Runs `body` in a transaction (see `PGConnection.transaction`).
+    public func withTransaction<T: Sendable>(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false,
+                                             maxAttempts: Int = 5,
+                                             _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await withConnection { try $0.transaction(isolation: isolation, readOnly: readOnly, maxAttempts: maxAttempts, body) }
+    }
+
+    /// One statement, for callers with nothing else to do on the connection.
+    @discardableResult
+    public func query(_ sql: String, _ params: [any PGEncodable] = []) async throws -> PGResult {
+        try await withConnection { try $0.query(sql, params) }
+    }
+
+    /// Stops taking work, lets queued and running work finish, closes every connection.
+    public func shutdown() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            closing = true
+            let finished = threads == 0
+            if !finished { drained.append(done) }
+            lock.broadcast()
+            lock.unlock()
+            if finished { done.resume() }
+        }
+    }
+
+    /// Threads (and so connections) the pool has now.
+    public var threadCount: Int { lock.lock(); defer { lock.unlock() }; return threads }
+
+    // MARK: Internals
+
+    private func enqueue(_ job: Job) {
+        lock.lock()
+        if closing {
+            lock.unlock()
+            if job.claim() { job.fail(PGError(.poolClosed, "the database pool is shut down")) }
+            return
+        }
+        queue.append(job)
+        var start = false, mustWait = false
+        if queue.count > idleThreads {
+            if threads < options.maxConnections { threads += 1; start = true } else { mustWait = true }
+        }
+        lock.signal()
+        lock.unlock()
+
+        if start {
+            let thread = Thread { [self] in self.run() }
+            thread.name = "pg-pool"
+            thread.start()
+        }
+        if mustWait {
+            // Every connection is busy: a job still queued at its deadline fails with a clear error.
+            let timeout = options.acquireTimeout, max = options.maxConnections
+            Task.detached { [weak self] in
+                try? await Task.sleep(for: timeout)
+                guard let self, job.claim() else { return }
+                self.remove(job)
+                job.fail(PGError(.poolTimeout, "no database connection became free within \(timeout): all \(max) are in use; try again"))
+            }
+        }
+    }
+
+    private func remove(_ job: Job) {
+        lock.lock()
+        queue.removeAll { $0 === job }
+        lock.unlock()
+    }
+
+    /// Takes the next job, or nil when the pool is closing and the queue is empty.
+    private func next() -> Job? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if !queue.isEmpty { return queue.removeFirst() }
+            if closing { return nil }
+            idleThreads += 1
+            lock.wait()
+            idleThreads -= 1
+        }
+    }
+
+    /// A pool thread: runs jobs until the pool closes, keeping its connection open between them.
+    private func run() {
+        var connection: PGConnection?
+        while let job = next() {
+            guard job.claim() else { continue }  // timed out or cancelled while queued
+            if let c = connection, !c.isHealthy { connection = nil }
+            if connection == nil {
+                do { connection = try PGConnection(config) } catch {
+                    job.fail(error)
+                    continue
+                }
+            }
+            job.run(connection!)
+            if let c = connection, c.transactionState != .idle || !c.isHealthy { connection = nil }
+        }
+        connection = nil
+        lock.lock()
+        threads -= 1
+        let waiters = threads == 0 ? drained : []
+        if threads == 0 { drained = [] }
+        lock.unlock()
+        waiters.forEach { $0.resume() }
+    }
+}
+
+/// One unit of work, claimed exactly once: by a pool thread, by its deadline, or by cancellation.
+final class Job: Sendable {
+    private struct State {
+        var claimed = false
+        var work: (@Sendable (PGConnection) -> Void)?
+        var failure: (@Sendable (any Error) -> Void)?
+    }
+    private let state = Mutex(State())
+
+    /// False when the job was already claimed (cancelled before it was queued).
+    func setWork<T: Sendable>(continuation: CheckedContinuation<T, any Error>,
+                              body: @escaping @Sendable (PGConnection) throws -> T) -> Bool {
+        state.withLock { s in
+            if s.claimed { return false }
+            s.work = { connection in continuation.resume(with: Result { try body(connection) }) }
+            s.failure = { continuation.resume(throwing: $0) }
+            return true
+        }
+    }
+
+    func claim() -> Bool {
+        state.withLock { s in
+            if s.claimed { return false }
+            s.claimed = true
+            return true
+        }
+    }
+
+    func run(_ connection: PGConnection) { state.withLock { $0.work }?(connection) }
+    func fail(_ error: any Error) { state.withLock { $0.failure }?(error) }
+}

@@ -1,0 +1,3 @@
+import APServer
+
+APServerCommand.main()

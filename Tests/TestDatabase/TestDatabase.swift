@@ -1,0 +1,81 @@
+import Foundation
+import PGDriver
+import PGMigrations
+
+/// Fresh databases for tests: the migrations are applied once to a template database (named after a
+/// hash of `sql/`, so a changed migration makes a new template), and each test gets a clone of it,
+/// dropped afterwards. Tests can therefore run in any order and in parallel.
+public enum TestDatabase {
+    /// The server the tests use: DATABASE_URL, which scripts/test sets from scripts/db.
+    public static var serverURL: String {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            fatalError("DATABASE_URL is not set: run the tests with scripts/test, or export DATABASE_URL=$(scripts/db)")
+        }
+        return url
+    }
+
+    /// The repository's `sql/` folder.
+    public static let sqlDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql")
+
+    /// Runs `body` with the configuration of a new migrated database, then drops it.
+    public static func withFresh<T>(migrated: Bool = true, _ body: (PGConfig) async throws -> T) async throws -> T {
+        let name = "ap_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let template = migrated ? try await Template.shared.name() : "template0"
+        try await admin { c in try c.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
+        do {
+            let value = try await body(PGConfig(url: serverURL, database: name))
+            try await drop(name)
+            return value
+        } catch {
+            try? await drop(name)
+            throw error
+        }
+    }
+
+    static func drop(_ name: String) async throws {
+        try await admin { c in try c.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+    }
+
+    /// Runs `body` on a connection to the server's own database, on a thread of its own.
+    @discardableResult
+    public static func admin<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await onThread { try body(try PGConnection(PGConfig(url: serverURL))) }
+    }
+
+    /// Runs blocking work off the cooperative pool.
+    public static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
+
+/// Makes the migrated template once per process; an advisory lock keeps parallel processes apart.
+actor Template {
+    static let shared = Template()
+    private var made: String?
+
+    func name() async throws -> String {
+        if let made { return made }
+        let migrations = try Migrator(directory: TestDatabase.sqlDirectory).load()
+        var hash: UInt64 = 0xcbf29ce484222325  // FNV-1a of every file's name and text
+        for m in migrations { for b in (m.name + "\u{0}" + m.sql).utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 } }
+        let name = "ap_tpl_" + String(hash, radix: 16)
+        try await TestDatabase.admin { c in
+            try c.query("SELECT pg_advisory_lock(7112025002)")
+            defer { _ = try? c.query("SELECT pg_advisory_unlock(7112025002)") }
+            if try c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).isEmpty {
+                let building = name + "_building"
+                try c.execute("DROP DATABASE IF EXISTS \(building) WITH (FORCE)")
+                try c.execute("CREATE DATABASE \(building) TEMPLATE template0")
+                let target = try PGConnection(PGConfig(url: TestDatabase.serverURL, database: building))
+                try Migrator(directory: TestDatabase.sqlDirectory).migrate(target)
+                _ = consume target  // the template must have no sessions before it is renamed or cloned
+                try c.execute("ALTER DATABASE \(building) RENAME TO \(name)")
+            }
+        }
+        made = name
+        return name
+    }
+}

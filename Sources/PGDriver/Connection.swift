@@ -37,6 +37,7 @@ public final class PGConnection {
     let pg: OpaquePointer
     var bindings = Bindings()
     private var prepared: [String: (name: String, types: [Oid])] = [:]
+    private var nextStatement = 0
     /// Prepared statements kept per connection; beyond this, statements run unnamed.
     public static let preparedCacheLimit = 512
 
@@ -60,6 +61,8 @@ public final class PGConnection {
             PQfinish(conn)
             throw PGError(.connectionFailed, "could not connect to the database: \(message)")
         }
+        // libpq prints notices to stderr by default; a notice can quote data, so it goes nowhere.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
         pg = conn
     }
 
@@ -75,7 +78,16 @@ public final class PGConnection {
             let result = bindings.withPointers { n, _, values, lengths, formats in
                 PQexecPrepared(pg, name, n, values, lengths, formats, 1)
             }
-            return try check(result)
+            do {
+                return try check(result)
+            } catch where error.sqlState == "0A000" || error.sqlState == "26000" {
+                // The schema changed under a cached plan ("cached plan must not change result type"),
+                // or the statement was deallocated: forget it, and outside a transaction try once more.
+                prepared[sql] = nil
+                _ = PQexec(pg, "DEALLOCATE \(name)").map { PQclear($0) }
+                guard transactionState == .idle else { throw error }
+                return try query(sql, params, prepare: true)
+            }
         }
         let result = bindings.withPointers { n, types, values, lengths, formats in
             PQexecParams(pg, sql, n, types, values, lengths, formats, 1)
@@ -95,7 +107,8 @@ public final class PGConnection {
     private func preparedName(for sql: String) throws(PGError) -> String? {
         if let entry = prepared[sql] { return entry.types == bindings.types ? entry.name : nil }
         guard prepared.count < PGConnection.preparedCacheLimit else { return nil }
-        let name = "ap\(prepared.count)"
+        nextStatement += 1
+        let name = "ap\(nextStatement)"
         let result = bindings.types.withUnsafeBufferPointer { types in
             PQprepare(pg, name, sql, Int32(types.count), types.baseAddress)
         }

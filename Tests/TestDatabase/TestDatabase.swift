@@ -6,13 +6,14 @@ import PGMigrations
 /// hash of `sql/`, so a changed migration makes a new template), and each test gets a clone of it,
 /// dropped afterwards. Tests can therefore run in any order and in parallel.
 public enum TestDatabase {
-    /// The server the tests use: DATABASE_URL, which scripts/test sets from scripts/db.
-    public static var serverURL: String {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
-            fatalError("DATABASE_URL is not set: run the tests with scripts/test, or export DATABASE_URL=$(scripts/db)")
+    /// The server the tests use: DATABASE_URL (scripts/test sets it), else the checkout's own local
+    /// server from scripts/db, so that a plain `swift test` works too.
+    public static let serverURL: String = {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
+        do { return try script("scripts/db") } catch {
+            fatalError("no database for the tests: set DATABASE_URL, or make scripts/db work (\(error))")
         }
-        return url
-    }
+    }()
 
     /// The repository's `sql/` folder.
     public static let sqlDirectory = URL(fileURLWithPath: #filePath)

@@ -1,0 +1,64 @@
+import Foundation
+import PGDriver
+
+extension TestDatabase {
+    /// Runs `body` on a new connection to `config`, on a thread of its own, and closes it.
+    public static func withConnection<T: Sendable>(_ config: PGConfig, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await onThread { try body(try PGConnection(config)) }
+    }
+
+    /// The repository root (for scripts).
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs a script of the repository (`scripts/db`, say) and returns its standard output.
+    @discardableResult
+    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [repositoryRoot.appendingPathComponent(name).path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ScriptFailure(description: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+public struct ScriptFailure: Error, CustomStringConvertible { public let description: String }
+
+/// The PGError a closure throws, or nil when it throws none (or another kind of error).
+public func pgError(_ body: () throws -> Void) -> PGError? {
+    do { try body(); return nil } catch let e as PGError { return e } catch { return nil }
+}
+
+/// A private PostgreSQL cluster for tests that restart or crash the server, so that they never
+/// disturb tests running in parallel on the shared server. Removed by `destroy()`.
+public final class ScratchCluster: Sendable {
+    public let folder: URL
+    public let url: String
+
+    public init() throws {
+        folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-scratch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        url = try TestDatabase.script("scripts/db", environment: ["AP_PG_DIR": folder.path])
+    }
+
+    public var config: PGConfig { PGConfig(url: url, connectTimeoutSeconds: 2) }
+
+    public func run(_ command: String) throws {
+        try TestDatabase.script("scripts/db", [command], environment: ["AP_PG_DIR": folder.path])
+    }
+
+    public func destroy() {
+        try? run("stop")
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

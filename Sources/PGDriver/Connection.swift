@@ -158,18 +158,23 @@ public final class PGConnection {
 
     // MARK: State
 
-    /// Whether the session is still usable. Cheap: one non-blocking poll of the socket. A server that
-    /// restarted or killed the session has closed the socket, which reads as ready-with-EOF.
+    /// Whether the session is still usable. Cheap: one non-blocking poll of the socket, no round trip.
+    /// An idle session's socket is quiet. When the server restarts or kills the session it sends an
+    /// ErrorResponse ('E') and closes, so a waiting 'E' or an end of file means the session is gone;
+    /// anything else waiting (a notification, a notice, a parameter change) is harmless and consumed.
     public var isHealthy: Bool {
-        guard PQstatus(pg) == CONNECTION_OK else { return false }
+        guard PQstatus(pg) == CONNECTION_OK, PQtransactionStatus(pg) != PQTRANS_ACTIVE else { return false }
         let fd = PQsocket(pg)
         guard fd >= 0 else { return false }
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&p, 1, 0)
-        if ready == 0 { return true }
-        // Readable while idle: either a notice/notification, or the server went away.
-        if PQconsumeInput(pg) == 0 { return false }
-        return PQstatus(pg) == CONNECTION_OK
+        while true {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) <= 0 { return true }
+            var first: UInt8 = 0
+            let peeked = recv(fd, &first, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if peeked == 0 || first == UInt8(ascii: "E") { return false }
+            if peeked < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
+            if PQconsumeInput(pg) == 0 || PQstatus(pg) != CONNECTION_OK { return false }
+        }
     }
 
     public enum TransactionState: Sendable { case idle, active, inTransaction, failed, unknown }

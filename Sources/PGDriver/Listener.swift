@@ -6,6 +6,7 @@ import Synchronization
 public struct PGNotification: Sendable, Equatable {
     public let channel: String
     public let payload: String
+    public init(channel: String, payload: String) { self.channel = channel; self.payload = payload }
 }
 
 /// LISTENs on channels over a dedicated connection on a thread of its own. When the connection

@@ -57,7 +57,14 @@ extension PGConnection {
                 if synced { break }
             }
         }
-        if let firstError { throw firstError }
+        if let firstError {
+            // The statements after the error were skipped, a COMMIT among them: do not leave a
+            // failed transaction open on the connection.
+            PQsetnonblocking(pg, 0)
+            PQexitPipelineMode(pg)
+            rollbackQuietly()
+            throw firstError
+        }
         return results
     }
 

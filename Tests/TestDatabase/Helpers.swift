@@ -20,11 +20,15 @@ extension TestDatabase {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
+        // A file, not a pipe: a server the script starts must not be able to hold our read open.
+        let outURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-script-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let data = (try? Data(contentsOf: outURL)) ?? Data()
         guard process.terminationStatus == 0 else {
             throw ScriptFailure(description: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }

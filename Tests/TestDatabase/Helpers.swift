@@ -66,3 +66,38 @@ public final class ScratchCluster: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 }
+
+extension TestDatabase {
+    /// The server URL with another database name, for processes that read DATABASE_URL.
+    public static func url(database: String) -> String {
+        guard var parts = URLComponents(string: serverURL) else { return serverURL }
+        parts.path = "/" + database
+        return parts.string ?? serverURL
+    }
+
+    /// A built executable of this package (the test bundle sits beside them).
+    public static func executable(_ name: String) -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Runs a built executable; returns its exit status, standard output and standard error.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = executable(name)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory())
+        let outURL = dir.appendingPathComponent("ap-out-\(UUID().uuidString)"), errURL = dir.appendingPathComponent("ap-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}

@@ -7,6 +7,8 @@ public struct PGCell {
     public let bytes: UnsafeRawBufferPointer?
     public var isNull: Bool { bytes == nil }
 
+    @inlinable init(type: PGType, bytes: UnsafeRawBufferPointer?) { self.type = type; self.bytes = bytes }
+
     @inline(__always) func readBigEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int = 0) -> T {
         T(bigEndian: bytes!.loadUnaligned(fromByteOffset: offset, as: T.self))
     }

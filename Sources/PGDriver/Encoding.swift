@@ -126,21 +126,21 @@ extension Array: PGEncodable where Element: PGArrayElement {
     }
 }
 
-/// The parameters of one statement, laid out for libpq. Reused per connection to avoid allocation.
+/// The parameters of one statement, laid out for libpq. Each connection keeps one and reuses its
+/// storage, so binding allocates nothing once the connection has warmed up.
 struct Bindings {
     var types: [Oid] = []
     var buffer: [UInt8] = []
     var offsets: [Int] = []
     var lengths: [Int32] = []
     var formats: [Int32] = []
+    private var values: [UnsafePointer<CChar>?] = []
 
     mutating func set(_ params: [any PGEncodable]) {
         types.removeAll(keepingCapacity: true); buffer.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true); lengths.removeAll(keepingCapacity: true)
-        formats.removeAll(keepingCapacity: true)
         for p in params {
             types.append(type(of: p).pgType.rawValue)
-            formats.append(1)
             if p.isNull {
                 offsets.append(-1); lengths.append(0)
             } else {
@@ -149,31 +149,35 @@ struct Bindings {
                 offsets.append(start); lengths.append(Int32(buffer.count - start))
             }
         }
+        // Every parameter travels in binary; the array only ever grows.
+        while formats.count < params.count { formats.append(1) }
     }
 
-    /// Calls `body` with the C arrays libpq takes; pointers are valid only inside it.
-    func withPointers<R>(_ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
-                                  UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R) rethrows -> R {
-        let n = Int32(types.count)
+    /// Calls `body` with the C arrays libpq takes; the pointers are valid only inside it.
+    mutating func withPointers<R>(_ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
+                                           UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R) rethrows -> R {
+        let n = types.count
         if n == 0 { return try body(0, nil, nil, nil, nil) }
+        if values.count < n { values.append(contentsOf: repeatElement(nil, count: n - values.count)) }
         return try buffer.withUnsafeBytes { raw in
-            // A zero-length value still needs a non-null pointer, or libpq sends NULL.
-            let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self)
-            var empty: CChar = 0
-            return try withUnsafePointer(to: &empty) { emptyPointer in
-                let values: [UnsafePointer<CChar>?] = offsets.map { off in
-                    off < 0 ? nil : (base.map { UnsafePointer($0 + off) } ?? emptyPointer)
-                }
-                return try types.withUnsafeBufferPointer { t in
-                    try lengths.withUnsafeBufferPointer { l in
-                        try formats.withUnsafeBufferPointer { f in
-                            try values.withUnsafeBufferPointer { v in
-                                try body(n, t.baseAddress, v.baseAddress, l.baseAddress, f.baseAddress)
-                            }
+            // A zero-length value still needs a non-null pointer, or libpq would send NULL.
+            let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) ?? Bindings.empty
+            for i in 0..<n { values[i] = offsets[i] < 0 ? nil : UnsafePointer(base + offsets[i]) }
+            return try types.withUnsafeBufferPointer { t in
+                try lengths.withUnsafeBufferPointer { l in
+                    try formats.withUnsafeBufferPointer { f in
+                        try values.withUnsafeBufferPointer { v in
+                            try body(Int32(n), t.baseAddress, v.baseAddress, l.baseAddress, f.baseAddress)
                         }
                     }
                 }
             }
         }
     }
+
+    nonisolated(unsafe) private static let empty: UnsafePointer<CChar> = {  // never written after creation
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
 }

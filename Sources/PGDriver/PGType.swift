@@ -3,8 +3,8 @@ import CLibPQ
 /// The PostgreSQL type OIDs the driver encodes and decodes (pg_type.dat; stable across versions).
 public struct PGType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Oid
-    public init(rawValue: Oid) { self.rawValue = rawValue }
-    init(_ raw: Oid) { rawValue = raw }
+    @inlinable public init(rawValue: Oid) { self.rawValue = rawValue }
+    @inlinable init(_ raw: Oid) { rawValue = raw }
 
     public static let unspecified = PGType(0)
     public static let bool = PGType(16), bytea = PGType(17), char = PGType(18), name = PGType(19)

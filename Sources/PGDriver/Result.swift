@@ -1,36 +1,42 @@
 import CLibPQ
 
 /// The rows of one statement's result. Owns the libpq result and frees it when released.
-public final class PGResult: @unchecked Sendable {  // immutable after creation; libpq results are read-only
-    let raw: OpaquePointer
+public final class PGResult: @unchecked Sendable {  // immutable but for the lazy name index, built on first use
+    @usableFromInline let raw: OpaquePointer
     public let rowCount: Int
     public let columnCount: Int
-    private let columnTypes: [PGType]
-    public let columnNames: [String]
-    private var nameIndex: [String: Int] = [:]
+    // Column names are looked up only when a caller asks by name: most reads go by position.
+    private var names: [String: Int]?
 
     init(_ raw: OpaquePointer) {
         self.raw = raw
         rowCount = Int(PQntuples(raw))
         columnCount = Int(PQnfields(raw))
-        columnTypes = (0..<columnCount).map { PGType(PQftype(raw, Int32($0))) }
-        columnNames = (0..<columnCount).map { String(cString: PQfname(raw, Int32($0))) }
-        // First occurrence wins, as in SQL's own name resolution of a result column.
-        for (i, name) in columnNames.enumerated().reversed() { nameIndex[name] = i }
     }
     deinit { PQclear(raw) }
 
     /// Rows changed by INSERT/UPDATE/DELETE (0 for other statements).
     public var affectedRows: Int { Int(String(cString: PQcmdTuples(raw))) ?? 0 }
 
-    public func columnIndex(_ name: String) -> Int? { nameIndex[name] }
-    public func columnType(_ index: Int) -> PGType { columnTypes[index] }
+    public func columnName(_ index: Int) -> String { String(cString: PQfname(raw, Int32(index))) }
+    public var columnNames: [String] { (0..<columnCount).map { String(cString: PQfname(raw, Int32($0))) } }
 
-    @inline(__always) func cell(_ row: Int, _ column: Int) -> PGCell {
+    public func columnIndex(_ name: String) -> Int? {
+        if names == nil {
+            var index: [String: Int] = [:]
+            // First occurrence wins, as in SQL's own name resolution of a result column.
+            for (i, n) in columnNames.enumerated().reversed() { index[n] = i }
+            names = index
+        }
+        return names![name]
+    }
+    public func columnType(_ index: Int) -> PGType { PGType(PQftype(raw, Int32(index))) }
+
+    @inlinable @inline(__always) func cell(_ row: Int, _ column: Int) -> PGCell {
         let r = Int32(row), c = Int32(column)
-        if PQgetisnull(raw, r, c) != 0 { return PGCell(type: columnTypes[column], bytes: nil) }
-        let length = Int(PQgetlength(raw, r, c))
-        return PGCell(type: columnTypes[column], bytes: UnsafeRawBufferPointer(start: PQgetvalue(raw, r, c), count: length))
+        let type = PGType(PQftype(raw, c))
+        if PQgetisnull(raw, r, c) != 0 { return PGCell(type: type, bytes: nil) }
+        return PGCell(type: type, bytes: UnsafeRawBufferPointer(start: PQgetvalue(raw, r, c), count: Int(PQgetlength(raw, r, c))))
     }
 }
 
@@ -45,8 +51,8 @@ public struct PGRow: Sendable {
     public let result: PGResult
     public let index: Int
 
-    /// The value of a column by position.
-    @inline(__always)
+    /// The value of a column by position. Inlinable so that callers get it specialized for `T`.
+    @inlinable
     public func decode<T: PGDecodable>(_ column: Int, as type: T.Type = T.self) throws(PGError) -> T {
         guard column >= 0, column < result.columnCount else {
             throw PGError(.decoding, "column \(column) does not exist; the result has \(result.columnCount) columns")
@@ -54,7 +60,7 @@ public struct PGRow: Sendable {
         do {
             return try T.decode(result.cell(index, column))
         } catch {
-            throw PGRow.describe(error, column: result.columnNames[column])
+            throw PGRow.describe(error, column: result.columnName(column))
         }
     }
 
@@ -72,7 +78,7 @@ public struct PGRow: Sendable {
         return result.cell(index, i).isNull
     }
 
-    static func describe(_ failure: PGDecodeFailure, column: String) -> PGError {
+    @usableFromInline static func describe(_ failure: PGDecodeFailure, column: String) -> PGError {
         switch failure {
         case let .typeMismatch(expected, actual):
             return PGError(.decoding, "column \"\(column)\": expected \(expected), but the column is \(actual)", column: column)

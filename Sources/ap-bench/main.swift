@@ -1,1 +1,96 @@
-print("placeholder")
+import Civil
+import Foundation
+import PGDriver
+
+// The driver's side of scripts/bench. Usage: ap-bench DATABASE_URL SECONDS
+// Prints lines "RESULT name operations seconds cpu_seconds"; scripts/bench pins it to a core,
+// runs the baselines beside it and prints the ratios.
+
+struct BenchRow { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
+
+struct CodableRow: Decodable { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// BENCH_ONLY=name runs just that measurement (for a profiler).
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
+
+/// Runs `body` (which returns how many operations it did) for `seconds` after a short warm-up.
+func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethrows {
+    if let only, only != name { return }
+    let warm = Date()
+    var i = 0
+    while Date().timeIntervalSince(warm) < 0.3 { i += try body(i) }
+    let start = Date(), cpu = cpuSeconds()
+    var ops = 0
+    while Date().timeIntervalSince(start) < seconds { ops += try body(ops) }
+    print("RESULT \(name) \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu)")
+}
+
+let args = CommandLine.arguments
+guard args.count == 3, let seconds = Double(args[2]) else {
+    print("usage: ap-bench DATABASE_URL SECONDS")
+    exit(64)
+}
+let config = PGConfig(url: args[1], applicationName: "ap-bench")
+let c = try PGConnection(config)
+
+try measure("driver.roundtrip", seconds: seconds) { i in
+    let v: Int32 = try c.query("SELECT $1::int", [Int32(truncatingIfNeeded: i)], prepare: false)[0].decode(0)
+    precondition(v == Int32(truncatingIfNeeded: i))
+    return 1
+}
+try measure("driver.roundtrip-prepared", seconds: seconds) { i in
+    let v: Int32 = try c.query("SELECT $1::int", [Int32(truncatingIfNeeded: i)])[0].decode(0)
+    precondition(v == Int32(truncatingIfNeeded: i))
+    return 1
+}
+let batch = (0..<100).map { PGStatement("SELECT $1::int", [Int32($0)]) }
+try measure("driver.roundtrip-pipeline", seconds: seconds) { _ in
+    let results = try c.pipeline(batch)
+    precondition(results.count == 100)
+    return 100
+}
+let readSQL = "SELECT id, name, at, day, n, flag, note FROM bench_rows ORDER BY n LIMIT 100"
+try measure("driver.read100", seconds: seconds) { _ in
+    let result = try c.query(readSQL)
+    var rows: [BenchRow] = []
+    rows.reserveCapacity(result.count)
+    for row in result {
+        rows.append(BenchRow(id: try row.decode(0), name: try row.decode(1), at: try row.decode(2), day: try row.decode(3),
+                             n: try row.decode(4), flag: try row.decode(5), note: try row.decode(6)))
+    }
+    precondition(rows.count == 100)
+    return 1
+}
+try measure("driver.read100-codable", seconds: seconds) { _ in
+    let rows = try c.query(readSQL).decode(CodableRow.self)
+    precondition(rows.count == 100)
+    return 1
+}
+let today = LocalDate(daysSince1970: Int32(Date().timeIntervalSince1970 / 86_400))
+try measure("driver.insert", seconds: seconds) { i in
+    try c.query("INSERT INTO bench_insert (id, name, at, day, n, flag, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                [UUID(), "Zoë O'Neill", Date(), today, Int32(truncatingIfNeeded: i), true, String?.none])
+    return 1
+}
+
+// The same round trip through the pool from an async task: what a service handler pays, hop included.
+if let only, only != "driver.roundtrip-pooled" { exit(0) }
+let pool = PGPool(config, options: .init(maxConnections: 1))
+var ops = 0
+let warm = Date()
+while Date().timeIntervalSince(warm) < 0.3 { _ = try await pool.query("SELECT $1::int", [Int32(1)]) }
+let start = Date(), cpu = cpuSeconds()
+while Date().timeIntervalSince(start) < seconds {
+    let x = Int32(truncatingIfNeeded: ops)
+    let v: Int32 = try await pool.withConnection { try $0.query("SELECT $1::int", [x])[0].decode(0) }
+    precondition(v == x)
+    ops += 1
+}
+print("RESULT driver.roundtrip-pooled \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu)")
+await pool.shutdown()

@@ -17,6 +17,10 @@ let package = Package(
         .target(name: "Civil"),
         // Our thin driver over libpq: connections, typed parameters and rows, errors, transactions, pool, LISTEN.
         .target(name: "PGDriver", dependencies: ["CLibPQ", "Civil"]),
+        // The domain's types and rules: no I/O; clocks and time zones are passed in.
+        .target(name: "APDomain", dependencies: ["Civil"]),
+        // The SQL of each feature, on the driver.
+        .target(name: "APStore", dependencies: ["APDomain", "PGDriver"]),
         // Applies sql/NNNN_name.sql in order, once each, with checksums.
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The operator's command: migrate, and later serve and the worker.
@@ -32,5 +36,7 @@ let package = Package(
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),
         .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
         .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
+        .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
+        .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
     ]
 )

@@ -1,0 +1,135 @@
+import APDomain
+import Civil
+import Foundation
+
+public struct Premises: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var code: String
+    public var name: String
+    public var region: String
+    public var gender: Gender
+    public var timeZone: String
+    public var curfewStart: LocalTime
+    public var curfewEnd: LocalTime
+    public var apType: APType
+    public var characteristics: [String]
+}
+
+public struct NewPremises: Codable, Sendable {
+    public var code: String
+    public var name: String
+    public var region: String
+    public var gender: Gender
+    public var timeZone: String = "Europe/London"
+    public var curfewStart: LocalTime = LocalTime(hour: 23, minute: 0)!
+    public var curfewEnd: LocalTime = LocalTime(hour: 6, minute: 0)!
+    public var apType: APType = .normal
+    public var characteristics: [String] = []
+    public init(code: String, name: String, region: String, gender: Gender) {
+        self.code = code; self.name = name; self.region = region; self.gender = gender
+    }
+}
+
+public struct Room: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var premisesId: UUID
+    public var code: String
+    public var characteristics: [RoomCharacteristic]
+}
+
+public struct Bed: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var roomId: UUID
+    public var premisesId: UUID
+    public var code: String
+    public var roomCode: String
+    public var roomCharacteristics: [RoomCharacteristic]
+    public var openedOn: LocalDate
+    public var closedOn: LocalDate?
+}
+
+public struct StaffMember: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var role: StaffRole
+    public var premisesIds: [UUID]
+}
+
+public struct Mappa: Codable, Sendable, Equatable {
+    public var category: Int
+    public var level: Int
+    public init(category: Int, level: Int) { self.category = category; self.level = level }
+}
+
+public struct Practitioner: Codable, Sendable, Equatable {
+    public var name: String
+    public var phone: String
+    public var email: String
+    public init(name: String, phone: String = "", email: String = "") { self.name = name; self.phone = phone; self.email = email }
+}
+
+public struct Resident: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var crn: CRN
+    public var givenName: String
+    public var familyName: String
+    public var dateOfBirth: LocalDate
+    public var gender: Gender
+    public var rosh: RoSH
+    public var mappa: Mappa?
+    public var practitioner: Practitioner
+    public var contingencyPlan: String
+}
+
+public struct NewResident: Codable, Sendable {
+    public var crn: String
+    public var givenName: String
+    public var familyName: String
+    public var dateOfBirth: LocalDate
+    public var gender: Gender
+    public var rosh: RoSH
+    public var mappa: Mappa?
+    public var practitioner: Practitioner
+    public var contingencyPlan: String = ""
+    public init(crn: String, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender, rosh: RoSH,
+                mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String = "") {
+        self.crn = crn; self.givenName = givenName; self.familyName = familyName; self.dateOfBirth = dateOfBirth
+        self.gender = gender; self.rosh = rosh; self.mappa = mappa; self.practitioner = practitioner; self.contingencyPlan = contingencyPlan
+    }
+}
+
+public struct Placement: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var residentId: UUID
+    public var premisesId: UUID
+    public var expectedArrival: LocalDate
+    public var expectedDeparture: LocalDate
+    public var status: PlacementStatus
+    public var keyWorkerId: UUID?
+    public var arrivedAt: Date?
+    public var departedAt: Date?
+    public var departureReason: DepartureReason?
+    public var cancellationReason: CancellationReason?
+    public var nonArrivalReason: NonArrivalReason?
+    public var notes: String
+}
+
+public struct BedAllocation: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var placementId: UUID
+    public var bedId: UUID
+    public var nights: Nights
+    public var releasedAt: Date?
+}
+
+public struct OutOfServicePeriod: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var bedId: UUID
+    public var nights: Nights
+    public var reason: OutOfServiceReason
+    public var notes: String
+    public var recordedAt: Date
+    public var replaces: UUID?
+    public var withdrawnAt: Date?
+    public var withdrawnReason: String?
+}

@@ -1,0 +1,42 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import PGDriver
+import Synchronization
+
+/// Builds small worlds for store tests.
+struct Fixture {
+    let c: PGConnection
+    static let counter = Atomic<Int>(0)
+
+    static func d(_ day: Int, month: Int = 3, year: Int = 2026) -> LocalDate { LocalDate(year: year, month: month, day: day)! }
+    static func nights(_ from: Int, _ to: Int) -> Nights { Nights(from: d(from), to: d(to))! }
+
+    func premises(_ code: String = "AP-\(Fixture.counter.add(1, ordering: .relaxed).newValue)", gender: Gender = .male, beds: [String: [RoomCharacteristic]] = ["1A": [], "1B": [], "2A": [.single, .stepFree]]) throws -> (Premises, [String: Bed]) {
+        let p = try PremisesStore.create(c, NewPremises(code: code, name: "Hostel \(code)", region: "North West", gender: gender))
+        var out: [String: Bed] = [:]
+        for (code, characteristics) in beds.sorted(by: { $0.key < $1.key }) {
+            let room = try PremisesStore.addRoom(c, premisesId: p.id, code: "R" + code, characteristics: characteristics)
+            out[code] = try PremisesStore.addBed(c, roomId: room.id, code: code, openedOn: Fixture.d(1, month: 1))
+        }
+        return (p, out)
+    }
+
+    func resident(gender: Gender = .male, given: String = "Sam", family: String = "Smith") throws -> Resident {
+        let n = Fixture.counter.add(1, ordering: .relaxed).newValue
+        return try ResidentStore.create(c, NewResident(
+            crn: "T" + String(format: "%06d", n % 1_000_000), givenName: given, familyName: family,
+            dateOfBirth: LocalDate(year: 1990, month: 5, day: 17)!, gender: gender, rosh: .high, mappa: Mappa(category: 2, level: 1),
+            practitioner: Practitioner(name: "P. Practitioner", phone: "0161 000 0000")))
+    }
+
+    func placement(_ premises: Premises, _ nights: Nights, gender: Gender = .male) throws -> Placement {
+        try PlacementStore.create(c, residentId: resident(gender: gender).id, premisesId: premises.id, expected: nights)
+    }
+}
+
+/// The StoreError a closure throws, or nil.
+func storeError(_ body: () throws -> Void) -> StoreError? {
+    do { try body(); return nil } catch let e as StoreError { return e } catch { return nil }
+}

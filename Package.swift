@@ -25,12 +25,12 @@ let package = Package(
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The operator's command: migrate, and later serve and the worker.
         .target(name: "APServer", dependencies: [
-            "PGDriver", "PGMigrations",
+            "APStore", "PGDriver", "PGMigrations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ap-server", dependencies: ["APServer"]),
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
-        .executableTarget(name: "ap-bench", dependencies: ["PGDriver", "Civil"]),
+        .executableTarget(name: "ap-bench", dependencies: ["APStore", "PGDriver", "Civil"]),
         // Fresh migrated databases for tests (a template cloned per test).
         .target(name: "TestDatabase", dependencies: ["PGDriver", "PGMigrations"], path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),

@@ -10,7 +10,7 @@ public enum OccupancyStore {
     /// counted up to `today`; a departed one up to the departure date. Cancelled and non-arrival
     /// placements stay nowhere. Each count is a running sum of +1/-1 events over the nights, so the
     /// statement costs in proportion to placements and nights, not their product.
-    static let sql = """
+    public static let sql = """
         WITH bounds AS (SELECT $2::date AS lo, $3::date AS hi, $4::date AS today),
         nights AS (
             SELECT p.id AS premises_id, d::date AS night

@@ -2,9 +2,10 @@ import Civil
 import Foundation
 import PGDriver
 
-// The driver's side of scripts/bench. Usage: ap-bench DATABASE_URL SECONDS
-// Prints lines "RESULT name operations seconds cpu_seconds user_seconds"; scripts/bench pins it to a core,
-// runs the baselines beside it and prints the ratios.
+// The Swift side of scripts/bench.
+//   ap-bench driver DATABASE_URL SECONDS    prints "RESULT name operations seconds cpu_seconds user_seconds"
+//   ap-bench occupancy DATABASE_URL RUNS    the store's occupancy against psql (see Occupancy.swift)
+// scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
 struct BenchRow { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
 
@@ -39,11 +40,16 @@ func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethr
 }
 
 let args = CommandLine.arguments
-guard args.count == 3, let seconds = Double(args[2]) else {
-    print("usage: ap-bench DATABASE_URL SECONDS")
+guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy"].contains(args[1]) else {
+    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS")
     exit(64)
 }
-let config = PGConfig(url: args[1], applicationName: "ap-bench")
+if args[1] == "occupancy" {
+    try occupancyBenchmark(url: args[2], runs: Int(number))
+    exit(0)
+}
+let seconds = number
+let config = PGConfig(url: args[2], applicationName: "ap-bench")
 let c = try PGConnection(config)
 
 try measure("driver.roundtrip", seconds: seconds) { i in

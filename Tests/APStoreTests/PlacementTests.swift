@@ -157,3 +157,26 @@ extension Placement {
         }
     }
 }
+
+@Suite struct StaffTests {
+    @Test func staffWorkAtPremisesAndCanBeKeyWorkers() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, _) = try f.premises()
+                let (q, _) = try f.premises()
+                let regional = try PremisesStore.addStaff(c, name: "Dee O'Neill", role: .manager, premisesIds: [p.id, q.id])
+                let worker = try PremisesStore.addStaff(c, name: "Ravi Shah", role: .staff, premisesIds: [p.id])
+                let placesOf: [String] = try c.query("""
+                    SELECT s.name || ':' || count(*) AS n FROM staff s JOIN staff_premises sp ON sp.staff_id = s.id GROUP BY s.name ORDER BY s.name
+                    """).map { try $0.decode("n") }
+                #expect(placesOf == ["Dee O'Neill:2", "Ravi Shah:1"])
+                #expect(regional.role == .manager && worker.premisesIds == [p.id])
+                let stay = try PlacementStore.create(c, residentId: f.resident().id, premisesId: p.id, expected: Fixture.nights(1, 5), keyWorkerId: worker.id)
+                #expect(try PlacementStore.get(c, id: stay.id)?.keyWorkerId == worker.id)
+                #expect(storeError { _ = try PremisesStore.addStaff(c, name: "X", role: .staff, premisesIds: [UUID()]) }?.code == "reference-not-found")
+                #expect(storeError { _ = try PremisesStore.addStaff(c, name: " ", role: .staff, premisesIds: [p.id]) }?.field == "name")
+            }
+        }
+    }
+}

@@ -59,7 +59,9 @@ public struct LocalDate: Hashable, Comparable, Sendable {
     }
 }
 
-extension LocalDate: LosslessStringConvertible, Codable {
+extension LocalDate: TextCodable {
+    public static let textForm = "a date as YYYY-MM-DD"
+
     /// ISO 8601 `YYYY-MM-DD` (years 0001 to 9999).
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -73,23 +75,30 @@ extension LocalDate: LosslessStringConvertible, Codable {
         let c = civil
         return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
     }
+}
 
+func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(abs(n))
+    return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
+}
+
+/// Codable as its text form, for calendar values whose JSON is the ISO string staff and scripts read.
+public protocol TextCodable: Codable, LosslessStringConvertible {
+    /// What the text must look like, for the error when it does not.
+    static var textForm: String { get }
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "expected a date as YYYY-MM-DD"))
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected \(Self.textForm)"))
         }
-        self = date
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
     }
-}
-
-func pad(_ n: Int, _ width: Int) -> String {
-    let s = String(abs(n))
-    return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
 }

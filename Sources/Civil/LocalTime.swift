@@ -24,7 +24,9 @@ public struct LocalTime: Hashable, Comparable, Sendable {
     public static func < (a: LocalTime, b: LocalTime) -> Bool { a.microsecondsSinceMidnight < b.microsecondsSinceMidnight }
 }
 
-extension LocalTime: LosslessStringConvertible, Codable {
+extension LocalTime: TextCodable {
+    public static let textForm = "a time as HH:MM"
+
     /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
@@ -52,19 +54,5 @@ extension LocalTime: LosslessStringConvertible, Codable {
         if second != 0 || microsecond != 0 { text += ":" + pad(second, 2) }
         if microsecond != 0 { text += "." + pad(microsecond, 6) }
         return text
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let time = LocalTime(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "expected a time as HH:MM"))
-        }
-        self = time
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
     }
 }

@@ -95,3 +95,16 @@ import Testing
         }
     }
 }
+
+@Suite struct TextCodableTests {
+    struct Window: Codable, Equatable { let night: LocalDate; let start: LocalTime }
+    @Test func jsonIsTheISOText() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(Window(night: LocalDate("2026-03-28")!, start: LocalTime("23:00")!))
+        #expect(String(decoding: json, as: UTF8.self) == #"{"night":"2026-03-28","start":"23:00"}"#)
+        #expect(try JSONDecoder().decode(Window.self, from: json) == Window(night: LocalDate("2026-03-28")!, start: LocalTime("23:00")!))
+        let bad = #expect(throws: DecodingError.self) { try JSONDecoder().decode(Window.self, from: Data(#"{"night":"28/03/2026","start":"23:00"}"#.utf8)) }
+        if case let .dataCorrupted(context)? = bad { #expect(context.debugDescription == "expected a date as YYYY-MM-DD") } else { Issue.record("wrong error") }
+    }
+}

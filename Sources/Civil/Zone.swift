@@ -3,10 +3,12 @@ import Foundation
 /// The one place where a local date and wall-clock time become an instant, and back.
 ///
 /// The rule for local times a clock change makes odd (documented once, used everywhere):
-/// - a time that does not exist (01:30 on a spring-forward night in Europe/London) is moved forward
-///   by the length of the gap: 01:30 becomes 02:30 BST, the instant the clock would show had it not jumped;
-/// - a time that exists twice (01:30 on a fall-back night) is the earlier of the two instants (BST).
-/// Both choices make a curfew start no later than staff expect and never make a window vanish.
+/// - a time that does not exist (01:30 on a spring-forward night in Europe/London, when the clocks jump
+///   from 01:00 to 02:00) is the instant of the jump: the first moment the clock shows that time or
+///   later (02:00 BST, 01:00 UTC);
+/// - a time that exists twice (01:30 on a fall-back night) is the earlier of the two (BST).
+/// So a curfew never starts later than the wall-clock time staff were told. A window lying wholly
+/// inside the skipped hour has no length that night.
 public enum Zone {
     public static func instant(_ date: LocalDate, _ time: LocalTime, in zone: TimeZone) -> Date {
         // Seconds since 1970 the wall-clock reading would be if the zone were UTC.
@@ -19,8 +21,9 @@ public enum Zone {
         for t in candidates where Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: t))) + t == wall {
             return Date(timeIntervalSince1970: t)  // the earlier one when the time exists twice
         }
-        // In a gap: read it with the offset in force before the jump, which lands after the jump.
-        return Date(timeIntervalSince1970: wall - before)
+        // In a gap: the jump happens after the reading taken with the later (larger) offset.
+        let early = Date(timeIntervalSince1970: wall - max(before, after))
+        return zone.nextDaylightSavingTimeTransition(after: early) ?? Date(timeIntervalSince1970: wall - before)
     }
 
     /// The local date and wall-clock time an instant shows in a zone.

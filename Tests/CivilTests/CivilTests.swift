@@ -65,9 +65,11 @@ import Testing
         #expect(start == utc("2026-03-28T23:00:00Z"))
         #expect(end == utc("2026-03-29T05:00:00Z"))
         #expect(end.timeIntervalSince(start) == 6 * 3600)
-        // 01:30 does not exist that night: it is read as 02:30 BST, i.e. 01:30 UTC.
-        #expect(at("2026-03-29", "01:30") == utc("2026-03-29T01:30:00Z"))
+        // 01:00 to 01:59 do not exist that night: each is the jump itself, 02:00 BST (01:00 UTC).
+        #expect(at("2026-03-29", "01:30") == utc("2026-03-29T01:00:00Z"))
         #expect(at("2026-03-29", "01:00") == utc("2026-03-29T01:00:00Z"))
+        #expect(at("2026-03-29", "01:59") == utc("2026-03-29T01:00:00Z"))
+        #expect(at("2026-03-29", "00:59") == utc("2026-03-29T00:59:00Z"))
         #expect(at("2026-03-29", "02:00") == utc("2026-03-29T01:00:00Z"))
         // 2027: the night of 27 to 28 March.
         #expect(at("2027-03-28", "06:00").timeIntervalSince(at("2027-03-27", "23:00")) == 6 * 3600)

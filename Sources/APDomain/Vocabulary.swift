@@ -42,3 +42,56 @@ public enum NonArrivalReason: String, Codable, Sendable, CaseIterable {
     case recalled, remandedInCustody = "remanded_in_custody", failedToArrive = "failed_to_arrive"
     case hospitalised, other
 }
+
+public enum ConditionKind: String, Codable, Sendable, CaseIterable {
+    // standard conditions
+    case beWellBehaved = "be_well_behaved", noOffence = "no_offence", keepInTouch = "keep_in_touch", receiveVisits = "receive_visits"
+    case resideAtApprovedAddress = "reside_at_approved_address", permissionToStayElsewhere = "permission_to_stay_elsewhere"
+    case tellOfNameOrContactChange = "tell_of_name_or_contact_change", approvalForWork = "approval_for_work", noTravelAbroad = "no_travel_abroad"
+    // additional conditions
+    case curfew, reporting, exclusionZone = "exclusion_zone", noContact = "no_contact", drugTesting = "drug_testing"
+    case electronicMonitoring = "electronic_monitoring", other
+
+    public var isStandard: Bool {
+        switch self {
+        case .curfew, .reporting, .exclusionZone, .noContact, .drugTesting, .electronicMonitoring, .other: false
+        default: true
+        }
+    }
+}
+
+public enum ConditionSource: String, Codable, Sendable, CaseIterable { case licence, bail, court, apManager = "ap_manager" }
+
+/// An entry of the sign-in/out log: a resident going out or coming in, or a correction voiding an entry.
+public enum MovementKind: String, Codable, Sendable, CaseIterable { case out, `in`, void }
+
+public enum IncidentCategory: String, Codable, Sendable, CaseIterable {
+    case violenceOrAggression = "violence_or_aggression", threats, damageToProperty = "damage_to_property"
+    case substanceMisuse = "substance_misuse", drugsOrAlcoholFound = "drugs_or_alcohol_found", selfHarm = "self_harm"
+    case medicalEmergency = "medical_emergency", fireOrFireAlarm = "fire_or_fire_alarm"
+    case abscondingOrFailureToReturn = "absconding_or_failure_to_return", policeAttendance = "police_attendance", safeguarding, other
+}
+
+public enum Severity: String, Codable, Sendable, CaseIterable { case low, medium, high, critical }
+
+public enum IncidentStatus: String, Codable, Sendable, CaseIterable {
+    case open, underReview = "under_review", closed
+
+    /// Open and under review move either way or close; a closed incident can only be reopened.
+    public func canBecome(_ next: IncidentStatus) -> Bool {
+        switch (self, next) {
+        case (.open, .underReview), (.underReview, .open), (.open, .closed), (.underReview, .closed), (.closed, .open): true
+        default: false
+        }
+    }
+}
+
+public enum AlertKind: String, Codable, Sendable, CaseIterable {
+    case lateReturn = "late_return", leftDuringCurfew = "left_during_curfew", absentOvernight = "absent_overnight"
+    case missedReporting = "missed_reporting"
+}
+
+public enum AlertOutcome: String, Codable, Sendable, CaseIterable {
+    case returnedLate = "returned_late", contactedOutOfHoursManager = "contacted_out_of_hours_manager"
+    case recallRequested = "recall_requested", absenceWasAuthorised = "absence_was_authorised", recordingError = "recording_error"
+}

@@ -133,3 +133,58 @@ public struct OutOfServicePeriod: Codable, Sendable, Equatable {
     public var withdrawnAt: Date?
     public var withdrawnReason: String?
 }
+
+/// A licence condition as recorded. Curfew and reporting conditions carry what the system acts on.
+public struct LicenceCondition: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var residentId: UUID
+    public var kind: ConditionKind
+    public var source: ConditionSource
+    public var startsOn: LocalDate
+    /// The first night it no longer applies.
+    public var endsOn: LocalDate?
+    public var wording: String
+    public var curfew: CurfewDetails?
+    public var reporting: ReportingDetails?
+    public var replaces: UUID?
+}
+
+public struct CurfewDetails: Codable, Sendable, Equatable {
+    public var windows: [CurfewWindow]
+    public var days: [Int]?
+    public init(windows: [CurfewWindow], days: [Int]? = nil) { self.windows = windows; self.days = days }
+}
+
+/// Report to AP staff at these wall-clock times, on these ISO weekdays (every day when nil).
+public struct ReportingDetails: Codable, Sendable, Equatable {
+    public var times: [LocalTime]
+    public var days: [Int]?
+    public init(times: [LocalTime], days: [Int]? = nil) { self.times = times; self.days = days }
+}
+
+public struct NewCondition: Codable, Sendable {
+    public var kind: ConditionKind
+    public var source: ConditionSource
+    public var startsOn: LocalDate
+    public var endsOn: LocalDate?
+    public var wording: String
+    public var curfew: CurfewDetails?
+    public var reporting: ReportingDetails?
+    public init(kind: ConditionKind, source: ConditionSource, startsOn: LocalDate, endsOn: LocalDate? = nil, wording: String = "",
+                curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil) {
+        self.kind = kind; self.source = source; self.startsOn = startsOn; self.endsOn = endsOn; self.wording = wording
+        self.curfew = curfew; self.reporting = reporting
+    }
+}
+
+public struct AuthorisedAbsence: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var residentId: UUID
+    public var startsAt: Date
+    public var endsAt: Date
+    public var reason: String
+    public var approvedByName: String
+    public var approvedByRole: String
+    public var withdrawnAt: Date?
+    public var interval: DateInterval { DateInterval(start: startsAt, end: endsAt) }
+}

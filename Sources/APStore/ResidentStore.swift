@@ -47,3 +47,27 @@ public enum ResidentStore {
         try c.query("SELECT \(columns) FROM residents WHERE crn = $1", [crn.value]).first.map(resident)
     }
 }
+
+/// Everything staff see about a resident in one place. Reading it is audited.
+public struct ResidentRecord: Codable, Sendable, Equatable {
+    public var resident: Resident
+    public var placements: [Placement]
+    public var conditions: [LicenceCondition]
+    public var recentMovements: [Movement]
+}
+
+extension ResidentStore {
+    /// The resident's full record, with the read recorded in the audit log under `actor`.
+    public static func fullRecord(_ c: PGConnection, actor: Actor, id: UUID, movements limit: Int = 20) throws -> ResidentRecord? {
+        try c.acting(as: actor) { c in
+            guard let resident = try get(c, id: id) else { return nil }
+            try AuditStore.recordRead(c, actor: actor, table: "residents", rowId: id)
+            let placements = try c.query("SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival DESC", [id])
+                .map(PlacementStore.placement)
+            let movements = try c.query("SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC LIMIT $2",
+                                        [id, limit]).map(MovementStore.movement)
+            return ResidentRecord(resident: resident, placements: placements, conditions: try ConditionStore.list(c, residentId: id),
+                                  recentMovements: movements)
+        }
+    }
+}

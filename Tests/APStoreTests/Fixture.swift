@@ -40,3 +40,17 @@ struct Fixture {
 func storeError(_ body: () throws -> Void) -> StoreError? {
     do { try body(); return nil } catch let e as StoreError { return e } catch { return nil }
 }
+
+extension Fixture {
+    /// A premises with one arrived resident (arrived at `arrivedAt`), and a staff member to act as.
+    func arrivedResident(arrivedAt: Date, premises: (Premises, [String: Bed])? = nil, bed: String = "1A") throws -> (Premises, Resident, Placement, Actor) {
+        let (p, beds) = try premises ?? self.premises()
+        let r = try resident()
+        let local = Zone.local(arrivedAt, in: TimeZone(identifier: "Europe/London")!).date
+        let stay = try PlacementStore.create(c, residentId: r.id, premisesId: p.id, expected: Nights(from: local, to: local.adding(days: 60))!)
+        _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[bed]!.id, nights: Nights(from: local, to: local.adding(days: 60))!)
+        let arrived = try PlacementStore.arrive(c, id: stay.id, at: arrivedAt, now: arrivedAt)
+        let staff = try PremisesStore.addStaff(c, name: "Night Worker", role: .staff, premisesIds: [p.id])
+        return (p, r, arrived, Actor.staff(staff.id, origin: "test"))
+    }
+}

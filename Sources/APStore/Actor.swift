@@ -1,0 +1,63 @@
+import Foundation
+import PGDriver
+
+/// Who a write is made by, and from where: every row it writes lands in the audit log under this name.
+public struct Actor: Sendable, Equatable {
+    /// `staff:<id>`, `worker` or `system`.
+    public let name: String
+    public let staffId: UUID?
+    /// Where the request came from: "cli", "service 10.0.0.7", "worker".
+    public let origin: String
+
+    public static func staff(_ id: UUID, origin: String) -> Actor { Actor(name: "staff:\(id.uuidString.lowercased())", staffId: id, origin: origin) }
+    public static func worker(origin: String = "worker") -> Actor { Actor(name: "worker", staffId: nil, origin: origin) }
+    public static let system = Actor(name: "system", staffId: nil, origin: "system")
+}
+
+extension PGConnection {
+    /// Runs `body` in a transaction (or the caller's) attributed to `actor`, with the privileges of the
+    /// application role ap_app: it may add to the log and the audit trail but never alter them.
+    public func acting<T>(as actor: Actor, _ body: (PGConnection) throws -> T) throws -> T {
+        try atomically { c in
+            try c.query("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true)", [actor.name, actor.origin])
+            try c.execute("SET LOCAL ROLE ap_app")
+            return try body(c)
+        }
+    }
+}
+
+public enum AuditStore {
+    public struct Entry: Sendable, Equatable {
+        public let actor: String
+        public let origin: String
+        public let action: String
+        public let table: String
+        public let columns: [String]
+    }
+
+    /// Records that `actor` read a row (a resident's full record, say).
+    public static func recordRead(_ c: PGConnection, actor: Actor, table: String, rowId: UUID) throws {
+        try c.acting(as: actor) { c in
+            try c.query("INSERT INTO audit_log (actor, origin, action, table_name, row_id) VALUES (current_actor(), current_origin(), 'read', $1, $2)",
+                        [table, rowId.uuidString.lowercased()])
+        }
+    }
+
+    /// The audit entries of one row, oldest first.
+    public static func entries(_ c: PGConnection, table: String, rowId: UUID) throws -> [Entry] {
+        try c.query("SELECT actor, origin, action, table_name, columns FROM audit_log WHERE table_name = $1 AND row_id = $2 ORDER BY id",
+                    [table, rowId.uuidString.lowercased()]).map {
+            Entry(actor: try $0.decode("actor"), origin: try $0.decode("origin"), action: try $0.decode("action"),
+                  table: try $0.decode("table_name"), columns: try $0.decode("columns"))
+        }
+    }
+
+    /// The hash-chained tables.
+    public enum Chain: String, Sendable, CaseIterable { case movements, incidentVersions = "incident_versions", alertAcknowledgements = "alert_acknowledgements" }
+
+    /// The first entry (by its place in the premises' chain) whose hash or link does not hold, or nil
+    /// when the whole chain verifies.
+    public static func firstBreak(_ c: PGConnection, chain: Chain, premisesId: UUID) throws -> Int? {
+        try c.query("SELECT chain_first_break($1::regclass, $2) AS seq", [chain.rawValue, premisesId])[0].decode("seq", as: Int?.self)
+    }
+}

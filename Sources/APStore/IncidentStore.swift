@@ -1,0 +1,134 @@
+import APDomain
+import Civil
+import Foundation
+import PGDriver
+
+public struct FollowUp: Codable, Sendable, Equatable {
+    public var action: String
+    public var owner: UUID
+    public var due: LocalDate
+    public var done: Bool
+    public init(action: String, owner: UUID, due: LocalDate, done: Bool = false) { self.action = action; self.owner = owner; self.due = due; self.done = done }
+}
+
+/// What an incident says; every edit records a whole new version of it.
+public struct IncidentDraft: Codable, Sendable, Equatable {
+    public var occurredAt: Date
+    public var location: String
+    public var category: IncidentCategory
+    public var severity: Severity
+    public var description: String
+    public var immediateAction: String
+    public var policeReference: String?
+    public var policeInformed: Bool
+    public var residentIds: [UUID]
+    public var staffIds: [UUID]
+    public var followUps: [FollowUp]
+    public init(occurredAt: Date, location: String = "", category: IncidentCategory, severity: Severity, description: String,
+                immediateAction: String = "", policeInformed: Bool = false, policeReference: String? = nil,
+                residentIds: [UUID] = [], staffIds: [UUID] = [], followUps: [FollowUp] = []) {
+        self.occurredAt = occurredAt; self.location = location; self.category = category; self.severity = severity
+        self.description = description; self.immediateAction = immediateAction; self.policeInformed = policeInformed
+        self.policeReference = policeReference; self.residentIds = residentIds; self.staffIds = staffIds; self.followUps = followUps
+    }
+}
+
+public struct Incident: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var premisesId: UUID
+    public var version: Int
+    public var status: IncidentStatus
+    public var draft: IncidentDraft
+    public var editedBy: UUID?
+    public var editedAt: Date
+}
+
+public enum IncidentStore {
+    static let columns = """
+        incident_id, premises_id, version, status, occurred_at, location, category, severity, description, immediate_action,
+        police_informed, police_reference, resident_ids, staff_ids, follow_ups, edited_by, edited_at
+        """
+
+    static func incident(_ row: PGRow) throws -> Incident {
+        Incident(id: try row.decode("incident_id"), premisesId: try row.decode("premises_id"), version: try row.decode("version"),
+                 status: try row.value("status"),
+                 draft: IncidentDraft(occurredAt: try row.decode("occurred_at"), location: try row.decode("location"),
+                                      category: try row.value("category"), severity: try row.value("severity"),
+                                      description: try row.decode("description"), immediateAction: try row.decode("immediate_action"),
+                                      policeInformed: try row.decode("police_informed"), policeReference: try row.decode("police_reference"),
+                                      residentIds: try row.decode("resident_ids"), staffIds: try row.decode("staff_ids"),
+                                      followUps: try row.decode("follow_ups", as: JSONB.self).decode(as: [FollowUp].self)),
+                 editedBy: try row.decode("edited_by"), editedAt: try row.decode("edited_at"))
+    }
+
+    static func check(_ d: IncidentDraft, now: Date) throws {
+        try requireText(d.description, field: "description", max: 20_000)
+        if d.occurredAt > now.addingTimeInterval(60) {
+            throw StoreError.invalid("time-in-future", "an incident cannot have happened in the future", field: "occurredAt")
+        }
+        if !d.policeInformed && d.policeReference != nil {
+            throw StoreError.invalid("police-reference-without-police", "a police reference means the police were informed: set policeInformed", field: "policeReference")
+        }
+        if d.location.count > 200 { throw StoreError.invalid("location-too-long", "location is at most 200 characters", field: "location") }
+        if d.followUps.contains(where: { $0.action.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw StoreError.invalid("follow-up-action", "every follow-up action says what is to be done", field: "followUps")
+        }
+    }
+
+    static func insertVersion(_ c: PGConnection, actor: Actor, id: UUID, premisesId: UUID, version: Int, status: IncidentStatus, _ d: IncidentDraft) throws -> Incident {
+        try translating {
+            try incident(c.query("""
+                INSERT INTO incident_versions (incident_id, premises_id, version, status, occurred_at, location, category, severity, description,
+                    immediate_action, police_informed, police_reference, resident_ids, staff_ids, follow_ups, edited_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING \(columns)
+                """, [id, premisesId, Int32(version), status.rawValue, d.occurredAt, d.location, d.category.rawValue, d.severity.rawValue, d.description,
+                      d.immediateAction, d.policeInformed, d.policeReference, d.residentIds, d.staffIds, try JSONB(encoding: d.followUps), actor.staffId])[0])
+        }
+    }
+
+    public static func report(_ c: PGConnection, actor: Actor, premisesId: UUID, _ draft: IncidentDraft, now: Date) throws -> Incident {
+        try check(draft, now: now)
+        return try c.acting(as: actor) { c in
+            let id: UUID = try translating { try c.query("INSERT INTO incidents (premises_id) VALUES ($1) RETURNING id", [premisesId])[0].decode("id") }
+            return try insertVersion(c, actor: actor, id: id, premisesId: premisesId, version: 1, status: .open, draft)
+        }
+    }
+
+    /// Records a new version. `basedOn` is the version the editor saw: if someone else edited since,
+    /// the edit is refused rather than silently overwriting theirs.
+    public static func edit(_ c: PGConnection, actor: Actor, incidentId: UUID, basedOn version: Int, status: IncidentStatus? = nil,
+                            _ draft: IncidentDraft, now: Date) throws -> Incident {
+        try check(draft, now: now)
+        return try c.acting(as: actor) { c in
+            _ = try c.query("SELECT id FROM incidents WHERE id = $1 FOR UPDATE", [incidentId])
+            guard let current = try get(c, id: incidentId) else { throw StoreError.notFound("incident", field: "incidentId") }
+            if current.version != version {
+                throw StoreError.conflict("edited-meanwhile", "the incident was edited since you read it (now version \(current.version)): read it again and redo your change", field: "version")
+            }
+            let next = status ?? current.status
+            if next != current.status && !current.status.canBecome(next) {
+                throw StoreError.conflict("incident-status", "an incident that is \(current.status.rawValue) cannot become \(next.rawValue)", field: "status")
+            }
+            return try insertVersion(c, actor: actor, id: incidentId, premisesId: current.premisesId, version: current.version + 1, status: next, draft)
+        }
+    }
+
+    /// The incident as it stands (its newest version).
+    public static func get(_ c: PGConnection, id: UUID) throws -> Incident? {
+        try c.query("SELECT \(columns) FROM incident_versions WHERE incident_id = $1 ORDER BY version DESC LIMIT 1", [id]).first.map(incident)
+    }
+
+    /// Every version, oldest first.
+    public static func versions(_ c: PGConnection, id: UUID) throws -> [Incident] {
+        try c.query("SELECT \(columns) FROM incident_versions WHERE incident_id = $1 ORDER BY version", [id]).map(incident)
+    }
+
+    /// The incidents of a premises whose newest version was made at or after `since`, newest first.
+    public static func list(_ c: PGConnection, premisesId: UUID, since: Date) throws -> [Incident] {
+        try c.query("""
+            SELECT DISTINCT ON (incident_id) \(columns) FROM incident_versions WHERE premises_id = $1
+            ORDER BY incident_id, version DESC
+            """, [premisesId]).map(incident).filter { $0.editedAt >= since || $0.draft.occurredAt >= since }
+            .sorted { $0.draft.occurredAt > $1.draft.occurredAt }
+    }
+}

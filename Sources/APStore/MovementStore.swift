@@ -1,0 +1,168 @@
+import APDomain
+import Civil
+import Foundation
+import PGDriver
+
+public struct Movement: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var premisesId: UUID
+    public var placementId: UUID
+    public var residentId: UUID
+    public var kind: MovementKind
+    public var at: Date
+    public var recordedAt: Date
+    public var recordedBy: UUID?
+    public var destination: String
+    public var expectedBack: Date?
+    public var note: String
+    public var lateReason: String?
+    public var voids: UUID?
+    public var voidReason: String?
+    public var seq: Int
+}
+
+/// Where a resident is, by the log.
+public struct RollEntry: Codable, Sendable, Equatable {
+    public var residentId: UUID
+    public var placementId: UUID
+    public var crn: String
+    public var name: String
+    public var bedCode: String?
+    public var isIn: Bool
+    /// The entry that put them where they are; nil when they have not moved since arriving.
+    public var since: Date
+    public var destination: String
+    public var expectedBack: Date?
+}
+
+/// The sign-in/out log.
+public enum MovementStore {
+    /// An entry more than this long after the fact needs a reason.
+    public static let lateAfter: TimeInterval = 5 * 60
+
+    static let columns = """
+        id, premises_id, placement_id, resident_id, kind, at, recorded_at, recorded_by, destination, expected_back, note,
+        late_reason, voids, void_reason, seq
+        """
+
+    static func movement(_ row: PGRow) throws -> Movement {
+        Movement(id: try row.decode("id"), premisesId: try row.decode("premises_id"), placementId: try row.decode("placement_id"),
+                 residentId: try row.decode("resident_id"), kind: try row.value("kind"), at: try row.decode("at"),
+                 recordedAt: try row.decode("recorded_at"), recordedBy: try row.decode("recorded_by"), destination: try row.decode("destination"),
+                 expectedBack: try row.decode("expected_back"), note: try row.decode("note"), lateReason: try row.decode("late_reason"),
+                 voids: try row.decode("voids"), voidReason: try row.decode("void_reason"), seq: try row.decode("seq"))
+    }
+
+    public struct Entry: Sendable {
+        public var residentId: UUID
+        public var kind: MovementKind
+        /// Nil for now.
+        public var at: Date?
+        public var destination = ""
+        public var expectedBack: Date?
+        public var note = ""
+        public var lateReason: String?
+        public init(residentId: UUID, kind: MovementKind, at: Date? = nil, destination: String = "", expectedBack: Date? = nil,
+                    note: String = "", lateReason: String? = nil) {
+            self.residentId = residentId; self.kind = kind; self.at = at; self.destination = destination
+            self.expectedBack = expectedBack; self.note = note; self.lateReason = lateReason
+        }
+    }
+
+    /// The latest entry that still counts (not voided) for a placement: where the resident is.
+    static let currentSQL = """
+        SELECT m.kind, m.at, m.destination, m.expected_back FROM movements m
+        WHERE m.placement_id = $1 AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
+        ORDER BY m.at DESC, m.seq DESC LIMIT 1
+        """
+
+    /// Records a resident going out or coming in at `premisesId`.
+    public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: Entry, now: Date) throws -> Movement {
+        guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
+        let at = entry.at ?? now
+        if at > now.addingTimeInterval(60) {
+            throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: "at")
+        }
+        let late = now.timeIntervalSince(at) > lateAfter
+        if late, (entry.lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError.invalid("late-entry-needs-reason", "an entry for a time more than 5 minutes ago needs a reason (--reason)", field: "lateReason")
+        }
+        if entry.destination.count > 500 || entry.note.count > 2000 {
+            throw StoreError.invalid("text-too-long", "destination is at most 500 characters and note 2000", field: entry.note.count > 2000 ? "note" : "destination")
+        }
+        return try c.acting(as: actor) { c in
+            // Locking the placement makes two staff recording the same resident at once take turns.
+            guard let placement = try c.query("""
+                SELECT id, arrived_at FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived' FOR UPDATE
+                """, [entry.residentId, premisesId]).first else {
+                throw StoreError.conflict("not-staying-here", "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who you mean")
+            }
+            let placementId: UUID = try placement.decode("id")
+            if at < (try placement.decode("arrived_at", as: Date.self)) {
+                throw StoreError.invalid("before-arrival", "that time is before the resident arrived", field: "at")
+            }
+            let current = try c.query(currentSQL, [placementId]).first
+            let isIn = try current.map { try $0.value("kind", as: MovementKind.self) == .in } ?? true
+            if entry.kind == .in && isIn { throw StoreError.conflict("already-in", "the resident is already signed in", field: "kind") }
+            if entry.kind == .out && !isIn { throw StoreError.conflict("already-out", "the resident is already signed out", field: "kind") }
+            if let last = current, at < (try last.decode("at", as: Date.self)) {
+                throw StoreError.invalid("out-of-order", "the resident's last entry is later than that time: void that entry first if it is wrong", field: "at")
+            }
+            return try translating {
+                try movement(c.query("""
+                    INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by, destination, expected_back, note, late_reason)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING \(columns)
+                    """, [premisesId, placementId, entry.residentId, entry.kind.rawValue, at, actor.staffId, entry.destination,
+                          entry.expectedBack, entry.note, late ? entry.lateReason : nil])[0])
+            }
+        }
+    }
+
+    /// Voids a wrong entry with a reason, by appending a correction that names it.
+    public static func void(_ c: PGConnection, actor: Actor, movementId: UUID, reason: String, now: Date) throws -> Movement {
+        try requireText(reason, field: "reason", max: 500)
+        return try c.acting(as: actor) { c in
+            guard let target = try c.query("SELECT \(columns) FROM movements WHERE id = $1", [movementId]).first.map(movement) else {
+                throw StoreError.notFound("movement", field: "movementId")
+            }
+            if target.kind == .void { throw StoreError.invalid("void-of-void", "a correction cannot be voided: record the entry again instead", field: "movementId") }
+            do {
+                return try translating {
+                    try movement(c.query("""
+                        INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by, voids, void_reason)
+                        VALUES ($1, $2, $3, 'void', $4, $5, $6, $7) RETURNING \(columns)
+                        """, [target.premisesId, target.placementId, target.residentId, now, actor.staffId, movementId, reason])[0])
+                }
+            } catch let error as PGError where error.constraint == "movements_void_once" {
+                throw StoreError.conflict("already-voided", "that entry has already been voided", field: "movementId")
+            }
+        }
+    }
+
+    /// A placement's log, oldest first, corrections included.
+    public static func history(_ c: PGConnection, placementId: UUID) throws -> [Movement] {
+        try c.query("SELECT \(columns) FROM movements WHERE placement_id = $1 ORDER BY seq", [placementId]).map(movement)
+    }
+
+    /// Every arrived resident at the premises, in or out by the log, by name.
+    public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+        try c.query("""
+            SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, b.code AS bed_code,
+                   coalesce(last.kind, 'in') AS kind, coalesce(last.at, p.arrived_at) AS since,
+                   coalesce(last.destination, '') AS destination, last.expected_back
+            FROM placements p JOIN residents r ON r.id = p.resident_id
+            LEFT JOIN bed_allocations a ON a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $2::date
+            LEFT JOIN beds b ON b.id = a.bed_id
+            LEFT JOIN LATERAL (
+                SELECT m.kind, m.at, m.destination, m.expected_back FROM movements m
+                WHERE m.placement_id = p.id AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
+                ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true
+            WHERE p.premises_id = $1 AND p.status = 'arrived'
+            ORDER BY r.family_name, r.given_name, r.crn
+            """, [premisesId, night]).map {
+            RollEntry(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
+                      name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), isIn: try $0.decode("kind", as: String.self) == "in",
+                      since: try $0.decode("since"), destination: try $0.decode("destination"), expectedBack: try $0.decode("expected_back"))
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import PGDriver
+import Testing
+import TestDatabase
+
+@Suite struct MovementTests {
+    func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
+    typealias Entry = MovementStore.Entry
+
+    @Test func signingOutAndInFollowsTheRules() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                let now = at("2026-11-24T19:00:00Z")
+                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, destination: "Tesco; then library",
+                                                                                        expectedBack: at("2026-11-24T21:00:00Z")), now: now)
+                #expect(out.kind == .out && out.at == now && out.recordedBy == staff.staffId && out.seq == 1)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now) }?.code == "already-out")
+                var roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
+                #expect(roll.map(\.isIn) == [false] && roll[0].destination == "Tesco; then library" && roll[0].bedCode == "1A" && roll[0].since == now)
+
+                let back = now.addingTimeInterval(3600)
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: back)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: back) }?.code == "already-in")
+                roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
+                #expect(roll.map(\.isIn) == [true])
+
+                // Times: not in the future; late needs a reason; not before the last entry; not before arrival.
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: back.addingTimeInterval(600)), now: back) }?.code == "time-in-future")
+                let later = back.addingTimeInterval(7200)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800)), now: later) }?.code == "late-entry-needs-reason")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: back.addingTimeInterval(-60), lateReason: "forgot"), now: later) }?.code == "out-of-order")
+                let late = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800), lateReason: "busy with an incident"), now: later)
+                #expect(late.lateReason == "busy with an incident" && late.at == later.addingTimeInterval(-1800))
+                #expect(try MovementStore.history(c, placementId: stay.id).map(\.seq) == [1, 2, 3])
+
+                // Only a resident who has arrived here can be signed in or out here.
+                let upcoming = try f.placement(p, Nights(from: LocalDate("2026-12-01")!, to: LocalDate("2026-12-20")!)!)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: upcoming.residentId, kind: .out), now: later) }?.code == "not-staying-here")
+                let (elsewhere, _) = try f.premises()
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: elsewhere.id, Entry(residentId: r.id, kind: .in), now: later) }?.code == "not-staying-here")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in, at: at("2026-11-19T10:00:00Z"), lateReason: "x"), now: later) }?.code == "before-arrival")
+            }
+        }
+    }
+
+    @Test func aCorrectionVoidsAnEntryWithoutChangingIt() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                let now = at("2026-11-24T22:00:00Z")
+                let mistaken = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now)
+                let void = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "signed out the wrong resident", now: now.addingTimeInterval(60))
+                #expect(void.kind == .void && void.voids == mistaken.id && void.voidReason == "signed out the wrong resident")
+                #expect(try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!).map(\.isIn) == [true])
+                // The mistaken entry is still there, unchanged.
+                #expect(try MovementStore.history(c, placementId: stay.id).first == mistaken)
+                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "again", now: now) }?.code == "already-voided")
+                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: void.id, reason: "undo", now: now) }?.code == "void-of-void")
+                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: " ", now: now) }?.field == "reason")
+                // After the void the resident can be signed out for real.
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now.addingTimeInterval(120))
+            }
+        }
+    }
+
+    /// The application role cannot alter the log at all; every other role is stopped by the trigger.
+    @Test func theLogIsAppendOnly() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, _, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                let m = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: at("2026-11-24T20:00:00Z"))
+                for sql in ["UPDATE movements SET note = 'x' WHERE id = $1", "DELETE FROM movements WHERE id = $1"] {
+                    let asApp = pgError { _ = try c.transaction { c in try c.execute("SET LOCAL ROLE ap_app"); try c.query(sql, [m.id]) } }
+                    #expect(asApp?.sqlState == "42501", "\(sql)")  // permission denied: the role has no UPDATE or DELETE
+                    let asOwner = pgError { try c.query(sql, [m.id]) }
+                    #expect(asOwner?.constraint == "movements_append_only", "\(sql)")
+                }
+                #expect(pgError { try c.execute("TRUNCATE movements CASCADE") }?.constraint == "movements_append_only")
+                let auditUpdate = pgError { _ = try c.transaction { c in try c.execute("SET LOCAL ROLE ap_app"); try c.execute("UPDATE audit_log SET actor = 'nobody'") } }
+                #expect(auditUpdate?.sqlState == "42501")
+                #expect(pgError { try c.execute("DELETE FROM audit_log") }?.constraint == "audit_log_append_only")
+                #expect(try MovementStore.history(c, placementId: m.placementId) == [m])
+            }
+        }
+    }
+
+    /// A row changed or removed behind the application's back (triggers disabled by the owner) is found.
+    @Test func verifyFindsTheFirstBrokenLink() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, _, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                var now = at("2026-11-24T18:00:00Z")
+                var ids: [UUID] = []
+                for i in 0..<6 {
+                    ids.append(try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: i % 2 == 0 ? .out : .in, note: "entry \(i)"), now: now).id)
+                    now = now.addingTimeInterval(600)
+                }
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
+                // Verification does not depend on the session's time zone.
+                try c.execute("SET TimeZone = 'Pacific/Auckland'")
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
+
+                try c.execute("ALTER TABLE movements DISABLE TRIGGER movements_append_only")
+                try c.query("UPDATE movements SET at = at - interval '1 minute' WHERE id = $1", [ids[3]])
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 4)
+                try c.query("UPDATE movements SET at = at + interval '1 minute' WHERE id = $1", [ids[3]])
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)  // put back exactly, it verifies again
+                try c.query("DELETE FROM movements WHERE id = $1", [ids[1]])
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 3)
+                try c.query("DELETE FROM movements WHERE id = ANY($1)", [Array(ids[2...])])
+                try c.query("DELETE FROM movements WHERE id = $1", [ids[0]])
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 1)  // an emptied log, but the head remembers
+                try c.execute("ALTER TABLE movements ENABLE TRIGGER movements_append_only")
+            }
+        }
+    }
+
+    /// Eight sessions recording at once at one premises: one unbroken chain, and no resident signed out twice.
+    @Test func concurrentRecordingKeepsOneChain() async throws {
+        try await TestDatabase.withFresh { config in
+            let (p, residents, staff) = try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let premises = try f.premises(beds: Dictionary(uniqueKeysWithValues: (1...8).map { ("B\($0)", []) }))
+                var residents: [UUID] = []
+                var actor = Actor.system
+                for i in 1...8 {
+                    let (_, r, _, a) = try f.arrivedResident(arrivedAt: Date(timeIntervalSinceNow: -86_400), premises: premises, bed: "B\(i)")
+                    residents.append(r.id); actor = a
+                }
+                return (premises.0, residents, actor)
+            }
+            let pool = PGPool(config, options: .init(maxConnections: 8))
+            let outcomes = try await withThrowingTaskGroup(of: [String].self) { group in
+                for r in residents {
+                    for _ in 0..<2 {  // two staff try to sign the same resident out at once
+                        group.addTask {
+                            do {
+                                _ = try await pool.withConnection { try MovementStore.record($0, actor: staff, premisesId: p.id, .init(residentId: r, kind: .out), now: Date()) }
+                                return ["out"]
+                            } catch let e as StoreError { return [e.code] }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }.sorted()
+            }
+            #expect(outcomes == Array(repeating: "already-out", count: 8) + Array(repeating: "out", count: 8))
+            try await TestDatabase.withConnection(config) { c throws in
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
+                let seqs: [Int] = try c.query("SELECT seq FROM movements WHERE premises_id = $1 ORDER BY seq", [p.id]).map { try $0.decode("seq") }
+                #expect(seqs == Array(1...8))
+            }
+            await pool.shutdown()
+        }
+    }
+}

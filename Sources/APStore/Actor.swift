@@ -33,6 +33,9 @@ public enum AuditStore {
         public let action: String
         public let table: String
         public let columns: [String]
+        public init(actor: String, origin: String, action: String, table: String, columns: [String]) {
+            self.actor = actor; self.origin = origin; self.action = action; self.table = table; self.columns = columns
+        }
     }
 
     /// Records that `actor` read a row (a resident's full record, say).

@@ -100,7 +100,8 @@ public enum IncidentStore {
                             _ draft: IncidentDraft, now: Date) throws -> Incident {
         try check(draft, now: now)
         return try c.acting(as: actor) { c in
-            _ = try c.query("SELECT id FROM incidents WHERE id = $1 FOR UPDATE", [incidentId])
+            // Two edits based on the same version collide on the primary key (incident_id, version):
+            // the second is refused as edited meanwhile, never merged.
             guard let current = try get(c, id: incidentId) else { throw StoreError.notFound("incident", field: "incidentId") }
             if current.version != version {
                 throw StoreError.conflict("edited-meanwhile", "the incident was edited since you read it (now version \(current.version)): read it again and redo your change", field: "version")

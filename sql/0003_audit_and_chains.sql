@@ -96,9 +96,11 @@ $$;
 CREATE FUNCTION chain_append() RETURNS trigger LANGUAGE plpgsql SET timezone = 'UTC' AS $$
 DECLARE head chain_heads;
 BEGIN
-    INSERT INTO chain_heads (chain, premises_id, seq, hash) VALUES (TG_TABLE_NAME, NEW.premises_id, 0, '')
-        ON CONFLICT DO NOTHING;
     SELECT * INTO head FROM chain_heads WHERE chain = TG_TABLE_NAME AND premises_id = NEW.premises_id FOR UPDATE;
+    IF NOT FOUND THEN  -- the premises' first entry in this chain
+        INSERT INTO chain_heads (chain, premises_id, seq, hash) VALUES (TG_TABLE_NAME, NEW.premises_id, 0, '') ON CONFLICT DO NOTHING;
+        SELECT * INTO head FROM chain_heads WHERE chain = TG_TABLE_NAME AND premises_id = NEW.premises_id FOR UPDATE;
+    END IF;
     NEW.seq := head.seq + 1;
     NEW.prev_hash := head.hash;
     NEW.hash := chain_hash(head.hash, to_jsonb(NEW));

@@ -18,11 +18,12 @@ extension PGConnection {
     /// Runs `body` in a transaction (or the caller's) attributed to `actor`, with the privileges of the
     /// application role ap_app: it may add to the log and the audit trail but never alter them.
     public func acting<T>(as actor: Actor, _ body: (PGConnection) throws -> T) throws -> T {
-        try atomically { c in
-            try c.query("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true)", [actor.name, actor.origin])
-            try c.execute("SET LOCAL ROLE ap_app")
-            return try body(c)
-        }
+        let prelude = [PGStatement("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true)", [actor.name, actor.origin]),
+                       PGStatement("SET LOCAL ROLE ap_app")]
+        // A new transaction sends its settings with BEGIN, in one round trip.
+        if transactionState == .idle { return try transaction(prelude: prelude, body) }
+        _ = try pipeline(prelude)
+        return try body(self)
     }
 }
 

@@ -69,13 +69,6 @@ public enum MovementStore {
         }
     }
 
-    /// The latest entry that still counts (not voided) for a placement: where the resident is.
-    static let currentSQL = """
-        SELECT m.kind, m.at, m.destination, m.expected_back FROM movements m
-        WHERE m.placement_id = $1 AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
-        ORDER BY m.at DESC, m.seq DESC LIMIT 1
-        """
-
     /// Records a resident going out or coming in at `premisesId`.
     public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: Entry, now: Date) throws -> Movement {
         guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
@@ -91,21 +84,32 @@ public enum MovementStore {
             throw StoreError.invalid("text-too-long", "destination is at most 500 characters and note 2000", field: entry.note.count > 2000 ? "note" : "destination")
         }
         return try c.acting(as: actor) { c in
-            // Locking the placement makes two staff recording the same resident at once take turns.
-            guard let placement = try c.query("""
-                SELECT id, arrived_at FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived' FOR UPDATE
-                """, [entry.residentId, premisesId]).first else {
+            // Locking the placement makes two staff recording the same resident at once take turns. The
+            // last entry is read by a second statement, whose snapshot is taken after the lock is held: a
+            // join in the locking statement would read the log as it was before the wait. Both go in one
+            // pipeline, one round trip.
+            let answers = try c.pipeline([
+                PGStatement("SELECT id, arrived_at FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived' FOR UPDATE",
+                            [entry.residentId, premisesId]),
+                PGStatement("""
+                    SELECT m.kind, m.at FROM placements p JOIN movements m ON m.placement_id = p.id
+                    WHERE p.resident_id = $1 AND p.premises_id = $2 AND p.status = 'arrived'
+                      AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
+                    ORDER BY m.at DESC, m.seq DESC LIMIT 1
+                    """, [entry.residentId, premisesId]),
+            ])
+            guard let placement = answers[0].first else {
                 throw StoreError.conflict("not-staying-here", "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who you mean")
             }
+            let last = answers[1].first
             let placementId: UUID = try placement.decode("id")
             if at < (try placement.decode("arrived_at", as: Date.self)) {
                 throw StoreError.invalid("before-arrival", "that time is before the resident arrived", field: "at")
             }
-            let current = try c.query(currentSQL, [placementId]).first
-            let isIn = try current.map { try $0.value("kind", as: MovementKind.self) == .in } ?? true
+            let isIn = try last.map { try $0.value("kind", as: MovementKind.self) == .in } ?? true
             if entry.kind == .in && isIn { throw StoreError.conflict("already-in", "the resident is already signed in", field: "kind") }
             if entry.kind == .out && !isIn { throw StoreError.conflict("already-out", "the resident is already signed out", field: "kind") }
-            if let last = current, at < (try last.decode("at", as: Date.self)) {
+            if let last, at < (try last.decode("at", as: Date.self)) {
                 throw StoreError.invalid("out-of-order", "the resident's last entry is later than that time: void that entry first if it is wrong", field: "at")
             }
             return try translating {

@@ -18,6 +18,7 @@ extension PGConnection {
     /// the server on full socket buffers.
     public func pipeline(_ statements: [PGStatement]) throws(PGError) -> [PGResult] {
         if statements.isEmpty { return [] }
+        let startedIdle = transactionState == .idle
         guard PQenterPipelineMode(pg) == 1 else { throw connectionError() }
         PQsetnonblocking(pg, 1)
         defer {
@@ -58,11 +59,12 @@ extension PGConnection {
             }
         }
         if let firstError {
-            // The statements after the error were skipped, a COMMIT among them: do not leave a
-            // failed transaction open on the connection.
+            // The statements after the error were skipped, a COMMIT among them. A transaction the
+            // pipeline began itself is rolled back rather than left failed on the connection; a caller's
+            // transaction is left failed for the caller, who must not carry on as if in it.
             PQsetnonblocking(pg, 0)
             PQexitPipelineMode(pg)
-            rollbackQuietly()
+            if startedIdle { rollbackQuietly() }
             throw firstError
         }
         return results

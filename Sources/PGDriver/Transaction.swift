@@ -10,11 +10,20 @@ extension PGConnection {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
     /// Serialization failures and deadlocks roll back and run `body` again, up to `maxAttempts` in all,
     /// so `body` must do nothing outside the database that cannot be repeated.
+    ///
+    /// `prelude` runs first inside the transaction, sent together with BEGIN in one round trip
+    /// (session settings for the transaction, say).
     public func transaction<T>(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
-                               _ body: (PGConnection) throws -> T) throws -> T {
+                               prelude: [PGStatement] = [], _ body: (PGConnection) throws -> T) throws -> T {
+        let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"
         var attempt = 1
         while true {
-            try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
+            do {
+                if prelude.isEmpty { try execute(begin) } else { _ = try pipeline([PGStatement(begin)] + prelude) }
+            } catch {
+                rollbackQuietly()
+                throw error
+            }
             do {
                 let value = try body(self)
                 if transactionState == .failed {

@@ -5,6 +5,7 @@ import PGDriver
 // The Swift side of scripts/bench.
 //   ap-bench driver DATABASE_URL SECONDS    prints "RESULT name operations seconds cpu_seconds user_seconds"
 //   ap-bench occupancy DATABASE_URL RUNS    the store's occupancy against psql (see Occupancy.swift)
+//   ap-bench movements DATABASE_URL SECONDS the sign-in/out log and the curfew function (see Movements.swift)
 // scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
 struct BenchRow { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
@@ -40,9 +41,13 @@ func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethr
 }
 
 let args = CommandLine.arguments
-guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy"].contains(args[1]) else {
-    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS")
+guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy", "movements"].contains(args[1]) else {
+    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS")
     exit(64)
+}
+if args[1] == "movements" {
+    try movementsBenchmark(url: args[2], seconds: number)
+    exit(0)
 }
 if args[1] == "occupancy" {
     try occupancyBenchmark(url: args[2], runs: Int(number))

@@ -51,13 +51,23 @@ import TestDatabase
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         try await TestDatabase.withFresh(migrated: false) { config in
             let pool = PGPool(config, options: .init(maxConnections: 1, acquireTimeout: .seconds(30)))
-            async let holder = pool.query("SELECT pg_sleep(0.5)")
-            try await Task.sleep(for: .milliseconds(100))
+            // The holder keeps the only connection until the test lets go: no timing involved.
+            let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+            async let holder: Int32 = pool.withConnection { c in
+                holding.signal()
+                release.wait()
+                return c.backendPID
+            }
+            await withCheckedContinuation { done in Thread { holding.wait(); done.resume() }.start() }
             let waiter = Task { try await pool.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(50))
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
+            release.signal()
             _ = try await holder
+            // The cancelled job left the queue: the next caller gets the connection at once.
+            let one: Int = try await pool.query("SELECT 1 AS one")[0].decode("one")
+            #expect(one == 1)
             await pool.shutdown()
         }
     }
@@ -174,6 +184,28 @@ import TestDatabase
                 // After DISCARD ALL drops every prepared statement, the cache recovers by itself.
                 try c.execute("DISCARD ALL")
                 #expect(try c.query("SELECT $1::text AS v", [6])[0].decode("v", as: String.self) == "6")
+            }
+        }
+    }
+}
+
+@Suite struct PipelineInTransactionTests {
+    /// A failing pipeline inside a caller's transaction leaves that transaction failed, so that nothing
+    /// after it can be committed as if it were still inside.
+    @Test func aCallersTransactionIsLeftFailedNotEnded() async throws {
+        try await TestDatabase.withFresh(migrated: false) { config in
+            try await TestDatabase.withConnection(config) { c in
+                try c.execute("CREATE TABLE t (n int PRIMARY KEY)")
+                let error = pgError {
+                    try c.transaction { tx in
+                        try tx.query("INSERT INTO t VALUES (1)")
+                        _ = try? tx.pipeline([PGStatement("INSERT INTO t VALUES (1)")])
+                        try tx.query("INSERT INTO t VALUES (2)")
+                    }
+                }
+                #expect(error?.sqlState == "25P02")  // in failed transaction: the later insert was refused
+                #expect(c.transactionState == .idle)
+                #expect(try c.query("SELECT count(*) AS n FROM t")[0].decode("n", as: Int.self) == 0)
             }
         }
     }

@@ -6,7 +6,7 @@ public struct APServerCommand: ParsableCommand {
         commandName: "ap-server",
         abstract: "Approved Premises: database migrations (and, as they land, the service and the curfew worker).",
         discussion: "Every subcommand reads the database from DATABASE_URL (scripts/db prints one for a local server).",
-        subcommands: [MigrateCommand.self, SeedCommand.self]
+        subcommands: [MigrateCommand.self, SeedCommand.self, CurfewCheckCommand.self]
     )
     public init() {}
 }

@@ -32,3 +32,25 @@ import TestDatabase
         #expect(usage.status == 64)
     }
 }
+
+/// `ap-server seed` then `ap-server curfew-check`, as an operator runs them.
+@Suite struct OperatorCommandTests {
+    @Test func seedThenCheckANightTwice() async throws {
+        try await TestDatabase.withFresh(migrated: false) { config in
+            let env = ["DATABASE_URL": TestDatabase.url(database: config.database!), "AP_SQL_DIR": TestDatabase.sqlDirectory.path]
+            let seeded = try TestDatabase.run("ap-server", ["seed", "--premises", "2", "--beds", "6", "--today", "2026-11-24"], environment: env)
+            #expect(seeded.status == 0 && seeded.out.hasPrefix("seeded 2 premises, 12 beds"))
+            let first = try TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20"], environment: env)
+            #expect(first.status == 0)
+            #expect(first.out.split(separator: "\n").map { $0.prefix(24) } == ["AP-001 night 2026-11-20:", "AP-002 night 2026-11-20:"])
+            // Nobody signed out in the seeded data, so nobody is out: no alerts; and a second run changes nothing.
+            #expect(first.out.contains("0 alerts raised"))
+            let one = try TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "AP-002"], environment: env)
+            #expect(one.status == 0 && one.out.hasPrefix("AP-002 night 2026-11-20:"))
+            let missing = try TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "NOPE"], environment: env)
+            #expect(missing.status == 3 && missing.err.contains("no premises with code NOPE"))
+            let bad = try TestDatabase.run("ap-server", ["curfew-check", "--night", "20/11/2026"], environment: env)
+            #expect(bad.status == 64 && bad.err.contains("YYYY-MM-DD") && !bad.err.contains("Backtrace"))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import APStore
+import ArgumentParser
+import Civil
+import Foundation
+import PGDriver
+
+struct CurfewCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curfew-check",
+        abstract: "Check one curfew night at every premises, or at one, and raise the alerts that apply.",
+        discussion: """
+            A night is named by the date it starts. Safe to run again, or beside the worker: each alert is
+            raised once, and alerts whose evidence has since been voided are resolved.
+            Exit codes: 0 done, 1 the database refused or failed, 3 no such premises, 64 bad usage.
+
+            Examples:
+              ap-server curfew-check --night 2026-03-28
+              ap-server curfew-check --night 2026-03-28 --premises AP-001 --grace-minutes 10
+            """
+    )
+
+    @Option(help: "The night to check, YYYY-MM-DD (the date it starts).") var night: String
+    @Option(help: "A premises code; every premises when left out.") var premises: String?
+    @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
+
+    func validate() throws {
+        guard LocalDate(night) != nil else { throw ValidationError("--night must be a date as YYYY-MM-DD, like 2026-03-28") }
+        guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
+    }
+
+    func run() throws {
+        let night = LocalDate(night)!
+        do {
+            let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-curfew-check"))
+            let all = try PremisesStore.list(c)
+            let chosen = premises.map { code in all.filter { $0.code == code } } ?? all
+            if chosen.isEmpty {
+                FileHandle.standardError.write(Data("ap-server curfew-check: no premises with code \(premises ?? ""): list them with psql, or leave --premises out\n".utf8))
+                throw ExitCode(3)
+            }
+            for p in chosen {
+                let outcome = try CurfewCheckStore.check(c, premisesId: p.id, night: night, now: Date(), grace: Double(graceMinutes) * 60)
+                let kinds = Dictionary(grouping: outcome.raised, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
+                print("\(p.code) night \(night): \(outcome.residents) residents, \(outcome.raised.count) alerts raised\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), \(outcome.resolved) resolved")
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data("ap-server curfew-check: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -23,10 +25,18 @@ let package = Package(
         .target(name: "APStore", dependencies: ["APDomain", "PGDriver"]),
         // Applies sql/NNNN_name.sql in order, once each, with checksums.
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
-        // The operator's command: migrate, and later serve and the worker.
+        // The curfew-check worker: every premises' nights, checked repeatedly, reconciled, caught up.
+        .target(name: "APWorker", dependencies: [
+            "APStore", "PGDriver",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
         .target(name: "APServer", dependencies: [
-            "APStore", "PGDriver", "PGMigrations",
+            "APStore", "APWorker", "PGDriver", "PGMigrations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ap-server", dependencies: ["APServer"]),
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
@@ -38,5 +48,6 @@ let package = Package(
         .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
+        .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "TestDatabase"]),
     ]
 )

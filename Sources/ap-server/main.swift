@@ -1,3 +1,3 @@
 import APServer
 
-APServerCommand.main()
+await APServerCommand.runFromCommandLine()

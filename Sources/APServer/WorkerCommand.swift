@@ -1,0 +1,63 @@
+import APWorker
+import ArgumentParser
+import Foundation
+import Logging
+import PGDriver
+import ServiceLifecycle
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the curfew-check worker until SIGTERM or SIGINT (or one pass with --once).",
+        discussion: """
+            Every pass checks the night in progress at every premises, reconciles nights that are over, and
+            catches up on nights missed while stopped (up to --look-back-nights). Several workers may run.
+            Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
+
+            Examples:
+              ap-server worker
+              ap-server worker --interval-seconds 120 --grace-minutes 10
+              ap-server worker --once
+            """
+    )
+
+    @Option(help: "Seconds between passes.") var intervalSeconds = 300
+    @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
+    @Option(help: "How many nights back to catch up after a stop.") var lookBackNights = 7
+    @Flag(help: "Run one pass, print what it did, and exit.") var once = false
+
+    func validate() throws {
+        guard (10...86_400).contains(intervalSeconds) else { throw ValidationError("--interval-seconds is 10 to 86400") }
+        guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
+        guard (0...90).contains(lookBackNights) else { throw ValidationError("--look-back-nights is 0 to 90") }
+    }
+
+    func run() async throws {
+        var settings = CurfewWorker.Settings()
+        settings.interval = .seconds(intervalSeconds)
+        settings.grace = Double(graceMinutes) * 60
+        settings.lookBackNights = lookBackNights
+        let config: PGConfig
+        do { config = try PGConfig.fromEnvironment(applicationName: "ap-worker") } catch {
+            FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let pool = PGPool(config, options: .init(maxConnections: 2))
+        let worker = CurfewWorker(pool: pool, settings: settings)
+        if once {
+            do {
+                let pass = try await worker.runOnce()
+                print("checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised \(pass.raised) alerts, resolved \(pass.resolved)")
+                await pool.shutdown()
+            } catch {
+                FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))
+                await pool.shutdown()
+                throw ExitCode(1)
+            }
+            return
+        }
+        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
+        try await group.run()
+        await pool.shutdown()
+    }
+}

@@ -1,0 +1,104 @@
+import APDomain
+import APStore
+import APWorker
+import Civil
+import Foundation
+import PGDriver
+import Testing
+import TestDatabase
+
+@Suite struct CurfewWorkerTests {
+    static func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
+
+    /// A premises whose one resident went out at 20:00 on 15 January and never came back.
+    func world(_ c: PGConnection) throws -> (Premises, Resident) {
+        let p = try PremisesStore.create(c, NewPremises(code: "W1", name: "Worker House", region: "Wales", gender: .male))
+        let room = try PremisesStore.addRoom(c, premisesId: p.id, code: "R1")
+        let bed = try PremisesStore.addBed(c, roomId: room.id, code: "1A", openedOn: LocalDate("2025-01-01")!)
+        let r = try ResidentStore.create(c, NewResident(crn: "W123456", givenName: "Wyn", familyName: "Jones", dateOfBirth: LocalDate("1990-01-01")!,
+                                                        gender: .male, rosh: .medium, practitioner: Practitioner(name: "PP")))
+        let stay = try PlacementStore.create(c, residentId: r.id, premisesId: p.id, expected: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)
+        _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)
+        _ = try PlacementStore.arrive(c, id: stay.id, at: Self.at("2026-01-01T14:00:00Z"), now: Self.at("2026-01-01T14:00:00Z"))
+        let staff = try PremisesStore.addStaff(c, name: "S", role: .staff, premisesIds: [p.id])
+        _ = try MovementStore.record(c, actor: .staff(staff.id, origin: "test"), premisesId: p.id, .init(residentId: r.id, kind: .out), now: Self.at("2026-01-15T20:00:00Z"))
+        return (p, r)
+    }
+
+    func worker(_ pool: PGPool, at time: String, lookBack: Int = 3) -> CurfewWorker {
+        var settings = CurfewWorker.Settings()
+        settings.lookBackNights = lookBack
+        let now = Self.at(time)
+        return CurfewWorker(pool: pool, settings: settings, clock: { now })
+    }
+
+    @Test func checksTheNightInProgressReconcilesAndCatchesUp() async throws {
+        try await TestDatabase.withFresh { config in
+            let (p, _) = try await TestDatabase.withConnection(config) { try world($0) }
+            let pool = PGPool(config, options: .init(maxConnections: 2))
+
+            // 22:00 on the 15th: the night of the 15th is in progress; the resident is late, not yet absent overnight.
+            let evening = try await worker(pool, at: "2026-01-15T23:30:00Z").runOnce()
+            #expect(evening.checked == ["W1 2026-01-12", "W1 2026-01-13", "W1 2026-01-14", "W1 2026-01-15"])
+            #expect(evening.reconciled == ["W1 2026-01-12", "W1 2026-01-13"])
+            #expect(evening.raised == 1)
+
+            // 08:00 on the 16th: the night's last window has ended: absent overnight. Reconciled nights are not checked again.
+            let morning = try await worker(pool, at: "2026-01-16T08:00:00Z").runOnce()
+            #expect(morning.checked == ["W1 2026-01-14", "W1 2026-01-15"])
+            #expect(morning.raised == 1)
+
+            // Down for three days: the next pass catches up on the nights it missed, and he is still out every night.
+            let later = try await worker(pool, at: "2026-01-19T13:00:00Z").runOnce()
+            #expect(later.checked == ["W1 2026-01-16", "W1 2026-01-17", "W1 2026-01-18", "W1 2026-01-19"])
+            #expect(later.reconciled == ["W1 2026-01-16", "W1 2026-01-17"])
+            let kinds = try await pool.withConnection { c in
+                try AlertStore.list(c, premisesId: p.id, since: LocalDate("2026-01-01")!).map { "\($0.night) \($0.kind.rawValue)" }.sorted()
+            }
+            #expect(kinds == ["2026-01-15 absent_overnight", "2026-01-15 late_return",
+                              "2026-01-16 absent_overnight", "2026-01-16 late_return",
+                              "2026-01-17 absent_overnight", "2026-01-17 late_return",
+                              "2026-01-18 absent_overnight", "2026-01-18 late_return"])
+            await pool.shutdown()
+        }
+    }
+
+    @Test func twoWorkersAtOnceRaiseEachAlertOnce() async throws {
+        try await TestDatabase.withFresh { config in
+            let (p, _) = try await TestDatabase.withConnection(config) { try world($0) }
+            let pools = [PGPool(config, options: .init(maxConnections: 1)), PGPool(config, options: .init(maxConnections: 1))]
+            let raised = try await withThrowingTaskGroup(of: Int.self) { group in
+                for pool in pools { group.addTask { try await worker(pool, at: "2026-01-16T13:00:00Z").runOnce().raised } }
+                return try await group.reduce(0, +)
+            }
+            #expect(raised == 2)
+            let count = try await pools[0].withConnection { try AlertStore.list($0, premisesId: p.id, since: LocalDate("2026-01-01")!).count }
+            #expect(count == 2)
+            for pool in pools { await pool.shutdown() }
+        }
+    }
+
+    /// The real binary: a pass a second, and SIGTERM stops it cleanly.
+    @Test func theWorkerProcessStopsOnSIGTERM() async throws {
+        try await TestDatabase.withFresh { config in
+            let process = Process()
+            process.executableURL = TestDatabase.executable("ap-server")
+            process.arguments = ["worker", "--interval-seconds", "10"]
+            var env = ProcessInfo.processInfo.environment
+            env["DATABASE_URL"] = TestDatabase.url(database: config.database!)
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(process.isRunning)
+            let checked: Int = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }
+            #expect(checked == 0)  // no premises in this database, so nothing to check, but it ran
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!process.isRunning)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        }
+    }
+}

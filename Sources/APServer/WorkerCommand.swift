@@ -12,6 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Every pass checks the night in progress at every premises, reconciles nights that are over, and
             catches up on nights missed while stopped (up to --look-back-nights). Several workers may run.
+            With --webhook-url, new alerts are also posted there (at least once, signed with HMAC-SHA256 of
+            the secret in AP_WEBHOOK_SECRET, which is never taken from the command line).
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
 
             Examples:
@@ -24,12 +26,21 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between passes.") var intervalSeconds = 300
     @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
     @Option(help: "How many nights back to catch up after a stop.") var lookBackNights = 7
+    @Option(help: "Post new alerts to this URL (needs AP_WEBHOOK_SECRET).") var webhookUrl: String?
     @Flag(help: "Run one pass, print what it did, and exit.") var once = false
 
     func validate() throws {
         guard (10...86_400).contains(intervalSeconds) else { throw ValidationError("--interval-seconds is 10 to 86400") }
         guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
         guard (0...90).contains(lookBackNights) else { throw ValidationError("--look-back-nights is 0 to 90") }
+        if let webhookUrl {
+            guard let url = URL(string: webhookUrl), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                throw ValidationError("--webhook-url must be an http or https URL")
+            }
+            guard let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"], secret.count >= 16 else {
+                throw ValidationError("set AP_WEBHOOK_SECRET (16 characters or more) to sign webhook posts")
+            }
+        }
     }
 
     func run() async throws {
@@ -37,6 +48,7 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.interval = .seconds(intervalSeconds)
         settings.grace = Double(graceMinutes) * 60
         settings.lookBackNights = lookBackNights
+        settings.outbox = webhookUrl != nil
         let config: PGConfig
         do { config = try PGConfig.fromEnvironment(applicationName: "ap-worker") } catch {
             FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))
@@ -56,7 +68,11 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             return
         }
-        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
+        var services: [any Service] = [worker]
+        if let webhookUrl, let url = URL(string: webhookUrl), let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"] {
+            services.append(WebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
         try await group.run()
         await pool.shutdown()
     }

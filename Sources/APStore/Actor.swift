@@ -17,6 +17,7 @@ public struct Actor: Sendable, Equatable {
 extension PGConnection {
     /// Runs `body` in a transaction (or the caller's) attributed to `actor`, with the privileges of the
     /// application role ap_app: it may add to the log and the audit trail but never alter them.
+    @discardableResult
     public func acting<T>(as actor: Actor, _ body: (PGConnection) throws -> T) throws -> T {
         let prelude = [PGStatement("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true)", [actor.name, actor.origin]),
                        PGStatement("SET LOCAL ROLE ap_app")]

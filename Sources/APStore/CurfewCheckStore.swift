@@ -19,8 +19,9 @@ public enum CurfewCheckStore {
 
     /// Runs under the worker's name; two runs for the same premises and night take turns (an advisory
     /// lock), and the alerts' unique constraint keeps each alert to one however often it runs.
+    /// With `outbox`, each new alert is also queued for the webhook (see `OutboxStore`).
     public static func check(_ c: PGConnection, actor: Actor = .worker(), premisesId: UUID, night: LocalDate, now: Date,
-                             grace: TimeInterval = 15 * 60) throws -> Outcome {
+                             grace: TimeInterval = 15 * 60, outbox: Bool = false) throws -> Outcome {
         try c.acting(as: actor) { c in
             try c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [premisesId.uuidString + night.description])
             guard let premises = try PremisesStore.get(c, id: premisesId), let zone = TimeZone(identifier: premises.timeZone),
@@ -80,6 +81,8 @@ public enum CurfewCheckStore {
                     RETURNING id)
                 SELECT id, pg_notify($6, id::text) FROM new
                 """, [rows.placements, night, rows.kinds, rows.evidence, rows.escalate, channel]).map { try $0.decode("id") }
+
+            if outbox { try OutboxStore.enqueue(c, alertIds: raisedIds, now: now) }
 
             // An alert whose evidence has since been voided is resolved, never deleted.
             let resolved = try c.query("""

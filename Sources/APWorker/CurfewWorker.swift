@@ -15,6 +15,8 @@ public struct CurfewWorker: Service {
         public var grace: TimeInterval = 15 * 60
         /// How many nights back a worker that was stopped goes to catch up.
         public var lookBackNights = 7
+        /// Queue new alerts for the webhook (when one is configured).
+        public var outbox = false
         public init() {}
     }
 
@@ -72,7 +74,8 @@ public struct CurfewWorker: Service {
                     """, [premises.id])[0].decode("night")
                 var night = max(oldest, lastReconciled.map { $0.adding(days: 1) } ?? oldest)
                 while night <= current {
-                    let outcome = try CurfewCheckStore.check(c, premisesId: premises.id, night: night, now: now, grace: settings.grace)
+                    let outcome = try CurfewCheckStore.check(c, premisesId: premises.id, night: night, now: now, grace: settings.grace,
+                                                             outbox: settings.outbox)
                     let over = now >= Zone.instant(night.adding(days: 2), LocalTime(hour: 12, minute: 0)!, in: zone)
                     try c.acting(as: .worker()) { c in
                         try c.query("""

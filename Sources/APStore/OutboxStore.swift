@@ -1,0 +1,66 @@
+import Foundation
+import PGDriver
+
+/// The webhook outbox: alerts queued in the transaction that raised them, then delivered at least once.
+public enum OutboxStore {
+    /// One delivery to attempt: the exact body to post, its signature and its idempotency key.
+    public struct Delivery: Sendable, Equatable {
+        public let alertId: UUID
+        public let body: String
+        /// Hex HMAC-SHA256 of `body` with the shared secret.
+        public let signature: String
+        public let attempt: Int
+        public var idempotencyKey: String { alertId.uuidString.lowercased() }
+    }
+
+    /// Queues alerts, due at once (at `now`, the raising clock's, not the database's).
+    static func enqueue(_ c: PGConnection, alertIds: [UUID], now: Date) throws {
+        if alertIds.isEmpty { return }
+        try c.query("""
+            INSERT INTO alert_outbox (alert_id, next_attempt_at, payload)
+            SELECT a.id, $2, jsonb_build_object(
+                'alertId', a.id, 'kind', a.kind, 'night', a.night, 'raisedAt', a.raised_at, 'escalate', a.escalate,
+                'premises', jsonb_build_object('code', pr.code, 'name', pr.name),
+                'resident', jsonb_build_object('crn', r.crn, 'rosh', r.rosh)
+                    || CASE WHEN a.escalate THEN jsonb_build_object(
+                           'name', r.given_name || ' ' || r.family_name, 'contingencyPlan', r.contingency_plan,
+                           'practitioner', jsonb_build_object('name', r.practitioner_name, 'phone', r.practitioner_phone, 'email', r.practitioner_email))
+                       ELSE '{}' END)
+            FROM alerts a JOIN premises pr ON pr.id = a.premises_id JOIN residents r ON r.id = a.resident_id
+            WHERE a.id = ANY($1)
+            ON CONFLICT DO NOTHING
+            """, [alertIds, now])
+    }
+
+    /// Claims up to `limit` due deliveries for `lease` (another deliverer skips them meanwhile; if this
+    /// one dies, they come due again when the lease ends), signed with `secret`.
+    public static func claim(_ c: PGConnection, secret: String, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws -> [Delivery] {
+        try c.acting(as: .worker(origin: "outbox")) { c in
+            try c.query("""
+                WITH due AS (
+                    SELECT alert_id FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2
+                    ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                UPDATE alert_outbox o SET next_attempt_at = $3, attempts = o.attempts + 1
+                FROM due WHERE o.alert_id = due.alert_id
+                RETURNING o.alert_id, o.payload::text AS body, encode(hmac(o.payload::text, $1, 'sha256'), 'hex') AS signature, o.attempts
+                """, [secret, now, now.addingTimeInterval(lease), limit]).map {
+                Delivery(alertId: try $0.decode("alert_id"), body: try $0.decode("body"), signature: try $0.decode("signature"), attempt: try $0.decode("attempts"))
+            }
+        }
+    }
+
+    public static func delivered(_ c: PGConnection, alertId: UUID, at: Date) throws {
+        try c.acting(as: .worker(origin: "outbox")) { c in
+            try c.query("UPDATE alert_outbox SET delivered_at = $2, last_error = NULL WHERE alert_id = $1", [alertId, at])
+        }
+    }
+
+    /// Schedules another attempt after a back-off that doubles from 10 s up to an hour. `error` must
+    /// say what failed without any of the payload (an HTTP status, "connection refused").
+    public static func failed(_ c: PGConnection, alertId: UUID, attempt: Int, error: String, now: Date) throws {
+        let wait = min(10 * pow(2, Double(max(attempt - 1, 0))), 3600)
+        try c.acting(as: .worker(origin: "outbox")) { c in
+            try c.query("UPDATE alert_outbox SET next_attempt_at = $2, last_error = $3 WHERE alert_id = $1", [alertId, now.addingTimeInterval(wait), error])
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import APStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import PGDriver
+import ServiceLifecycle
+
+/// Posts queued alerts to the webhook: JSON body, `X-AP-Signature: sha256=<hex HMAC of the body>`,
+/// `Idempotency-Key: <alert id>`. At least once: a delivery that fails, times out or is cut short by
+/// a crash is tried again (with back-off), so the receiver must treat a repeated key as a repeat.
+public struct WebhookDeliverer: Service {
+    public struct Settings: Sendable {
+        public var url: URL
+        public var secret: String
+        public var interval: Duration = .seconds(5)
+        public var timeout: TimeInterval = 10
+        public init(url: URL, secret: String) { self.url = url; self.secret = secret }
+    }
+
+    public struct Pass: Sendable, Equatable {
+        public var delivered = 0
+        public var failed = 0
+        public init(delivered: Int = 0, failed: Int = 0) { self.delivered = delivered; self.failed = failed }
+    }
+
+    let pool: PGPool
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(pool: PGPool, settings: Settings, logger: Logger = Logger(label: "ap.webhook"), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.pool = pool; self.settings = settings; self.logger = logger; self.clock = clock
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let pass = try await deliverOnce()
+                    if pass.delivered + pass.failed > 0 {
+                        logger.info("webhook pass", metadata: ["delivered": "\(pass.delivered)", "failed": "\(pass.failed)"])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("webhook pass failed; trying again next time", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: settings.interval) } catch { return }
+            }
+        }
+    }
+
+    /// Claims what is due, posts each, and records the outcome.
+    public func deliverOnce() async throws -> Pass {
+        let secret = settings.secret, now = clock()
+        let due = try await pool.withConnection { try OutboxStore.claim($0, secret: secret, now: now) }
+        var pass = Pass()
+        for delivery in due {
+            var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
+            request.httpMethod = "POST"
+            request.httpBody = Data(delivery.body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue("sha256=" + delivery.signature, forHTTPHeaderField: "X-AP-Signature")
+            request.setValue(delivery.idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
+            // What went wrong, in words that carry none of the payload.
+            let failure: String?
+            do {
+                let (_, response) = try await URLSession.shared.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                failure = (200..<300).contains(status) ? nil : "HTTP \(status)"
+            } catch {
+                failure = "no answer: \((error as? URLError)?.code.rawValue.description ?? "transport error")"
+            }
+            let at = clock()
+            if let failure {
+                try await pool.withConnection { try OutboxStore.failed($0, alertId: delivery.alertId, attempt: delivery.attempt, error: failure, now: at) }
+                pass.failed += 1
+            } else {
+                try await pool.withConnection { try OutboxStore.delivered($0, alertId: delivery.alertId, at: at) }
+                pass.delivered += 1
+            }
+        }
+        return pass
+    }
+}

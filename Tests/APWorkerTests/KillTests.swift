@@ -1,0 +1,82 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import PGDriver
+import Testing
+import TestDatabase
+
+/// The curfew check killed with kill -9 at random points and run again ends the night with exactly the
+/// alerts of an uninterrupted run: each premises-night is one transaction, and alerts are unique.
+@Suite struct KillTests {
+    static func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
+
+    /// 12 premises from one seed, and the same evening's movements: a third of residents out late,
+    /// some all night, by their CRN so that two databases get identical stories.
+    static func world(_ c: PGConnection) throws {
+        var data = SyntheticData(today: LocalDate("2026-11-20")!)
+        data.premises = 12; data.bedsPerPremises = 10; data.historyDays = 30; data.aheadDays = 5
+        try data.load(into: c)
+        let staff = try PremisesStore.addStaff(c, name: "Night", role: .staff, premisesIds: [])
+        let actor = Actor.staff(staff.id, origin: "test")
+        let rows = try c.query("""
+            SELECT p.premises_id, r.id, r.crn FROM placements p JOIN residents r ON r.id = p.resident_id
+            WHERE p.status = 'arrived' AND p.arrived_at < '2026-11-18T12:00:00Z' ORDER BY r.crn
+            """)
+        for row in rows {
+            let crn: String = try row.decode("crn")
+            let n = Int(crn.dropFirst())! % 6
+            guard n < 3 else { continue }
+            let premisesId: UUID = try row.decode("premises_id"), residentId: UUID = try row.decode("id")
+            _ = try MovementStore.record(c, actor: actor, premisesId: premisesId, .init(residentId: residentId, kind: .out), now: at("2026-11-18T19:00:00Z"))
+            if n == 1 { _ = try MovementStore.record(c, actor: actor, premisesId: premisesId, .init(residentId: residentId, kind: .in), now: at("2026-11-18T23:40:00Z")) }
+        }
+    }
+
+    static func alerts(_ config: PGConfig) async throws -> [String] {
+        try await TestDatabase.withConnection(config) { c in
+            try c.query("""
+                SELECT r.crn || ' ' || a.night || ' ' || a.kind || ' ' || a.escalate AS line
+                FROM alerts a JOIN residents r ON r.id = a.resident_id ORDER BY line
+                """).map { try $0.decode("line") }
+        }
+    }
+
+    @Test func killedAndRestartedEndsWithTheSameAlerts() async throws {
+        try await TestDatabase.withFresh { reference in
+            try await TestDatabase.withFresh { killed in
+                for config in [reference, killed] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
+                func check(_ config: PGConfig) throws -> Process {
+                    let p = Process()
+                    p.executableURL = TestDatabase.executable("ap-server")
+                    p.arguments = ["curfew-check", "--night", "2026-11-18"]
+                    var env = ProcessInfo.processInfo.environment
+                    env["DATABASE_URL"] = TestDatabase.url(database: config.database!)
+                    p.environment = env
+                    p.standardOutput = FileHandle.nullDevice
+                    p.standardError = FileHandle.nullDevice
+                    try p.run()
+                    return p
+                }
+                let whole = try check(reference)
+                whole.waitUntilExit()
+                #expect(whole.terminationStatus == 0)
+                let expected = try await Self.alerts(reference)
+                #expect(expected.count > 20)
+
+                var kills = 0
+                for delay in [40, 90, 150, 220, 320] {
+                    let p = try check(killed)
+                    try await Task.sleep(for: .milliseconds(delay + Int.random(in: 0...40)))
+                    if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
+                    p.waitUntilExit()
+                }
+                #expect(kills >= 1)  // at least one run was cut short
+                let last = try check(killed)
+                last.waitUntilExit()
+                #expect(last.terminationStatus == 0)
+                #expect(try await Self.alerts(killed) == expected)
+            }
+        }
+    }
+}

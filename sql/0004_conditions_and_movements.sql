@@ -79,7 +79,7 @@ CREATE TABLE movements (
     CONSTRAINT movements_void_shape CHECK ((kind = 'void') = (voids IS NOT NULL) AND (kind = 'void') = (void_reason IS NOT NULL)),
     CONSTRAINT movements_chain_position UNIQUE (premises_id, seq)
 );
-CREATE INDEX movements_placement ON movements (placement_id, at);
+CREATE INDEX movements_placement ON movements (placement_id, at, seq);
 CREATE INDEX movements_premises_at ON movements (premises_id, at);
 CREATE TRIGGER movements_chain BEFORE INSERT ON movements FOR EACH ROW EXECUTE FUNCTION chain_append();
 CREATE TRIGGER movements_append_only BEFORE UPDATE OR DELETE ON movements FOR EACH ROW EXECUTE FUNCTION refuse_change();

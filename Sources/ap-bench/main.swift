@@ -6,6 +6,7 @@ import PGDriver
 //   ap-bench driver DATABASE_URL SECONDS    prints "RESULT name operations seconds cpu_seconds user_seconds"
 //   ap-bench occupancy DATABASE_URL RUNS    the store's occupancy against psql (see Occupancy.swift)
 //   ap-bench movements DATABASE_URL SECONDS the sign-in/out log and the curfew function (see Movements.swift)
+//   ap-bench curfew DATABASE_URL            the curfew check, set-based against naive (see Curfew.swift)
 // scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
 struct BenchRow { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
@@ -41,8 +42,12 @@ func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethr
 }
 
 let args = CommandLine.arguments
+if args.count == 3 && args[1] == "curfew" {
+    try curfewBenchmark(url: args[2])
+    exit(0)
+}
 guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy", "movements"].contains(args[1]) else {
-    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS")
+    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS | ap-bench curfew DATABASE_URL")
     exit(64)
 }
 if args[1] == "movements" {

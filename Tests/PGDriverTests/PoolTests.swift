@@ -31,19 +31,24 @@ import TestDatabase
     @Test func exhaustionGivesTheTimeoutError() async throws {
         try await TestDatabase.withFresh(migrated: false) { config in
             let pool = PGPool(config, options: .init(maxConnections: 1, acquireTimeout: .milliseconds(200)))
+            // The holder keeps the only connection until the test lets go.
+            let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
             let holderDone = Atomic<Bool>(false)
-            async let holder: Void = pool.withConnection { c in
-                try c.query("SELECT pg_sleep(1.5)")
+            async let holder: Void = pool.withConnection { _ in
+                holding.signal()
+                release.wait()
                 holderDone.store(true, ordering: .releasing)
             }
-            try await Task.sleep(for: .milliseconds(100))  // let the holder take the only connection
+            await withCheckedContinuation { done in Thread { holding.wait(); done.resume() }.start() }
             let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
             #expect(error?.kind == .poolTimeout)
             #expect(error?.isUnavailable == true)
-            #expect(holderDone.load(ordering: .acquiring) == false)  // failed at its deadline, not when the holder let go
+            #expect(holderDone.load(ordering: .acquiring) == false)  // it failed at its deadline, while the connection was still held
+            release.signal()
             try await holder
             // Once the connection is free again, work goes through.
-            #expect(try await pool.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
+            let one: Int = try await pool.query("SELECT 1 AS one")[0].decode("one")
+            #expect(one == 1)
             await pool.shutdown()
         }
     }

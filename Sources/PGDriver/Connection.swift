@@ -102,9 +102,15 @@ public final class PGConnection {
         try check(PQexec(pg, sql))
     }
 
+    /// Drops every cached prepared statement, here and on the server.
+    func forgetPreparedStatements() {
+        prepared.removeAll()
+        if transactionState == .idle { _ = PQexec(pg, "DEALLOCATE ALL").map { PQclear($0) } }
+    }
+
     /// The name of a cached prepared statement for `sql` with the current parameter types, preparing it
     /// on first use. Nil when the cache is full or the types differ from the cached ones.
-    private func preparedName(for sql: String) throws(PGError) -> String? {
+    func preparedName(for sql: String) throws(PGError) -> String? {
         if let entry = prepared[sql] { return entry.types == bindings.types ? entry.name : nil }
         guard prepared.count < PGConnection.preparedCacheLimit else { return nil }
         nextStatement += 1

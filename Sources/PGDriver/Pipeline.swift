@@ -19,16 +19,24 @@ extension PGConnection {
     public func pipeline(_ statements: [PGStatement]) throws(PGError) -> [PGResult] {
         if statements.isEmpty { return [] }
         let startedIdle = transactionState == .idle
+        // The statements go through the prepared-statement cache as `query` does (preparing one costs a
+        // round trip, once per connection, and must happen before pipeline mode): otherwise every
+        // statement in every pipeline would be parsed and planned again.
+        let names = try statements.map { statement throws(PGError) -> String? in
+            bindings.set(statement.params)
+            return try preparedName(for: statement.sql)
+        }
         guard PQenterPipelineMode(pg) == 1 else { throw connectionError() }
         PQsetnonblocking(pg, 1)
         defer {
             PQsetnonblocking(pg, 0)
             PQexitPipelineMode(pg)
         }
-        for statement in statements {
+        for (statement, name) in zip(statements, names) {
             bindings.set(statement.params)
             let sent = bindings.withPointers { n, types, values, lengths, formats in
-                PQsendQueryParams(pg, statement.sql, n, types, values, lengths, formats, 1)
+                if let name { return PQsendQueryPrepared(pg, name, n, values, lengths, formats, 1) }
+                return PQsendQueryParams(pg, statement.sql, n, types, values, lengths, formats, 1)
             }
             guard sent == 1 else { drainAfterFailure(); throw connectionError() }
         }
@@ -65,6 +73,10 @@ extension PGConnection {
             PQsetnonblocking(pg, 0)
             PQexitPipelineMode(pg)
             if startedIdle { rollbackQuietly() }
+            if firstError.sqlState == "0A000" || firstError.sqlState == "26000" {
+                // A cached plan the schema invalidated, or a statement deallocated: start the cache afresh.
+                forgetPreparedStatements()
+            }
             throw firstError
         }
         return results

@@ -45,7 +45,7 @@ public enum CurfewCheckStore {
                 PGStatement("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", [premisesId, span.start, span.end]),
                 PGStatement("""
                     SELECT \(ConditionStore.columns) FROM licence_conditions
-                    WHERE kind = 'curfew' AND resident_id IN (SELECT resident_id FROM (\(placedSQL)) AS x)
+                    WHERE kind IN ('curfew', 'reporting') AND resident_id IN (SELECT resident_id FROM (\(placedSQL)) AS x)
                     """, [premisesId, span.start, span.end]),
                 PGStatement("""
                     SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
@@ -65,14 +65,25 @@ public enum CurfewCheckStore {
                       AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
                     ORDER BY placement_id, at, seq
                     """, [premisesId, span.start, span.end]),
+                PGStatement("""
+                    SELECT placement_id, at FROM reports
+                    WHERE placement_id IN (SELECT id FROM (\(placedSQL)) AS x) AND at >= $2 - interval '1 hour' AND at < $3 + interval '1 hour'
+                    """, [premisesId, span.start, span.end]),
             ])
 
             var conditions: [UUID: [CurfewCondition]] = [:]
+            var reporting: [UUID: [LicenceCondition]] = [:]
             for row in reads[1] {
                 let lc = try ConditionStore.condition(row)
+                if lc.kind == .reporting {
+                    if lc.startsOn <= night, lc.endsOn.map({ night < $0 }) ?? true { reporting[lc.residentId, default: []].append(lc) }
+                    continue
+                }
                 guard let curfew = lc.curfew else { continue }
                 conditions[lc.residentId, default: []].append(try CurfewCondition(windows: curfew.windows, days: curfew.days.map(Set.init), from: lc.startsOn, until: lc.endsOn))
             }
+            var reports: [UUID: [Date]] = [:]
+            for row in reads[4] { reports[try row.decode("placement_id"), default: []].append(try row.decode("at")) }
             var absences: [UUID: [DateInterval]] = [:]
             for row in reads[2] {
                 let a = try ConditionStore.absence(row)
@@ -95,6 +106,16 @@ public enum CurfewCheckStore {
                     rows.kinds.append(breach.kind.rawValue)
                     rows.evidence.append(breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ","))
                     rows.escalate.append(breach.kind == .absentOvernight && rosh >= .high)
+                }
+                let missed = (reporting[resident] ?? []).flatMap { lc in
+                    ReportingCheck.missed(times: lc.reporting?.times ?? [], days: lc.reporting?.days.map(Set.init), night: night, zone: zone, placed: placed,
+                                          absences: away, reports: reports[placement] ?? [], grace: grace, now: now)
+                }
+                if !missed.isEmpty {  // one alert a night, however many times were missed
+                    rows.placements.append(placement)
+                    rows.kinds.append(AlertKind.missedReporting.rawValue)
+                    rows.evidence.append("")
+                    rows.escalate.append(false)
                 }
             }
 

@@ -155,3 +155,29 @@ import TestDatabase
         }
     }
 }
+
+@Suite struct MissedReportingTests {
+    func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
+
+    @Test func aMissedReportingTimeRaisesOneAlert() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, r, _, staff) = try Fixture(c: c).arrivedResident(arrivedAt: at("2026-01-01T12:00:00Z"))
+                _ = try ConditionStore.add(c, actor: staff, residentId: r.id, NewCondition(
+                    kind: .reporting, source: .licence, startsOn: LocalDate("2026-01-01")!, wording: "Report to staff at 18:00 and 10:00",
+                    reporting: ReportingDetails(times: [LocalTime("18:00")!, LocalTime("10:00")!])))
+                // The 15th: reports at 18:05 only (10:00 next morning missed). The 16th: both kept.
+                try ReportStore.record(c, actor: staff, premisesId: p.id, residentId: r.id, now: at("2026-01-15T18:05:00Z"))
+                try ReportStore.record(c, actor: staff, premisesId: p.id, residentId: r.id, now: at("2026-01-16T18:00:00Z"))
+                try ReportStore.record(c, actor: staff, premisesId: p.id, residentId: r.id, now: at("2026-01-17T09:50:00Z"))
+                let fifteenth = try CurfewCheckStore.check(c, premisesId: p.id, night: LocalDate("2026-01-15")!, now: at("2026-01-18T12:00:00Z"))
+                #expect(fifteenth.raised.map(\.kind) == [.missedReporting])
+                let sixteenth = try CurfewCheckStore.check(c, premisesId: p.id, night: LocalDate("2026-01-16")!, now: at("2026-01-18T12:00:00Z"))
+                #expect(sixteenth.raised.isEmpty)
+                #expect(pgError { try c.query("DELETE FROM reports") }?.constraint == "reports_append_only")
+                let elsewhere = try Fixture(c: c).resident()
+                #expect(storeError { try ReportStore.record(c, actor: staff, premisesId: p.id, residentId: elsewhere.id, now: at("2026-01-16T18:00:00Z")) }?.code == "not-staying-here")
+            }
+        }
+    }
+}

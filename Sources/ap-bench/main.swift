@@ -90,6 +90,12 @@ try measure("driver.read100", seconds: seconds) { _ in
     precondition(rows.count == 100)
     return 1
 }
+// The page fetched but not decoded: what libpq costs on its own.
+try measure("driver.read100-undecoded", seconds: seconds) { _ in
+    let rows = try c.query(readSQL).count
+    precondition(rows == 100)
+    return 1
+}
 try measure("driver.read100-codable", seconds: seconds) { _ in
     let rows = try c.query(readSQL).decode(CodableRow.self)
     precondition(rows.count == 100)

@@ -74,15 +74,17 @@ public struct CurfewWorker: Service {
                     """, [premises.id])[0].decode("night")
                 var night = max(oldest, lastReconciled.map { $0.adding(days: 1) } ?? oldest)
                 while night <= current {
-                    let outcome = try CurfewCheckStore.check(c, premisesId: premises.id, night: night, now: now, grace: settings.grace,
-                                                             outbox: settings.outbox)
                     let over = now >= Zone.instant(night.adding(days: 2), LocalTime(hour: 12, minute: 0)!, in: zone)
-                    try c.acting(as: .worker()) { c in
+                    // The check and the record that it was done commit together, or neither does.
+                    let outcome = try c.acting(as: .worker()) { c in
+                        let outcome = try CurfewCheckStore.check(c, premisesId: premises.id, night: night, now: now, grace: settings.grace,
+                                                                 outbox: settings.outbox)
                         try c.query("""
                             INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at) VALUES ($1, $2, $3, CASE WHEN $4 THEN $3 END)
                             ON CONFLICT (premises_id, night) DO UPDATE
                             SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
                             """, [premises.id, night, now, over])
+                        return outcome
                     }
                     pass.checked.append("\(premises.code) \(night)")
                     if over { pass.reconciled.append("\(premises.code) \(night)") }

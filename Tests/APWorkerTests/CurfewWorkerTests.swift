@@ -87,15 +87,7 @@ extension CurfewWorkerTests {
     /// The real binary: a pass a second, and SIGTERM stops it cleanly.
     @Test func theWorkerProcessStopsOnSIGTERM() async throws {
         try await TestDatabase.withFresh { config in
-            let process = Process()
-            process.executableURL = TestDatabase.executable("ap-server")
-            process.arguments = ["worker", "--interval-seconds", "10"]
-            var env = ProcessInfo.processInfo.environment
-            env["DATABASE_URL"] = TestDatabase.url(database: config.database!)
-            process.environment = env
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try TestDatabase.launch("ap-server", ["worker", "--interval-seconds", "10"], database: config.database!)
             try await Task.sleep(for: .seconds(1.5))
             #expect(process.isRunning)
             let checked: Int = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }

@@ -46,18 +46,9 @@ import TestDatabase
         try await TestDatabase.withFresh { reference in
             try await TestDatabase.withFresh { killed in
                 for config in [reference, killed] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
+                // A pause between premises makes a run last over half a second, so the kills land mid-run.
                 func check(_ config: PGConfig) throws -> Process {
-                    let p = Process()
-                    p.executableURL = TestDatabase.executable("ap-server")
-                    // A pause between premises makes a run last over half a second, so the kills land mid-run.
-                    p.arguments = ["curfew-check", "--night", "2026-11-18", "--pause-ms", "50"]
-                    var env = ProcessInfo.processInfo.environment
-                    env["DATABASE_URL"] = TestDatabase.url(database: config.database!)
-                    p.environment = env
-                    p.standardOutput = FileHandle.nullDevice
-                    p.standardError = FileHandle.nullDevice
-                    try p.run()
-                    return p
+                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "50"], database: config.database!)
                 }
                 let whole = try check(reference)
                 whole.waitUntilExit()

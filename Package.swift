@@ -49,5 +49,6 @@ let package = Package(
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
         .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "TestDatabase"]),
+        .testTarget(name: "OpsTests", dependencies: ["APStore", "TestDatabase"]),
     ]
 )

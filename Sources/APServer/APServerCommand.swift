@@ -7,7 +7,7 @@ public struct APServerCommand: AsyncParsableCommand {
         commandName: "ap-server",
         abstract: "Approved Premises: migrations, demo data, curfew checks and the curfew worker (and, as it lands, the service).",
         discussion: "Every subcommand reads the database from DATABASE_URL (scripts/db prints one for a local server).",
-        subcommands: [MigrateCommand.self, SeedCommand.self, CurfewCheckCommand.self, WorkerCommand.self]
+        subcommands: [MigrateCommand.self, SeedCommand.self, CurfewCheckCommand.self, WorkerCommand.self, AdminCommand.self]
     )
     public init() {}
 }

@@ -54,3 +54,20 @@ import TestDatabase
         }
     }
 }
+
+@Suite struct AdminCommandTests {
+    @Test func bootstrapPrintsTheTokenOnceThenRefuses() async throws {
+        try await TestDatabase.withFresh { config in
+            let env = ["DATABASE_URL": TestDatabase.url(database: config.database!)]
+            let first = try TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "Priya Shah"], environment: env)
+            #expect(first.status == 0)
+            let token = first.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(token.hasPrefix("ap_") && token.count == 67)
+            #expect(first.err.contains("shown once") && !first.err.contains(token))
+            let again = try TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "Someone"], environment: env)
+            #expect(again.status == 4 && again.out.isEmpty && again.err.contains("an admin account exists already"))
+            let bad = try TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "X", "--days", "0"], environment: env)
+            #expect(bad.status == 64)
+        }
+    }
+}

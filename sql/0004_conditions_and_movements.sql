@@ -94,6 +94,11 @@ BEGIN
 END $$;
 CREATE TRIGGER movements_check_void BEFORE INSERT ON movements FOR EACH ROW EXECUTE FUNCTION movements_check_void();
 
+-- The entries that count: not corrections, and not corrected. Where a resident is comes from these.
+CREATE VIEW counted_movements AS
+    SELECT m.* FROM movements m
+    WHERE m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id);
+
 DO $$
 DECLARE t text;
 BEGIN
@@ -102,6 +107,6 @@ BEGIN
     END LOOP;
 END $$;
 
-GRANT SELECT ON licence_conditions, authorised_absences, movements TO ap_app;
+GRANT SELECT ON licence_conditions, authorised_absences, movements, counted_movements TO ap_app;
 GRANT INSERT, UPDATE ON licence_conditions, authorised_absences TO ap_app;
 GRANT INSERT ON movements TO ap_app;

@@ -42,10 +42,13 @@ public enum AuditStore {
 
     /// Records that `actor` read a row (a resident's full record, say).
     public static func recordRead(_ c: PGConnection, actor: Actor, table: String, rowId: UUID) throws {
-        try c.acting(as: actor) { c in
-            try c.query("INSERT INTO audit_log (actor, origin, action, table_name, row_id) VALUES (current_actor(), current_origin(), 'read', $1, $2)",
-                        [table, rowId.uuidString.lowercased()])
-        }
+        try c.acting(as: actor) { c in try insertRead(c, table: table, rowId: rowId) }
+    }
+
+    /// The read's audit row, in a transaction already acting for someone.
+    static func insertRead(_ c: PGConnection, table: String, rowId: UUID) throws {
+        try c.query("INSERT INTO audit_log (actor, origin, action, table_name, row_id) VALUES (current_actor(), current_origin(), 'read', $1, $2)",
+                    [table, rowId.uuidString.lowercased()])
     }
 
     /// The audit entries of one row, oldest first.

@@ -4,6 +4,14 @@ import Foundation
 import PGDriver
 
 /// Licence conditions and authorised absences.
+extension LicenceCondition {
+    /// The condition as the domain's curfew function takes it; nil for a condition that is not a curfew.
+    public func curfewCondition() throws -> CurfewCondition? {
+        guard let curfew else { return nil }
+        return try CurfewCondition(windows: curfew.windows, days: curfew.days.map(Set.init), from: startsOn, until: endsOn)
+    }
+}
+
 public enum ConditionStore {
     static let columns = "id, resident_id, kind, source, starts_on, ends_on, wording, details, replaces"
 
@@ -97,8 +105,7 @@ public enum ConditionStore {
         var out: [UUID: [CurfewCondition]] = [:]
         for row in try c.query("SELECT \(columns) FROM licence_conditions WHERE kind = 'curfew' AND resident_id = ANY($1)", [residentIds]) {
             let lc = try condition(row)
-            guard let curfew = lc.curfew else { continue }
-            out[lc.residentId, default: []].append(try CurfewCondition(windows: curfew.windows, days: curfew.days.map(Set.init), from: lc.startsOn, until: lc.endsOn))
+            if let curfew = try lc.curfewCondition() { out[lc.residentId, default: []].append(curfew) }
         }
         return out
     }

@@ -56,13 +56,12 @@ public enum CurfewCheckStore {
                 PGStatement("""
                     WITH placed AS (\(placedSQL))
                     SELECT last.* FROM placed CROSS JOIN LATERAL (
-                        SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM movements m
-                        WHERE m.placement_id = placed.id AND m.at < $2 AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
+                        SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
+                        WHERE m.placement_id = placed.id AND m.at < $2
                         ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last
                     UNION ALL
-                    SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM movements m
-                    WHERE m.placement_id IN (SELECT id FROM placed) AND m.at >= $2 AND m.at < $3 AND m.kind <> 'void'
-                      AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
+                    SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
+                    WHERE m.placement_id IN (SELECT id FROM placed) AND m.at >= $2 AND m.at < $3
                     ORDER BY placement_id, at, seq
                     """, [premisesId, span.start, span.end]),
                 PGStatement("""
@@ -77,10 +76,9 @@ public enum CurfewCheckStore {
                 let lc = try ConditionStore.condition(row)
                 if lc.kind == .reporting {
                     if lc.startsOn <= night, lc.endsOn.map({ night < $0 }) ?? true { reporting[lc.residentId, default: []].append(lc) }
-                    continue
+                } else if let curfew = try lc.curfewCondition() {
+                    conditions[lc.residentId, default: []].append(curfew)
                 }
-                guard let curfew = lc.curfew else { continue }
-                conditions[lc.residentId, default: []].append(try CurfewCondition(windows: curfew.windows, days: curfew.days.map(Set.init), from: lc.startsOn, until: lc.endsOn))
             }
             var reports: [UUID: [Date]] = [:]
             for row in reads[4] { reports[try row.decode("placement_id"), default: []].append(try row.decode("at")) }

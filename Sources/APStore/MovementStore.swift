@@ -92,9 +92,8 @@ public enum MovementStore {
                 PGStatement("SELECT id, arrived_at FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived' FOR UPDATE",
                             [entry.residentId, premisesId]),
                 PGStatement("""
-                    SELECT m.kind, m.at FROM placements p JOIN movements m ON m.placement_id = p.id
+                    SELECT m.kind, m.at FROM placements p JOIN counted_movements m ON m.placement_id = p.id
                     WHERE p.resident_id = $1 AND p.premises_id = $2 AND p.status = 'arrived'
-                      AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
                     ORDER BY m.at DESC, m.seq DESC LIMIT 1
                     """, [entry.residentId, premisesId]),
             ])
@@ -158,9 +157,8 @@ public enum MovementStore {
             LEFT JOIN bed_allocations a ON a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $2::date
             LEFT JOIN beds b ON b.id = a.bed_id
             LEFT JOIN LATERAL (
-                SELECT m.kind, m.at, m.destination, m.expected_back FROM movements m
-                WHERE m.placement_id = p.id AND m.kind <> 'void' AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.voids = m.id)
-                ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true
+                SELECT m.kind, m.at, m.destination, m.expected_back FROM counted_movements m
+                WHERE m.placement_id = p.id ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true
             WHERE p.premises_id = $1 AND p.status = 'arrived'
             ORDER BY r.family_name, r.given_name, r.crn
             """, [premisesId, night]).map {

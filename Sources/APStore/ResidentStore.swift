@@ -61,7 +61,7 @@ extension ResidentStore {
     public static func fullRecord(_ c: PGConnection, actor: Actor, id: UUID, movements limit: Int = 20) throws -> ResidentRecord? {
         try c.acting(as: actor) { c in
             guard let resident = try get(c, id: id) else { return nil }
-            try AuditStore.recordRead(c, actor: actor, table: "residents", rowId: id)
+            try AuditStore.insertRead(c, table: "residents", rowId: id)
             let placements = try c.query("SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival DESC", [id])
                 .map(PlacementStore.placement)
             let movements = try c.query("SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC LIMIT $2",

@@ -84,14 +84,19 @@ extension CurfewWorkerTests {
         }
     }
 
-    /// The real binary: a pass a second, and SIGTERM stops it cleanly.
+    /// The real binary: its first pass checks the premises' nights, and SIGTERM stops it cleanly.
     @Test func theWorkerProcessStopsOnSIGTERM() async throws {
         try await TestDatabase.withFresh { config in
+            _ = try await TestDatabase.withConnection(config) { try outAllNightWorld($0) }
             let process = try TestDatabase.launch("ap-server", ["worker", "--interval-seconds", "10"], database: config.database!)
-            try await Task.sleep(for: .seconds(1.5))
+            var checked = 0
+            let started = Date()
+            while checked == 0 && Date().timeIntervalSince(started) < 10 {
+                try await Task.sleep(for: .milliseconds(100))
+                checked = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }
+            }
+            #expect(checked == 8)  // the night in progress and the seven before it (the default look-back)
             #expect(process.isRunning)
-            let checked: Int = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }
-            #expect(checked == 0)  // no premises in this database, so nothing to check, but it ran
             process.terminate()
             let deadline = Date().addingTimeInterval(5)
             while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }

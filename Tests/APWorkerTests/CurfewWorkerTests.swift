@@ -91,7 +91,8 @@ extension CurfewWorkerTests {
             let process = try TestDatabase.launch("ap-server", ["worker", "--interval-seconds", "10"], database: config.database!)
             var checked = 0
             let started = Date()
-            while checked == 0 && Date().timeIntervalSince(started) < 10 {
+            // Each night commits on its own: wait for the whole first pass, not its first night.
+            while checked < 8 && Date().timeIntervalSince(started) < 10 {
                 try await Task.sleep(for: .milliseconds(100))
                 checked = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }
             }

@@ -11,6 +11,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // No traits: swift-configuration support is not used, and each package costs build minutes.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -31,9 +35,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The HTTP JSON API (Hummingbird 2): every client goes through it. Described by openapi.yaml.
+        .target(name: "APService", dependencies: [
+            "APClient", "APDomain", "APStore", "Civil", "PGDriver", "PGMigrations",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [.copy("openapi.yaml")]),
+        // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
+        .target(name: "APClient"),
         // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
         .target(name: "APServer", dependencies: [
-            "APStore", "APWorker", "PGDriver", "PGMigrations",
+            "APStore", "APWorker", "APService", "PGDriver", "PGMigrations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -49,6 +64,7 @@ let package = Package(
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
         .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "TestDatabase"]),
+        .testTarget(name: "APServiceTests", dependencies: ["APService", "APClient", "APStore", "TestDatabase"]),
         .testTarget(name: "OpsTests", dependencies: ["APStore", "TestDatabase"]),
     ]
 )

@@ -5,9 +5,9 @@ import ArgumentParser
 public struct APServerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ap-server",
-        abstract: "Approved Premises: migrations, demo data, curfew checks and the curfew worker (and, as it lands, the service).",
+        abstract: "Approved Premises: the service, migrations, demo data, curfew checks and the curfew worker.",
         discussion: "Every subcommand reads the database from DATABASE_URL (scripts/db prints one for a local server).",
-        subcommands: [MigrateCommand.self, SeedCommand.self, CurfewCheckCommand.self, WorkerCommand.self, AdminCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, DemoCommand.self, CurfewCheckCommand.self, WorkerCommand.self, AdminCommand.self]
     )
     public init() {}
 }

@@ -34,6 +34,16 @@ public enum PlacementStore {
         try c.query("SELECT \(columns) FROM placements WHERE id = $1", [id]).first.map(placement)
     }
 
+    /// A premises' placements whose expected stay overlaps `nights`, of the given statuses (all when
+    /// empty), by expected arrival.
+    public static func list(_ c: PGConnection, premisesId: UUID, overlapping nights: Nights, statuses: [PlacementStatus] = []) throws -> [Placement] {
+        try c.query("""
+            SELECT \(columns) FROM placements
+            WHERE premises_id = $1 AND expected_arrival < $3 AND expected_departure > $2 AND (cardinality($4::text[]) = 0 OR status = ANY($4))
+            ORDER BY expected_arrival, id
+            """, [premisesId, nights.from, nights.to, statuses.map(\.rawValue)]).map(placement)
+    }
+
     /// Records the arrival at `at`, which may not be later than `now`.
     public static func arrive(_ c: PGConnection, id: UUID, at: Date, now: Date) throws -> Placement {
         try notInFuture(at, now, field: "arrivedAt")

@@ -1,0 +1,167 @@
+import APDomain
+import APStore
+import Civil
+import APClient
+import Foundation
+import Hummingbird
+import PGDriver
+
+/// What every route needs: the pool, the clock, and the checks that run before a route touches a
+/// record (role, premises) in the same hop to a pool thread as the work itself.
+struct API: Sendable {
+    let pool: PGPool
+    let clock: @Sendable () -> Date
+
+    /// Runs `body` on a pool connection once the principal's role is one of `access` and, when
+    /// `premises` is given, the principal works there (admins and the worker: anywhere it exists).
+    /// A write runs in one transaction attributed to the principal, so its audit rows name them.
+    func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
+                          write: Bool = false, _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
+        let principal = try ctx.require(access)
+        return try await pool.withConnection { c in
+            let work = { (c: PGConnection) throws -> T in
+                if let premises { try Self.check(c, principal, premises: premises) }
+                if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
+                return try body(c, principal)
+            }
+            return write ? try c.acting(as: principal.actor, work) : try work(c)
+        }
+    }
+
+    static func check(_ c: PGConnection, _ p: Principal, premises: UUID) throws {
+        if let ids = p.premisesIds {
+            guard ids.contains(premises) else { throw Problem.forbiddenPremises(field: "premisesId") }
+        } else if try c.query("SELECT 1 FROM premises WHERE id = $1", [premises]).first == nil {
+            throw Problem.notFound("premises", field: "premisesId")
+        }
+    }
+
+    static func check(_ c: PGConnection, _ p: Principal, _ kind: ScopeStore.Kind, _ id: UUID) throws {
+        guard let owners = try ScopeStore.premises(c, of: kind, id: id) else { throw Problem.notFound(Self.name(kind)) }
+        guard let mine = p.premisesIds else { return }
+        // A resident not yet placed anywhere is a referral: managers may see them to place them.
+        if owners.isEmpty, [.resident, .condition, .absence].contains(kind), p.account.role == .manager { return }
+        guard !owners.isDisjoint(with: mine) else { throw Problem.forbiddenPremises() }
+    }
+
+    static func name(_ kind: ScopeStore.Kind) -> String {
+        switch kind {
+        case .outOfServicePeriod: return "out-of-service-period"
+        default: return kind.rawValue
+        }
+    }
+}
+
+// MARK: Reading requests
+
+extension Request {
+    /// The JSON body as `T`, or a 400/422 naming the field at fault (never quoting what was sent).
+    func body<T: Decodable>(_ type: T.Type, _ ctx: APRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do { buffer = try await self.body.collect(upTo: ctx.maxUploadSize) } catch {
+            throw Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
+        }
+        do {
+            return try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Problem.decoding(error)
+        } catch let error as StoreError {
+            throw error
+        }
+    }
+
+    /// A query parameter, when present.
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func date(_ name: String, default value: LocalDate? = nil) throws -> LocalDate {
+        guard let text = query(name) else {
+            if let value { return value }
+            throw Problem.badRequest("missing-parameter", "give \(name) as YYYY-MM-DD", field: name)
+        }
+        guard let date = LocalDate(text) else { throw Problem.badRequest("bad-date", "\(name) must be a date as YYYY-MM-DD", field: name) }
+        return date
+    }
+
+    func nights(default from: LocalDate, days: Int, max: Int = 400) throws -> Nights {
+        let start = try date("from", default: from)
+        let end = try date("to", default: start.adding(days: days))
+        guard let nights = Nights(from: start, to: end) else {
+            throw Problem.invalid("empty-range", "to must be after from (to is the morning after the last night)", field: "to")
+        }
+        guard nights.count <= max else { throw Problem.invalid("range-too-long", "ask for at most \(max) nights at a time", field: "to") }
+        return nights
+    }
+
+    func instant(_ name: String) throws -> Date? {
+        guard let text = query(name) else { return nil }
+        guard let date = APIJSON.parseInstant(text) else {
+            throw Problem.badRequest("bad-instant", "\(name) must be an instant like 2026-11-24T22:15:00Z", field: name)
+        }
+        return date
+    }
+
+    func uuid(_ name: String) throws -> UUID? {
+        guard let text = query(name) else { return nil }
+        guard let id = UUID(uuidString: text) else { throw Problem.badRequest("bad-id", "\(name) must be a UUID", field: name) }
+        return id
+    }
+
+    /// Cuts one page out of a list: `limit` (1 to 500, default 100) and the opaque `cursor` from the previous page.
+    func page<Item: Encodable & Sendable>(_ items: [Item]) throws -> Page<Item> {
+        var limit = 100
+        if let text = query("limit") {
+            guard let n = Int(text), (1...500).contains(n) else { throw Problem.badRequest("bad-limit", "limit is 1 to 500", field: "limit") }
+            limit = n
+        }
+        var start = 0
+        if let cursor = query("cursor") {
+            guard let n = Int(cursor.dropFirst(2)), cursor.hasPrefix("o:"), n >= 0 else {
+                throw Problem.badRequest("bad-cursor", "cursor must be one a previous page gave as nextCursor", field: "cursor")
+            }
+            start = min(n, items.count)
+        }
+        let end = min(start + limit, items.count)
+        return Page(items: Array(items[start..<end]), nextCursor: end < items.count ? "o:\(end)" : nil)
+    }
+}
+
+extension Problem {
+    static func decoding(_ error: DecodingError) -> Problem {
+        func path(_ keys: [any CodingKey]) -> String? {
+            let parts = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return parts.isEmpty ? nil : parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return .invalid("missing-field", "\(field ?? key.stringValue) is required", field: field)
+        case .valueNotFound(_, let context):
+            return .invalid("missing-field", "\(path(context.codingPath) ?? "a field") must not be null", field: path(context.codingPath))
+        case .typeMismatch(let type, let context):
+            return .invalid("wrong-type", "\(path(context.codingPath) ?? "the body") must be \(Self.describe(type))", field: path(context.codingPath))
+        case .dataCorrupted(let context):
+            guard let field = path(context.codingPath) else {
+                return .badRequest("bad-json", "the body is not valid JSON: send a JSON object with Content-Type application/json")
+            }
+            // Our own types explain their form (a date, an instant) without the value; Swift's own message
+            // for an enum quotes the value, so it is replaced.
+            let own = context.debugDescription.hasPrefix("expected ") || context.debugDescription.hasPrefix("not an instant")
+            let why = own ? context.debugDescription : "not one of the allowed values (see /openapi.yaml)"
+            return .invalid("bad-value", "\(field): \(why)", field: field)
+        @unknown default:
+            return .badRequest("bad-json", "the body could not be read")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int32.Type, is Int64.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        case is Double.Type: return "a number"
+        default: return type is [Any].Type ? "an array" : "an object or a value of the right kind"
+        }
+    }
+}

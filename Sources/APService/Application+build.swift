@@ -1,0 +1,56 @@
+import APStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PGDriver
+import PGMigrations
+import Prometheus
+
+/// The service: its router and the Hummingbird application around it.
+public struct ServiceConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var migrations = Migrator(directory: Migrator.defaultDirectory())
+    public init() {}
+}
+
+public enum APService {
+    /// Every route, with the middleware each request passes through (outermost first): metrics,
+    /// request log, problems for every error, then the token check for /api.
+    public static func router(pool: PGPool, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
+                              registry: PrometheusCollectorRegistry) -> Router<APRequestContext> {
+        let api = API(pool: pool, clock: clock)
+        let router = Router(context: APRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AuthMiddleware(pool: pool, clock: clock))
+        api.healthRoutes(router, migrations: migrations, registry: registry)
+        let v1 = router.group("api/v1")
+        api.peopleRoutes(v1)
+        api.premisesRoutes(v1)
+        api.residentRoutes(v1)
+        api.placementRoutes(v1)
+        api.movementRoutes(v1)
+        api.incidentRoutes(v1)
+        api.alertRoutes(v1)
+        api.occupancyRoutes(v1)
+        return router
+    }
+
+    /// The metrics registry the process reports at /metrics; swift-metrics is bootstrapped with it once.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    public static func application(pool: PGPool, configuration: ServiceConfiguration, clock: @escaping @Sendable () -> Date = Date.init,
+                                   logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = router(pool: pool, clock: clock, migrations: configuration.migrations, registry: registry)
+        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ap"),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+                           logger: logger)
+    }
+}

@@ -1,0 +1,53 @@
+import APStore
+import APClient
+import Foundation
+import Hummingbird
+
+/// A request's context: Hummingbird's, plus who the request acts as once its token is accepted.
+public struct APRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    public var requestDecoder: JSONDecoder { APIJSON.decoder }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+    /// Bodies are small records; anything larger is a mistake or an attack.
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+extension APRequestContext {
+    /// The principal, or 401: every /api/v1 route has one once AuthMiddleware has run.
+    func who() throws -> Principal {
+        guard let principal else { throw Problem.unauthenticated }
+        return principal
+    }
+
+    /// The principal if its role is one of `roles`, or 403.
+    func require(_ roles: Access) throws -> Principal {
+        let p = try who()
+        guard roles.roles.contains(p.account.role) else { throw Problem.forbiddenRole(roles.roles.map(\.rawValue)) }
+        return p
+    }
+
+    /// A path parameter that must be a UUID.
+    func id(_ name: String) throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+            throw Problem.badRequest("bad-id", "\(name) must be a UUID like 3f2a…-…", field: name)
+        }
+        return id
+    }
+}
+
+/// Who may call a route, by role. Shift work is for every staff role at the premises; beds and
+/// placements for managers; accounts and premises for admins; the worker only raises alerts.
+struct Access: Sendable {
+    let roles: Set<Account.Role>
+    static let shift = Access(roles: [.staff, .manager, .admin])
+    static let manage = Access(roles: [.manager, .admin])
+    static let admin = Access(roles: [.admin])
+    static let worker = Access(roles: [.worker])
+    static let anyone = Access(roles: Set(Account.Role.allCases))
+}

@@ -1,0 +1,22 @@
+import APClient
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A JSON response with a status, encoded in the API's dialect.
+struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
+    var status: HTTPResponse.Status = .ok
+    let value: Value
+    init(_ value: Value, status: HTTPResponse.Status = .ok) { self.value = value; self.status = status }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try APIJSON.encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// One page of a list: `nextCursor` is absent on the last page.
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    let items: [Item]
+    let nextCursor: String?
+}

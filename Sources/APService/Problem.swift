@@ -1,0 +1,104 @@
+import APStore
+import APClient
+import Foundation
+import Hummingbird
+import NIOCore
+import PGDriver
+
+/// An RFC 9457 problem: what went wrong, in a stable machine-readable `type`, a sentence saying how to
+/// put it right, and the field at fault. Never carries personal data or values the client sent.
+public struct Problem: Error, HTTPResponseError, Codable, Sendable {
+    public var type: String
+    public var title: String
+    public var statusCode: Int
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+    public var detail: String
+    public var field: String?
+    public var requestId: String?
+    /// Seconds, for 503 and 429.
+    var retryAfter: Int?
+
+    enum CodingKeys: String, CodingKey { case type, title, statusCode = "status", detail, field, requestId }
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.type = "https://ap.example/problems/\(code)"
+        self.title = status.reasonPhrase
+        self.statusCode = status.code
+        self.detail = detail
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    /// The stable code: the last part of `type`.
+    public var code: String { String(type.split(separator: "/").last ?? "") }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let data = try APIJSON.encoder.encode(self)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func badRequest(_ code: String, _ detail: String, field: String? = nil) -> Problem { Problem(.badRequest, code, detail, field: field) }
+    static func invalid(_ code: String, _ detail: String, field: String? = nil) -> Problem { Problem(.unprocessableContent, code, detail, field: field) }
+    static func notFound(_ what: String, field: String? = nil) -> Problem {
+        Problem(.notFound, "\(what)-not-found", "no \(what.replacingOccurrences(of: "-", with: " ")) with that id: check the id", field: field)
+    }
+    static let unauthenticated = Problem(.unauthorized, "unauthenticated", "send an API token as Authorization: Bearer ap_…; ask an admin for one")
+    static func forbiddenPremises(field: String? = nil) -> Problem {
+        Problem(.forbidden, "other-premises", "that record belongs to a premises your account does not work at", field: field)
+    }
+    static func forbiddenRole(_ roles: [String]) -> Problem {
+        Problem(.forbidden, "role-not-allowed", "your account's role may not do this: it needs \(roles.joined(separator: " or "))")
+    }
+}
+
+/// Turns every error into a problem response, so that no client sees a stack, an unlabeled 500, or a
+/// value it did not send; and logs server faults by request id, without personal data.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            var problem = Self.problem(for: error, context: context)
+            problem.requestId = context.id
+            response = try problem.response(from: request, context: context)
+        }
+        response.headers[.init("X-Request-Id")!] = context.id
+        return response
+    }
+
+    static func problem(for error: any Error, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let store as StoreError:
+            switch store.kind {
+            case .notFound: return Problem(.notFound, store.code, store.message, field: store.field)
+            case .conflict: return Problem(.conflict, store.code, store.message, field: store.field)
+            case .invalid: return Problem(.unprocessableContent, store.code, store.message, field: store.field)
+            }
+        case let pg as PGError where pg.isUnavailable:
+            context.logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
+            return Problem(.serviceUnavailable, "database-unavailable", "the database cannot be reached just now: try again shortly", retryAfter: 5)
+        case let pg as PGError where pg.kind == .queryCanceled:
+            return Problem(.serviceUnavailable, "busy", "the database took too long: try again shortly", retryAfter: 2)
+        case let http as HTTPError:
+            switch http.status {
+            case .notFound: return Problem(.notFound, "no-such-route", "no such route: see /openapi.yaml for the routes")
+            case .methodNotAllowed: return Problem(.methodNotAllowed, "method-not-allowed", "that method is not allowed on this route: see /openapi.yaml")
+            case .contentTooLarge: return Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
+            default:
+                if http.status.code < 500 { return Problem(http.status, "bad-request", "the request could not be read: check it against /openapi.yaml") }
+                context.logger.error("server error", metadata: ["status": "\(http.status.code)"])
+                return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
+            }
+        default:
+            // A PGError's description never carries values; other errors are named by type only.
+            let text = (error as? PGError).map { "\($0)" } ?? String(describing: type(of: error))
+            context.logger.error("server error", metadata: ["error": "\(text)"])
+            return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import Hummingbird
+
+/// The sign-in/out log, its corrections, who is in now, and residents reporting to staff.
+extension API {
+    struct NewMovement: Decodable, Sendable {
+        var residentId: UUID; var kind: MovementKind; var at: Date?; var destination: String?; var expectedBack: Date?
+        var note: String?; var lateReason: String?
+    }
+    struct Voiding: Decodable, Sendable { var reason: String }
+    struct NewReport: Decodable, Sendable { var residentId: UUID; var at: Date?; var note: String? }
+    struct Reported: Encodable, Sendable { var id: UUID }
+
+    func movementRoutes(_ r: RouterGroup<APRequestContext>) {
+        r.post("premises/{premisesId}/movements") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let body = try await req.body(NewMovement.self, ctx)
+            let entry = MovementStore.Entry(residentId: body.residentId, kind: body.kind, at: body.at, destination: body.destination ?? "",
+                                            expectedBack: body.expectedBack, note: body.note ?? "", lateReason: body.lateReason)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
+                try MovementStore.record(c, actor: p.actor, premisesId: id, entry, now: now)
+            }, status: .created)
+        }
+        r.post("movements/{movementId}/void") { req, ctx in
+            let id = try ctx.id("movementId")
+            let body = try await req.body(Voiding.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .shift, scope: (.movement, id)) { c, p in
+                try MovementStore.void(c, actor: p.actor, movementId: id, reason: body.reason, now: now)
+            }, status: .created)
+        }
+        r.get("placements/{placementId}/movements") { req, ctx in
+            let id = try ctx.id("placementId")
+            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.placement, id)) { c, _ in try MovementStore.history(c, placementId: id) }))
+        }
+        r.get("premises/{premisesId}/roll") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let night = try req.date("night", default: today())
+            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in try MovementStore.roll(c, premisesId: id, night: night) }))
+        }
+        r.post("premises/{premisesId}/reports") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let body = try await req.body(NewReport.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
+                Reported(id: try ReportStore.record(c, actor: p.actor, premisesId: id, residentId: body.residentId, at: body.at, note: body.note ?? "", now: now))
+            }, status: .created)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import Hummingbird
+
+/// Placements, their lifecycle, and the beds they hold.
+extension API {
+    struct NewPlacement: Decodable, Sendable {
+        var residentId: UUID; var premisesId: UUID; var expectedArrival: LocalDate; var expectedDeparture: LocalDate
+        var keyWorkerId: UUID?; var notes: String?
+    }
+    struct Arrival: Decodable, Sendable { var at: Date? }
+    struct Departure: Decodable, Sendable { var at: Date?; var reason: DepartureReason }
+    struct Cancellation: Decodable, Sendable { var reason: CancellationReason }
+    struct NonArrival: Decodable, Sendable { var reason: NonArrivalReason }
+    struct NewAllocation: Decodable, Sendable { var bedId: UUID; var from: LocalDate; var to: LocalDate }
+    struct BedMove: Decodable, Sendable { var bedId: UUID; var from: LocalDate }
+
+    func placementRoutes(_ r: RouterGroup<APRequestContext>) {
+        r.post("placements") { req, ctx in
+            let new = try await req.body(NewPlacement.self, ctx)
+            let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
+            // No check of the resident's premises: placing someone who stayed elsewhere is a transfer, and the
+            // answer holds only ids.
+            return JSONResponse(try await run(ctx, .manage, premises: new.premisesId, write: true) { c, _ in
+                try PlacementStore.create(c, residentId: new.residentId, premisesId: new.premisesId, expected: nights,
+                                          keyWorkerId: new.keyWorkerId, notes: new.notes ?? "")
+            }, status: .created)
+        }
+        r.get("premises/{premisesId}/placements") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let nights = try req.nights(default: today(), days: 1, max: 3660)
+            let statuses = try (req.query("status")?.split(separator: ",") ?? []).map { text in
+                guard let s = PlacementStatus(rawValue: String(text)) else {
+                    throw Problem.badRequest("bad-status", "status is a comma-separated list of: "
+                                             + PlacementStatus.allCases.map(\.rawValue).joined(separator: ", "), field: "status")
+                }
+                return s
+            }
+            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in
+                try PlacementStore.list(c, premisesId: id, overlapping: nights, statuses: statuses)
+            }))
+        }
+        r.get("placements/{placementId}") { _, ctx in
+            let id = try ctx.id("placementId")
+            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id)) { c, _ in try PlacementStore.get(c, id: id)! })
+        }
+        r.post("placements/{placementId}/arrive") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(Arrival.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
+                try PlacementStore.arrive(c, id: id, at: body.at ?? now, now: now)
+            })
+        }
+        r.post("placements/{placementId}/depart") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(Departure.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
+                try PlacementStore.depart(c, id: id, at: body.at ?? now, reason: body.reason, now: now)
+            })
+        }
+        r.post("placements/{placementId}/cancel") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(Cancellation.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+                try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
+            })
+        }
+        r.post("placements/{placementId}/non-arrival") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(NonArrival.self, ctx)
+            let now = clock()
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+                try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
+            })
+        }
+        r.get("placements/{placementId}/bed-allocations") { req, ctx in
+            let id = try ctx.id("placementId")
+            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.placement, id)) { c, _ in try BedStore.allocations(c, placementId: id) }))
+        }
+        r.post("placements/{placementId}/bed-allocations") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(NewAllocation.self, ctx)
+            let nights = try Self.nights(body.from, body.to)
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+                try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
+            }, status: .created)
+        }
+        r.post("placements/{placementId}/bed-move") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(BedMove.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+                try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
+            }, status: .created)
+        }
+    }
+
+    static func expected(_ arrival: LocalDate, _ departure: LocalDate) throws -> Nights {
+        guard let nights = Nights(from: arrival, to: departure) else {
+            throw Problem.invalid("departure-before-arrival", "the expected departure must be after the expected arrival", field: "expectedDeparture")
+        }
+        return nights
+    }
+}

@@ -1,0 +1,118 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import Hummingbird
+
+/// Premises, rooms, beds, out-of-service periods, free beds and the bed board.
+extension API {
+    struct NewRoom: Decodable, Sendable { var code: String; var characteristics: [RoomCharacteristic]? }
+    struct NewBed: Decodable, Sendable { var roomId: UUID; var code: String; var openedOn: LocalDate }
+    struct CloseBed: Decodable, Sendable { var from: LocalDate }
+    struct NewPeriod: Decodable, Sendable { var from: LocalDate; var to: LocalDate; var reason: OutOfServiceReason; var notes: String? }
+    struct Withdrawal: Decodable, Sendable { var reason: String }
+
+    func premisesRoutes(_ r: RouterGroup<APRequestContext>) {
+        r.get("premises") { req, ctx in
+            let page = try await run(ctx, .anyone) { c, p in try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }) }
+            return try JSONResponse(req.page(page))
+        }
+        r.post("premises") { req, ctx in
+            let new = try await req.body(NewPremises.self, ctx)
+            return JSONResponse(try await run(ctx, .admin, write: true) { c, _ in try PremisesStore.create(c, new) }, status: .created)
+        }
+        r.get("premises/{premisesId}") { _, ctx in
+            let id = try ctx.id("premisesId")
+            return JSONResponse(try await run(ctx, .anyone, premises: id) { c, _ in try PremisesStore.get(c, id: id)! })
+        }
+        r.post("premises/{premisesId}/rooms") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let new = try await req.body(NewRoom.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, _ in
+                try PremisesStore.addRoom(c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
+            }, status: .created)
+        }
+        r.get("premises/{premisesId}/beds") { req, ctx in
+            let id = try ctx.id("premisesId")
+            return try JSONResponse(req.page(try await run(ctx, .anyone, premises: id) { c, _ in try PremisesStore.beds(c, premisesId: id) }))
+        }
+        r.post("premises/{premisesId}/beds") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let new = try await req.body(NewBed.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, p in
+                try Self.check(c, p, .room, new.roomId)
+                guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
+                    throw Problem.invalid("room-other-premises", "that room is at another premises", field: "roomId")
+                }
+                return try PremisesStore.addBed(c, roomId: new.roomId, code: new.code, openedOn: new.openedOn)
+            }, status: .created)
+        }
+        r.post("beds/{bedId}/close") { req, ctx in
+            let id = try ctx.id("bedId")
+            let body = try await req.body(CloseBed.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, _ in
+                try PremisesStore.closeBed(c, bedId: id, from: body.from)
+                return try PremisesStore.bed(c, id: id)!
+            })
+        }
+        r.get("beds/{bedId}/out-of-service") { req, ctx in
+            let id = try ctx.id("bedId")
+            return try JSONResponse(req.page(try await run(ctx, .anyone, scope: (.bed, id)) { c, _ in try BedStore.outOfServiceHistory(c, bedId: id) }))
+        }
+        r.post("beds/{bedId}/out-of-service") { req, ctx in
+            let id = try ctx.id("bedId")
+            let body = try await req.body(NewPeriod.self, ctx)
+            let nights = try Self.nights(body.from, body.to)
+            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, p in
+                try BedStore.putOutOfService(c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", recordedBy: p.account.staffId)
+            }, status: .created)
+        }
+        r.post("out-of-service/{periodId}/revise") { req, ctx in
+            let id = try ctx.id("periodId")
+            let body = try await req.body(NewPeriod.self, ctx)
+            let nights = try Self.nights(body.from, body.to)
+            return JSONResponse(try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
+                try BedStore.revise(c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", by: p.account.staffId)
+            }, status: .created)
+        }
+        r.post("out-of-service/{periodId}/withdraw") { req, ctx in
+            let id = try ctx.id("periodId")
+            let body = try await req.body(Withdrawal.self, ctx)
+            try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
+                try BedStore.withdraw(c, periodId: id, reason: body.reason, by: p.account.staffId)
+            }
+            return Response(status: .noContent)
+        }
+        r.get("premises/{premisesId}/free-beds") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let nights = try req.nights(default: today(), days: 1)
+            let requiring = try (req.query("requiring")?.split(separator: ",") ?? []).map { text in
+                guard let value = RoomCharacteristic(rawValue: String(text)) else {
+                    throw Problem.badRequest("bad-characteristic", "requiring is a comma-separated list of: "
+                                             + RoomCharacteristic.allCases.map(\.rawValue).joined(separator: ", "), field: "requiring")
+                }
+                return value
+            }
+            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in
+                try BedStore.freeBeds(c, premisesId: id, nights: nights, requiring: requiring)
+            }))
+        }
+        r.get("premises/{premisesId}/bed-board") { req, ctx in
+            let id = try ctx.id("premisesId")
+            let nights = try req.nights(default: today(), days: 14, max: 92)
+            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in try BedStore.board(c, premisesId: id, nights: nights) }))
+        }
+    }
+
+    /// Nights from a body's `from` and `to`, or 422.
+    static func nights(_ from: LocalDate, _ to: LocalDate) throws -> Nights {
+        guard let nights = Nights(from: from, to: to) else {
+            throw Problem.invalid("empty-range", "to must be after from (to is the morning after the last night)", field: "to")
+        }
+        return nights
+    }
+
+    /// Today's date in England and Wales, where every premises is.
+    func today() -> LocalDate { Zone.local(clock(), in: API.london).date }
+    static let london = TimeZone(identifier: "Europe/London")!
+}

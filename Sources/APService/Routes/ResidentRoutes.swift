@@ -1,0 +1,87 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import Hummingbird
+
+/// Residents, their licence conditions and authorised absences. Every read of a resident's details is
+/// recorded in the audit trail under the account that made it.
+extension API {
+    struct Variation: Decodable, Sendable { var from: LocalDate; var replacement: NewCondition }
+    struct Ending: Decodable, Sendable { var on: LocalDate }
+    struct NewAbsence: Decodable, Sendable {
+        var startsAt: Date; var endsAt: Date; var reason: String; var approvedByName: String; var approvedByRole: String
+    }
+
+    func residentRoutes(_ r: RouterGroup<APRequestContext>) {
+        r.post("residents") { req, ctx in
+            let new = try await req.body(NewResident.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, write: true) { c, _ in try ResidentStore.create(c, new) }, status: .created)
+        }
+        r.get("residents") { req, ctx in
+            guard let text = req.query("crn") else { throw Problem.badRequest("missing-parameter", "give crn, like ?crn=X320741", field: "crn") }
+            guard let crn = CRN(text) else { throw Problem.badRequest("crn-format", CRN.rule, field: "crn") }
+            return try JSONResponse(req.page(try await run(ctx, .shift, write: true) { c, p in
+                guard let resident = try ResidentStore.get(c, crn: crn) else { return [Resident]() }
+                // Someone at another premises gets the same empty answer as for a CRN that is not known.
+                do { try Self.check(c, p, .resident, resident.id) } catch is Problem { return [] }
+                try AuditStore.recordRead(c, actor: p.actor, table: "residents", rowId: resident.id)
+                return [resident]
+            }))
+        }
+        r.get("residents/{residentId}") { _, ctx in
+            let id = try ctx.id("residentId")
+            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id)) { c, p in try ResidentStore.fullRecord(c, actor: p.actor, id: id)! })
+        }
+        r.get("residents/{residentId}/conditions") { req, ctx in
+            let id = try ctx.id("residentId")
+            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.resident, id)) { c, _ in try ConditionStore.list(c, residentId: id) }))
+        }
+        r.post("residents/{residentId}/conditions") { req, ctx in
+            let id = try ctx.id("residentId")
+            let new = try await req.body(NewCondition.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, scope: (.resident, id), write: true) { c, p in
+                try ConditionStore.add(c, actor: p.actor, residentId: id, new)
+            }, status: .created)
+        }
+        r.post("conditions/{conditionId}/vary") { req, ctx in
+            let id = try ctx.id("conditionId")
+            let body = try await req.body(Variation.self, ctx)
+            return JSONResponse(try await run(ctx, .manage, scope: (.condition, id), write: true) { c, p in
+                try ConditionStore.vary(c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
+            }, status: .created)
+        }
+        r.post("conditions/{conditionId}/end") { req, ctx in
+            let id = try ctx.id("conditionId")
+            let body = try await req.body(Ending.self, ctx)
+            try await run(ctx, .manage, scope: (.condition, id), write: true) { c, p in try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on) }
+            return Response(status: .noContent)
+        }
+        r.get("residents/{residentId}/absences") { req, ctx in
+            let id = try ctx.id("residentId")
+            let from = try req.instant("from") ?? clock().addingTimeInterval(-7 * 86_400)
+            let to = try req.instant("to") ?? clock().addingTimeInterval(30 * 86_400)
+            guard to > from else { throw Problem.invalid("empty-range", "to must be after from", field: "to") }
+            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.resident, id)) { c, _ in
+                try ConditionStore.absences(c, residentIds: [id], overlapping: DateInterval(start: from, end: to))[id] ?? []
+            }))
+        }
+        r.post("residents/{residentId}/absences") { req, ctx in
+            let id = try ctx.id("residentId")
+            let body = try await req.body(NewAbsence.self, ctx)
+            guard body.endsAt > body.startsAt else { throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt") }
+            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id), write: true) { c, p in
+                try ConditionStore.addAbsence(c, actor: p.actor, residentId: id, during: DateInterval(start: body.startsAt, end: body.endsAt),
+                                              reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
+            }, status: .created)
+        }
+        r.post("absences/{absenceId}/withdraw") { req, ctx in
+            let id = try ctx.id("absenceId")
+            let body = try await req.body(Withdrawal.self, ctx)
+            try await run(ctx, .shift, scope: (.absence, id), write: true) { c, p in
+                try ConditionStore.withdrawAbsence(c, actor: p.actor, absenceId: id, reason: body.reason)
+            }
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import PGDriver
+
+/// Which premises a record belongs to: what the service checks an account against before it reads or
+/// writes the record. A resident belongs to every premises they have had a placement at.
+public enum ScopeStore {
+    public enum Kind: String, Sendable, CaseIterable {
+        case room, bed, outOfServicePeriod, placement, resident, condition, absence, movement, incident, alert, staff, account, token
+    }
+
+    /// The premises `id` belongs to: nil when there is no such record; empty for a record that belongs
+    /// to none yet (a resident not yet placed, an admin's account).
+    public static func premises(_ c: PGConnection, of kind: Kind, id: UUID) throws -> Set<UUID>? {
+        let rows = try c.query(sql[kind]!, [id])
+        guard let first = rows.first else { return nil }
+        guard try first.decode("found", as: Bool.self) else { return nil }
+        return Set(try rows.compactMap { try $0.decode("premises_id", as: UUID?.self) })
+    }
+
+    /// One row per premises, with `found` so that "exists but belongs to none" can be told from "no
+    /// such record" in one round trip.
+    static let sql: [Kind: String] = [
+        .room: "SELECT true AS found, premises_id FROM rooms WHERE id = $1",
+        .bed: "SELECT true AS found, premises_id FROM beds WHERE id = $1",
+        .outOfServicePeriod: "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE o.id = $1",
+        .placement: "SELECT true AS found, premises_id FROM placements WHERE id = $1",
+        .resident: """
+            SELECT true AS found, p.premises_id FROM residents r LEFT JOIN placements p ON p.resident_id = r.id WHERE r.id = $1
+            """,
+        .condition: """
+            SELECT true AS found, p.premises_id FROM licence_conditions c LEFT JOIN placements p ON p.resident_id = c.resident_id WHERE c.id = $1
+            """,
+        .absence: """
+            SELECT true AS found, p.premises_id FROM authorised_absences a LEFT JOIN placements p ON p.resident_id = a.resident_id WHERE a.id = $1
+            """,
+        .movement: "SELECT true AS found, premises_id FROM movements WHERE id = $1",
+        .incident: "SELECT true AS found, premises_id FROM incidents WHERE id = $1",
+        .alert: "SELECT true AS found, premises_id FROM alerts WHERE id = $1",
+        .staff: "SELECT true AS found, sp.premises_id FROM staff s LEFT JOIN staff_premises sp ON sp.staff_id = s.id WHERE s.id = $1",
+        .account: """
+            SELECT true AS found, sp.premises_id FROM accounts a LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE a.id = $1
+            """,
+        .token: """
+            SELECT true AS found, sp.premises_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+            LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE t.id = $1
+            """,
+    ]
+}

@@ -56,7 +56,10 @@ struct API: Sendable {
 
 extension Request {
     /// The JSON body as `T`, or a 400/422 naming the field at fault (never quoting what was sent).
-    func body<T: Decodable>(_ type: T.Type, _ ctx: APRequestContext) async throws -> T {
+    /// The caller's role is checked first: someone who may not call the route learns nothing from
+    /// how their body is refused.
+    func body<T: Decodable>(_ type: T.Type, _ ctx: APRequestContext, _ access: Access) async throws -> T {
+        _ = try ctx.require(access)
         let buffer: ByteBuffer
         do { buffer = try await self.body.collect(upTo: ctx.maxUploadSize) } catch {
             throw Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")

@@ -36,8 +36,12 @@ struct Harness: Sendable {
     /// Runs `body` against a fresh service; stops it gracefully afterwards.
     static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 4), clock: @escaping @Sendable () -> Date = Date.init,
                                   _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
-        try await TestDatabase.withFresh { config in
-            let seeded: Seeded = try await seed(config, now: clock())
+        try await TestDatabase.withFresh { config in try await run(config, pool: options, clock: clock, body) }
+    }
+
+    static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date,
+                                 _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
+        let seeded: Seeded = try await seed(config, now: clock())
             let pool = PGPool(config, options: options)
             var settings = ServiceConfiguration()
             settings.port = 0
@@ -64,9 +68,33 @@ struct Harness: Sendable {
                 await pool.shutdown()
                 throw error
             }
-        }
     }
 }
+
+extension APIClient {
+    /// Sends `json` (a JSON object) and decodes a 2xx answer, or throws the problem.
+    func call<T: Decodable>(_ method: String, _ path: String, json: [String: Any], as type: T.Type = T.self) async throws -> T {
+        let reply = try await send(method, path, body: try JSONSerialization.data(withJSONObject: json))
+        guard (200..<300).contains(reply.status) else { throw try APIJSON.decoder.decode(APIProblem.self, from: reply.body) }
+        return try APIJSON.decoder.decode(T.self, from: reply.body)
+    }
+
+    func post<T: Decodable>(_ path: String, _ json: [String: Any], as type: T.Type = T.self) async throws -> T {
+        try await call("POST", path, json: json, as: type)
+    }
+
+    /// The raw reply to a POST of `json`.
+    func postRaw(_ path: String, _ json: [String: Any]) async throws -> Reply {
+        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    func get<T: Decodable>(_ path: String, query: [String: String] = [:], as type: T.Type = T.self) async throws -> T {
+        try await call("GET", path, query: query, as: type)
+    }
+}
+
+/// A page of a list.
+struct Page<Item: Decodable & Sendable>: Decodable, Sendable { let items: [Item]; let nextCursor: String? }
 
 struct Seeded: Sendable { let tokens: Harness.Tokens; let home: UUID; let other: UUID }
 

@@ -13,7 +13,7 @@ extension API {
     func incidentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("premises/{premisesId}/incidents") { req, ctx in
             let id = try ctx.id("premisesId")
-            let draft = try await req.body(IncidentDraft.self, ctx)
+            let draft = try await req.body(IncidentDraft.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
                 try IncidentStore.report(c, actor: p.actor, premisesId: id, draft, now: now)
@@ -34,7 +34,7 @@ extension API {
         }
         r.post("incidents/{incidentId}/versions") { req, ctx in
             let id = try ctx.id("incidentId")
-            let body = try await req.body(IncidentEdit.self, ctx)
+            let body = try await req.body(IncidentEdit.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, scope: (.incident, id)) { c, p in
                 try IncidentStore.edit(c, actor: p.actor, incidentId: id, basedOn: body.basedOn, status: body.status, body.draft, now: now)
@@ -62,13 +62,13 @@ extension API {
         }
         r.post("alerts/{alertId}/acknowledge") { req, ctx in
             let id = try ctx.id("alertId")
-            let body = try await req.body(Acknowledging.self, ctx)
+            let body = try await req.body(Acknowledging.self, ctx, .shift)
             return JSONResponse(try await run(ctx, .shift, scope: (.alert, id)) { c, p in
                 try AlertStore.acknowledge(c, actor: p.actor, alertId: id, outcome: body.outcome, note: body.note ?? "")
             })
         }
         r.post("alerts") { req, ctx in
-            let body = try await req.body(NewAlert.self, ctx)
+            let body = try await req.body(NewAlert.self, ctx, .worker)
             return JSONResponse(try await run(ctx, .worker, scope: (.placement, body.placementId)) { c, p in
                 guard let alert = try AlertStore.raise(c, actor: p.actor, placementId: body.placementId, night: body.night, kind: body.kind,
                                                        evidence: body.evidence ?? [], escalate: body.escalate ?? false) else {

@@ -17,7 +17,7 @@ extension API {
     func movementRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("premises/{premisesId}/movements") { req, ctx in
             let id = try ctx.id("premisesId")
-            let body = try await req.body(NewMovement.self, ctx)
+            let body = try await req.body(NewMovement.self, ctx, .shift)
             let entry = MovementStore.Entry(residentId: body.residentId, kind: body.kind, at: body.at, destination: body.destination ?? "",
                                             expectedBack: body.expectedBack, note: body.note ?? "", lateReason: body.lateReason)
             let now = clock()
@@ -27,7 +27,7 @@ extension API {
         }
         r.post("movements/{movementId}/void") { req, ctx in
             let id = try ctx.id("movementId")
-            let body = try await req.body(Voiding.self, ctx)
+            let body = try await req.body(Voiding.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, scope: (.movement, id)) { c, p in
                 try MovementStore.void(c, actor: p.actor, movementId: id, reason: body.reason, now: now)
@@ -44,7 +44,7 @@ extension API {
         }
         r.post("premises/{premisesId}/reports") { req, ctx in
             let id = try ctx.id("premisesId")
-            let body = try await req.body(NewReport.self, ctx)
+            let body = try await req.body(NewReport.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
                 Reported(id: try ReportStore.record(c, actor: p.actor, premisesId: id, residentId: body.residentId, at: body.at, note: body.note ?? "", now: now))

@@ -19,20 +19,20 @@ extension API {
             })
         }
         r.post("staff") { req, ctx in
-            let new = try await req.body(NewStaff.self, ctx)
+            let new = try await req.body(NewStaff.self, ctx, .admin)
             return JSONResponse(try await run(ctx, .admin, write: true) { c, _ in
                 try PremisesStore.addStaff(c, name: new.name, role: new.role, premisesIds: new.premisesIds)
             }, status: .created)
         }
         r.post("accounts") { req, ctx in
-            let new = try await req.body(NewAccount.self, ctx)
+            let new = try await req.body(NewAccount.self, ctx, .admin)
             return JSONResponse(try await run(ctx, .admin, write: true) { c, p in
                 try AccountStore.create(c, actor: p.actor, staffId: new.staffId, name: new.name, role: new.role)
             }, status: .created)
         }
         r.post("accounts/{accountId}/tokens") { req, ctx in
             let id = try ctx.id("accountId")
-            let body = try await req.body(NewToken.self, ctx)
+            let body = try await req.body(NewToken.self, ctx, .admin)
             let days = body.days ?? 30
             guard (1...366).contains(days) else { throw Problem.invalid("token-lifetime", "days is 1 to 366", field: "days") }
             let now = clock()

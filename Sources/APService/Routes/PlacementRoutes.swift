@@ -19,7 +19,7 @@ extension API {
 
     func placementRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("placements") { req, ctx in
-            let new = try await req.body(NewPlacement.self, ctx)
+            let new = try await req.body(NewPlacement.self, ctx, .manage)
             let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
             // No check of the resident's premises: placing someone who stayed elsewhere is a transfer, and the
             // answer holds only ids.
@@ -48,7 +48,7 @@ extension API {
         }
         r.post("placements/{placementId}/arrive") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(Arrival.self, ctx)
+            let body = try await req.body(Arrival.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
                 try PlacementStore.arrive(c, id: id, at: body.at ?? now, now: now)
@@ -56,7 +56,7 @@ extension API {
         }
         r.post("placements/{placementId}/depart") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(Departure.self, ctx)
+            let body = try await req.body(Departure.self, ctx, .shift)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
                 try PlacementStore.depart(c, id: id, at: body.at ?? now, reason: body.reason, now: now)
@@ -64,7 +64,7 @@ extension API {
         }
         r.post("placements/{placementId}/cancel") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(Cancellation.self, ctx)
+            let body = try await req.body(Cancellation.self, ctx, .manage)
             let now = clock()
             return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
                 try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
@@ -72,7 +72,7 @@ extension API {
         }
         r.post("placements/{placementId}/non-arrival") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(NonArrival.self, ctx)
+            let body = try await req.body(NonArrival.self, ctx, .manage)
             let now = clock()
             return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
                 try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
@@ -84,7 +84,7 @@ extension API {
         }
         r.post("placements/{placementId}/bed-allocations") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(NewAllocation.self, ctx)
+            let body = try await req.body(NewAllocation.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
             return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
                 try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
@@ -92,7 +92,7 @@ extension API {
         }
         r.post("placements/{placementId}/bed-move") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(BedMove.self, ctx)
+            let body = try await req.body(BedMove.self, ctx, .manage)
             return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
                 try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
             }, status: .created)

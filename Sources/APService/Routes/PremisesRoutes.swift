@@ -18,7 +18,7 @@ extension API {
             return try JSONResponse(req.page(page))
         }
         r.post("premises") { req, ctx in
-            let new = try await req.body(NewPremises.self, ctx)
+            let new = try await req.body(NewPremises.self, ctx, .admin)
             return JSONResponse(try await run(ctx, .admin, write: true) { c, _ in try PremisesStore.create(c, new) }, status: .created)
         }
         r.get("premises/{premisesId}") { _, ctx in
@@ -27,7 +27,7 @@ extension API {
         }
         r.post("premises/{premisesId}/rooms") { req, ctx in
             let id = try ctx.id("premisesId")
-            let new = try await req.body(NewRoom.self, ctx)
+            let new = try await req.body(NewRoom.self, ctx, .manage)
             return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, _ in
                 try PremisesStore.addRoom(c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
             }, status: .created)
@@ -38,7 +38,7 @@ extension API {
         }
         r.post("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
-            let new = try await req.body(NewBed.self, ctx)
+            let new = try await req.body(NewBed.self, ctx, .manage)
             return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, p in
                 try Self.check(c, p, .room, new.roomId)
                 guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
@@ -49,7 +49,7 @@ extension API {
         }
         r.post("beds/{bedId}/close") { req, ctx in
             let id = try ctx.id("bedId")
-            let body = try await req.body(CloseBed.self, ctx)
+            let body = try await req.body(CloseBed.self, ctx, .manage)
             return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, _ in
                 try PremisesStore.closeBed(c, bedId: id, from: body.from)
                 return try PremisesStore.bed(c, id: id)!
@@ -61,7 +61,7 @@ extension API {
         }
         r.post("beds/{bedId}/out-of-service") { req, ctx in
             let id = try ctx.id("bedId")
-            let body = try await req.body(NewPeriod.self, ctx)
+            let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
             return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, p in
                 try BedStore.putOutOfService(c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", recordedBy: p.account.staffId)
@@ -69,7 +69,7 @@ extension API {
         }
         r.post("out-of-service/{periodId}/revise") { req, ctx in
             let id = try ctx.id("periodId")
-            let body = try await req.body(NewPeriod.self, ctx)
+            let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
             return JSONResponse(try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
                 try BedStore.revise(c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", by: p.account.staffId)
@@ -77,7 +77,7 @@ extension API {
         }
         r.post("out-of-service/{periodId}/withdraw") { req, ctx in
             let id = try ctx.id("periodId")
-            let body = try await req.body(Withdrawal.self, ctx)
+            let body = try await req.body(Withdrawal.self, ctx, .manage)
             try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
                 try BedStore.withdraw(c, periodId: id, reason: body.reason, by: p.account.staffId)
             }

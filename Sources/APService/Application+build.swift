@@ -36,6 +36,7 @@ public enum APService {
         api.incidentRoutes(v1)
         api.alertRoutes(v1)
         api.occupancyRoutes(v1)
+        api.handoverRoutes(v1)
         return router
     }
 

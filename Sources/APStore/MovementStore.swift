@@ -28,6 +28,7 @@ public struct RollEntry: Codable, Sendable, Equatable {
     public var crn: String
     public var name: String
     public var bedCode: String?
+    public var roomCode: String?
     public var isIn: Bool
     /// The entry that put them where they are; nil when they have not moved since arriving.
     public var since: Date
@@ -151,11 +152,13 @@ public enum MovementStore {
     public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
         try c.query("""
             SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, b.code AS bed_code,
+                   rm.code AS room_code,
                    coalesce(last.kind, 'in') AS kind, coalesce(last.at, p.arrived_at) AS since,
                    coalesce(last.destination, '') AS destination, last.expected_back
             FROM placements p JOIN residents r ON r.id = p.resident_id
             LEFT JOIN bed_allocations a ON a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $2::date
             LEFT JOIN beds b ON b.id = a.bed_id
+            LEFT JOIN rooms rm ON rm.id = b.room_id
             LEFT JOIN LATERAL (
                 SELECT m.kind, m.at, m.destination, m.expected_back FROM counted_movements m
                 WHERE m.placement_id = p.id ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true
@@ -163,7 +166,7 @@ public enum MovementStore {
             ORDER BY r.family_name, r.given_name, r.crn
             """, [premisesId, night]).map {
             RollEntry(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
-                      name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), isIn: try $0.decode("kind", as: String.self) == "in",
+                      name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), roomCode: try $0.decode("room_code"), isIn: try $0.decode("kind", as: String.self) == "in",
                       since: try $0.decode("since"), destination: try $0.decode("destination"), expectedBack: try $0.decode("expected_back"))
         }
     }

@@ -102,6 +102,10 @@ import Testing
             "POST /api/v1/alerts/{alertId}/acknowledge": ["outcome": "returned_late"],
             "POST /api/v1/alerts": ["placementId": x.placement.uuidString, "night": d, "kind": "late_return"],
             "GET /api/v1/premises/{premisesId}/occupancy": nil,
+            "GET /api/v1/premises/{premisesId}/handover": nil,
+            "POST /api/v1/premises/{premisesId}/handover/notes": ["text": "t"],
+            "POST /api/v1/premises/{premisesId}/handover/acknowledge": [:],
+            "GET /api/v1/premises/{premisesId}/handovers": nil,
         ]
         guard let body = table[op] else { return nil }
         var path = String(op.split(separator: " ")[1].dropFirst())

@@ -1,0 +1,36 @@
+-- The service under a shift's load: run with as many threads as connections (wrk -t N -c N), so each
+-- thread's state is one connection's. Each connection owns one resident, signs them out and back in,
+-- and reads who is in after each entry: half writes, half reads, never two entries of one resident
+-- in flight at once (which the service would rightly refuse as already out or already in).
+--
+--   wrk -t16 -c16 -d30s --latency -s bench/wrk/movements.lua URL -- TOKEN PREMISES:RESIDENT ...
+local slots = 0
+function setup(thread)
+  slots = slots + 1
+  thread:set("slot", slots)
+end
+
+function init(args)
+  token = args[1]
+  local entry = args[((slot - 1) % (#args - 1)) + 2]
+  premises, resident = entry:match("([^:]+):([^:]+)")
+  step = 0
+end
+
+function request()
+  step = step + 1
+  local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+  local phase = step % 4
+  if phase == 1 or phase == 3 then
+    local kind = phase == 1 and "out" or "in"
+    return wrk.format("POST", "/api/v1/premises/" .. premises .. "/movements", headers,
+      '{"residentId":"' .. resident .. '","kind":"' .. kind .. '","destination":"bench"}')
+  end
+  return wrk.format("GET", "/api/v1/premises/" .. premises .. "/roll?limit=100", headers)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d non2xx=%d socket_errors=%d timeouts=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write,
+    summary.errors.timeout, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ap-server", targets: ["ap-server"]),
+        .executable(name: "ap", targets: ["ap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,12 @@ let package = Package(
         ], resources: [.copy("openapi.yaml")]),
         // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
         .target(name: "APClient"),
+        // `ap`, the shift's command line: a client of the service only (no database, no libpq).
+        .target(name: "APCLI", dependencies: [
+            "APClient", "Civil",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ap", dependencies: ["APCLI"]),
         // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
         .target(name: "APServer", dependencies: [
             "APStore", "APWorker", "APService", "PGDriver", "PGMigrations",
@@ -64,7 +71,14 @@ let package = Package(
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
         .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "TestDatabase"]),
-        .testTarget(name: "APServiceTests", dependencies: ["APService", "APClient", "APStore", "TestDatabase"]),
+        // A running service on a fresh database with the demo loaded, for the service's and the CLI's tests.
+        .target(name: "ServiceHarness", dependencies: [
+            "APService", "APClient", "APStore", "Civil", "TestDatabase",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Tests/ServiceHarness"),
+        .testTarget(name: "APServiceTests", dependencies: ["APService", "APClient", "APStore", "ServiceHarness", "TestDatabase"]),
+        .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWorker", "ServiceHarness", "TestDatabase"]),
         .testTarget(name: "OpsTests", dependencies: ["APStore", "TestDatabase"]),
     ]
 )

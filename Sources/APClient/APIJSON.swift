@@ -27,6 +27,9 @@ public enum APIJSON {
     static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     static let withoutFraction = Date.ISO8601FormatStyle()
 
+    /// An instant as the API writes it.
+    public static func format(_ date: Date) -> String { date.formatted(withFraction) }
+
     /// An instant as ISO 8601 with an offset (Z or ±hh:mm), with or without fractional seconds.
     public static func parseInstant(_ text: String) -> Date? {
         (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))

@@ -87,7 +87,8 @@ public struct APIClient: Sendable {
         try Self.check(try await send(method, path, body: try body.map { try APIJSON.encoder.encode($0) }))
     }
 
-    static func check(_ reply: Reply) throws {
+    /// Throws the service's problem unless the reply is a success.
+    public static func check(_ reply: Reply) throws {
         guard (200..<300).contains(reply.status) else {
             if let problem = try? APIJSON.decoder.decode(APIProblem.self, from: reply.body) { throw problem }
             throw TransportError(description: "the service answered \(reply.status) without a problem description")

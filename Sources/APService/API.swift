@@ -11,6 +11,8 @@ import PGDriver
 struct API: Sendable {
     let pool: PGPool
     let clock: @Sendable () -> Date
+    /// Cleared whenever a token or account changes here, so that a revocation takes effect at once.
+    let principals: PrincipalCache
 
     /// Runs `body` on a pool connection once the principal's role is one of `access` and, when
     /// `premises` is given, the principal works there (admins and the worker: anywhere it exists).

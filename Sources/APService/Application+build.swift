@@ -20,12 +20,13 @@ public enum APService {
     /// request log, problems for every error, then the token check for /api.
     public static func router(pool: PGPool, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
                               registry: PrometheusCollectorRegistry) -> Router<APRequestContext> {
-        let api = API(pool: pool, clock: clock)
+        let principals = PrincipalCache()
+        let api = API(pool: pool, clock: clock, principals: principals)
         let router = Router(context: APRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthMiddleware(pool: pool, clock: clock))
+        router.add(middleware: AuthMiddleware(pool: pool, clock: clock, cache: principals))
         api.healthRoutes(router, migrations: migrations, registry: registry)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)

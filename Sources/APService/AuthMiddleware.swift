@@ -2,6 +2,7 @@ import APStore
 import Foundation
 import Hummingbird
 import PGDriver
+import Synchronization
 
 /// Accepts a request under /api/v1 only with a live API token (`Authorization: Bearer ap_…`), and
 /// records whose it is in the context. Only the token's hash is looked up; the token is never logged.
@@ -9,13 +10,22 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = APRequestContext
     let pool: PGPool
     let clock: @Sendable () -> Date
+    let cache: PrincipalCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         let now = clock()
-        switch try await pool.withConnection({ c in try AccountStore.authenticate(c, token: token, now: now) }) {
+        let key = SHA256.hex(token)
+        let result: Result<Principal, AccountStore.Refusal>
+        if let principal = cache.get(key, now: now) {
+            result = .success(principal)
+        } else {
+            result = try await pool.withConnection({ c in try AccountStore.authenticate(c, token: token, now: now) })
+            if case .success(let principal) = result { cache.put(key, principal, now: now) }
+        }
+        switch result {
         case .success(let principal):
             var context = context
             context.principal = principal
@@ -32,4 +42,32 @@ struct AuthMiddleware: RouterMiddleware {
             throw Problem(.unauthorized, "token-\(refusal.rawValue)", detail)
         }
     }
+}
+
+/// Accepted tokens for a few seconds, so that a busy shift's requests do not each look their token up.
+/// A token revoked through this process is forgotten at once (the whole cache is cleared); through
+/// another process, within `ttl`. Keyed by the token's hash, never the token.
+final class PrincipalCache: Sendable {
+    let ttl: TimeInterval
+    private let entries = Mutex<[String: (principal: Principal, until: Date)]>([:])
+
+    init(ttl: TimeInterval = 10) { self.ttl = ttl }
+
+    func get(_ key: String, now: Date) -> Principal? {
+        entries.withLock { e in
+            guard let hit = e[key] else { return nil }
+            if hit.until > now { return hit.principal }
+            e[key] = nil
+            return nil
+        }
+    }
+
+    func put(_ key: String, _ principal: Principal, now: Date) {
+        entries.withLock { e in
+            if e.count > 10_000 { e.removeAll() }
+            e[key] = (principal, now.addingTimeInterval(ttl))
+        }
+    }
+
+    func clear() { entries.withLock { $0.removeAll() } }
 }

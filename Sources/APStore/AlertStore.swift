@@ -7,6 +7,9 @@ public struct Alert: Codable, Sendable, Equatable {
     public var id: UUID
     public var premisesId: UUID
     public var residentId: UUID
+    /// Who, as staff know them (filled in when listed).
+    public var crn: String = ""
+    public var residentName: String = ""
     public var placementId: UUID
     public var night: LocalDate
     public var kind: AlertKind
@@ -40,6 +43,11 @@ public enum AlertStore {
         }
         if alerts.isEmpty { return alerts }
         let index = Dictionary(uniqueKeysWithValues: alerts.enumerated().map { ($1.id, $0) })
+        var names: [UUID: (String, String)] = [:]
+        for row in try c.query("SELECT id, crn, given_name || ' ' || family_name AS name FROM residents WHERE id = ANY($1)", [Array(Set(alerts.map(\.residentId)))]) {
+            names[try row.decode("id")] = (try row.decode("crn"), try row.decode("name"))
+        }
+        for i in alerts.indices { (alerts[i].crn, alerts[i].residentName) = names[alerts[i].residentId] ?? ("", "") }
         for row in try c.query("""
             SELECT alert_id, acknowledged_by, acknowledged_at, outcome, note FROM alert_acknowledgements WHERE alert_id = ANY($1) ORDER BY seq
             """, [alerts.map(\.id)]) {

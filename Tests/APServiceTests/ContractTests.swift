@@ -4,6 +4,7 @@ import Foundation
 import PGDriver
 import PGMigrations
 import Testing
+import ServiceHarness
 import TestDatabase
 
 /// The OpenAPI document is the contract: every route the server has is in it, and every operation in

@@ -3,6 +3,7 @@ import Foundation
 import PGDriver
 import PGMigrations
 import Testing
+import ServiceHarness
 import TestDatabase
 
 /// When the database goes away the service answers 503 with Retry-After, not 500, and recovers by

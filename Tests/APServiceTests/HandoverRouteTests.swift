@@ -1,6 +1,7 @@
 import APClient
 import APStore
 import Foundation
+import ServiceHarness
 import Testing
 
 /// The handover: a summary since the last acknowledged one, notes for the incoming shift, and

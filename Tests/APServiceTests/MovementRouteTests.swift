@@ -2,6 +2,7 @@ import APClient
 import APStore
 import Foundation
 import PGDriver
+import ServiceHarness
 import Testing
 
 /// Signing in and out over HTTP: the shift's main job, and every way it can be refused.
@@ -43,7 +44,7 @@ import Testing
                                                                           "at": "2020-01-01T10:00:00Z", "lateReason": "paper log"], as: Movement.self) }
             #expect(late?.status == 422 && late?.code == "before-arrival" && late?.field == "at")
             let noReason = await problem { _ = try await h.staff.post(path, [
-                "residentId": resident.uuidString, "kind": "out", "at": APIJSON.encoder.encodeInstant(Date().addingTimeInterval(-3600))], as: Movement.self) }
+                "residentId": resident.uuidString, "kind": "out", "at": APIJSON.format(Date().addingTimeInterval(-3600))], as: Movement.self) }
             #expect(noReason?.status == 422 && noReason?.code == "late-entry-needs-reason" && noReason?.field == "lateReason")
             let kind = await problem { _ = try await h.staff.post(path, ["residentId": resident.uuidString, "kind": "sideways"], as: Movement.self) }
             #expect(kind?.status == 422 && kind?.field == "kind")
@@ -82,8 +83,4 @@ import Testing
             #expect(count == 0)
         }
     }
-}
-
-extension JSONEncoder {
-    func encodeInstant(_ date: Date) -> String { String(decoding: try! encode([date]), as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "[]\"")) }
 }

@@ -4,6 +4,7 @@ import APStore
 import Civil
 import Foundation
 import PGDriver
+import ServiceHarness
 import Testing
 
 /// Nobody reads or writes another premises' records: for every operation in the contract, a manager

@@ -4,6 +4,7 @@ import APStore
 import Civil
 import Foundation
 import PGDriver
+import ServiceHarness
 import Testing
 
 /// Each resource through the HTTP layer: what works, and how each refusal looks.
@@ -77,7 +78,7 @@ import Testing
 
     @Test func incidentsAreVersionedAndEditsDoNotCollideSilently() async throws {
         try await Harness.with { h in
-            let draft: [String: Any] = ["occurredAt": APIJSON.encoder.encodeInstant(Date().addingTimeInterval(-600)), "category": "threats",
+            let draft: [String: Any] = ["occurredAt": APIJSON.format(Date().addingTimeInterval(-600)), "category": "threats",
                                         "severity": "medium", "description": "Raised voices in the kitchen"]
             let incident: Incident = try await h.staff.post("api/v1/premises/\(h.home)/incidents", draft)
             #expect(incident.version == 1 && incident.status == .open)

@@ -20,9 +20,9 @@ public enum TestDatabase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql")
 
     /// Runs `body` with the configuration of a new migrated database, then drops it.
-    public static func withFresh<T>(migrated: Bool = true, _ body: (PGConfig) async throws -> T) async throws -> T {
+    public static func withFresh<T>(migrated: Bool = true, template: String? = nil, _ body: (PGConfig) async throws -> T) async throws -> T {
         let name = "ap_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let template = migrated ? try await Template.shared.name() : "template0"
+        let template = if let template { template } else if migrated { try await Template.shared.name() } else { "template0" }
         try await admin { c in try c.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
         do {
             let value = try await body(PGConfig(url: serverURL, database: name))
@@ -54,6 +54,31 @@ public enum TestDatabase {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try body() }) }.start()
         }
+    }
+}
+
+extension TestDatabase {
+    /// The migrated template's name (made on first use).
+    public static func migratedTemplate() async throws -> String { try await Template.shared.name() }
+
+    /// A template made once (per server, per `key`) by `build` from a clone of the migrated template;
+    /// databases cloned from it start with whatever `build` wrote. An advisory lock keeps parallel
+    /// processes apart; the connection `build` gets is closed before the template is used.
+    public static func derivedTemplate(_ key: String, _ build: @escaping @Sendable (PGConfig) throws -> Void) async throws -> String {
+        let base = try await migratedTemplate()
+        let name = "\(base)_\(key)"
+        try await admin { c in
+            try c.query("SELECT pg_advisory_lock(7112025004)")
+            defer { _ = try? c.query("SELECT pg_advisory_unlock(7112025004)") }
+            if try c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).isEmpty {
+                let building = name + "_building"
+                try c.execute("DROP DATABASE IF EXISTS \(building) WITH (FORCE)")
+                try c.execute("CREATE DATABASE \(building) TEMPLATE \(base)")
+                try build(PGConfig(url: serverURL, database: building))
+                try c.execute("ALTER DATABASE \(building) RENAME TO \(name)")
+            }
+        }
+        return name
     }
 }
 

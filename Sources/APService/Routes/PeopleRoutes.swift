@@ -49,6 +49,7 @@ extension API {
             let id = try ctx.id("tokenId")
             let now = clock()
             try await run(ctx, .admin, scope: (.token, id), write: true) { c, p in try AccountStore.revoke(c, actor: p.actor, tokenId: id, now: now) }
+            principals.clear()
             return Response(status: .noContent)
         }
     }

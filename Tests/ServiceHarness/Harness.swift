@@ -1,6 +1,7 @@
 import APClient
 import APService
 import APStore
+import Civil
 import Foundation
 import Logging
 import PGDriver
@@ -10,36 +11,37 @@ import TestDatabase
 
 /// A running service on a fresh database with the demo loaded, on a free loopback port, driven over
 /// real HTTP by the same client the CLI uses.
-struct Harness: Sendable {
-    let config: PGConfig
-    let url: URL
-    let tokens: Tokens
+public struct Harness: Sendable {
+    public let config: PGConfig
+    public let url: URL
+    public let tokens: Tokens
     /// The demo's first premises (where the demo staff and manager work) and another one.
-    let home: UUID
-    let other: UUID
+    public let home: UUID
+    public let other: UUID
 
-    struct Tokens: Sendable { let staff, manager, admin, worker, otherStaff: String }
+    public struct Tokens: Sendable { public let staff, manager, admin, worker, otherStaff: String }
 
-    func client(_ token: String?) -> APIClient { APIClient(baseURL: url, token: token) }
-    var staff: APIClient { client(tokens.staff) }
-    var manager: APIClient { client(tokens.manager) }
-    var admin: APIClient { client(tokens.admin) }
-    var worker: APIClient { client(tokens.worker) }
+    /// A generous timeout: the whole suite runs in parallel on two cores.
+    public func client(_ token: String?) -> APIClient { APIClient(baseURL: url, token: token, timeout: 60) }
+    public var staff: APIClient { client(tokens.staff) }
+    public var manager: APIClient { client(tokens.manager) }
+    public var admin: APIClient { client(tokens.admin) }
+    public var worker: APIClient { client(tokens.worker) }
     /// A staff member at `other`.
-    var otherStaff: APIClient { client(tokens.otherStaff) }
-    var anonymous: APIClient { client(nil) }
+    public var otherStaff: APIClient { client(tokens.otherStaff) }
+    public var anonymous: APIClient { client(nil) }
 
-    func db<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+    public func db<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         try await TestDatabase.withConnection(config, body)
     }
 
     /// Runs `body` against a fresh service; stops it gracefully afterwards.
-    static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 4), clock: @escaping @Sendable () -> Date = Date.init,
+    public static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 4), clock: @escaping @Sendable () -> Date = Date.init,
                                   _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
-        try await TestDatabase.withFresh { config in try await run(config, pool: options, clock: clock, body) }
+        try await TestDatabase.withFresh(template: try await demoTemplate()) { config in try await run(config, pool: options, clock: clock, body) }
     }
 
-    static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date,
+    public static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date,
                                  _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
         let seeded: Seeded = try await seed(config, now: clock())
             let pool = PGPool(config, options: options)
@@ -73,56 +75,74 @@ struct Harness: Sendable {
 
 extension APIClient {
     /// Sends `json` (a JSON object) and decodes a 2xx answer, or throws the problem.
-    func call<T: Decodable>(_ method: String, _ path: String, json: [String: Any], as type: T.Type = T.self) async throws -> T {
+    public func call<T: Decodable>(_ method: String, _ path: String, json: [String: Any], as type: T.Type = T.self) async throws -> T {
         let reply = try await send(method, path, body: try JSONSerialization.data(withJSONObject: json))
         guard (200..<300).contains(reply.status) else { throw try APIJSON.decoder.decode(APIProblem.self, from: reply.body) }
         return try APIJSON.decoder.decode(T.self, from: reply.body)
     }
 
-    func post<T: Decodable>(_ path: String, _ json: [String: Any], as type: T.Type = T.self) async throws -> T {
+    public func post<T: Decodable>(_ path: String, _ json: [String: Any], as type: T.Type = T.self) async throws -> T {
         try await call("POST", path, json: json, as: type)
     }
 
     /// The raw reply to a POST of `json`.
-    func postRaw(_ path: String, _ json: [String: Any]) async throws -> Reply {
+    public func postRaw(_ path: String, _ json: [String: Any]) async throws -> Reply {
         try await send("POST", path, body: try JSONSerialization.data(withJSONObject: json))
     }
 
-    func get<T: Decodable>(_ path: String, query: [String: String] = [:], as type: T.Type = T.self) async throws -> T {
+    public func get<T: Decodable>(_ path: String, query: [String: String] = [:], as type: T.Type = T.self) async throws -> T {
         try await call("GET", path, query: query, as: type)
     }
 }
 
 /// A page of a list.
-struct Page<Item: Decodable & Sendable>: Decodable, Sendable { let items: [Item]; let nextCursor: String? }
+public struct Page<Item: Decodable & Sendable>: Decodable, Sendable { public let items: [Item]; public let nextCursor: String? }
 
 struct Seeded: Sendable { let tokens: Harness.Tokens; let home: UUID; let other: UUID }
 
-/// The demo, its accounts, and a staff member at a second premises.
+/// The demo loaded once a day into a template that each harness clones: loading it per test would cost
+/// more than the test. Its dates are relative to the day it was made.
+func demoTemplate() async throws -> String {
+    let day = Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date
+    return try await TestDatabase.derivedTemplate("demo_\(day.description.replacingOccurrences(of: "-", with: ""))") { config in
+        let c = try PGConnection(config)
+        let demo = DemoData(now: Date())
+        _ = try demo.loadIfEmpty(into: c)
+        _ = try demo.accounts(c)
+        let other = try PremisesStore.list(c).sorted { $0.code < $1.code }[1]
+        let staff = try PremisesStore.addStaff(c, name: "Other Staff", role: .staff, premisesIds: [other.id])
+        _ = try AccountStore.create(c, actor: .system, staffId: staff.id, name: "Other Staff", role: .staff)
+    }
+}
+
+/// Fresh tokens for the demo's accounts and for a staff member at a second premises (a token is kept
+/// only as its hash, so each harness issues its own).
 func seed(_ config: PGConfig, now: Date) async throws -> Seeded {
     try await TestDatabase.withConnection(config) { c in
         let demo = DemoData(now: now)
         _ = try demo.loadIfEmpty(into: c)
         let a = try demo.accounts(c)
         let other = try PremisesStore.list(c).sorted { $0.code < $1.code }[1]
-        let staff = try PremisesStore.addStaff(c, name: "Other Staff", role: .staff, premisesIds: [other.id])
-        let account = try AccountStore.create(c, actor: .system, staffId: staff.id, name: "Other Staff", role: .staff)
-        let token = try AccountStore.issueToken(c, actor: .system, accountId: account.id, validFor: 86_400, now: now).secret
+        let account: UUID = try c.query("SELECT id FROM accounts WHERE name = 'Other Staff'").first?.decode("id", as: UUID.self) ?? {
+            let staff = try PremisesStore.addStaff(c, name: "Other Staff", role: .staff, premisesIds: [other.id])
+            return try AccountStore.create(c, actor: .system, staffId: staff.id, name: "Other Staff", role: .staff).id
+        }()
+        let token = try AccountStore.issueToken(c, actor: .system, accountId: account, validFor: 86_400, now: now).secret
         return Seeded(tokens: Harness.Tokens(staff: a.staff.token, manager: a.manager.token, admin: a.admin.token, worker: a.worker.token,
                                              otherStaff: token), home: a.premises.id, other: other.id)
     }
 }
 
 /// The problem a call was refused with, or nil when it succeeded or failed otherwise.
-func problem(_ body: () async throws -> Void) async -> APIProblem? {
+public func problem(_ body: () async throws -> Void) async -> APIProblem? {
     do { try await body(); return nil } catch let p as APIProblem { return p } catch { return nil }
 }
 
 /// Any JSON value, for reading answers loosely.
-typealias JSONObject = [String: JSONValue]
-enum JSONValue: Decodable, Sendable, Equatable {
+public typealias JSONObject = [String: JSONValue]
+public enum JSONValue: Decodable, Sendable, Equatable {
     case string(String), number(Double), bool(Bool), object([String: JSONValue]), array([JSONValue]), null
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -131,7 +151,7 @@ enum JSONValue: Decodable, Sendable, Equatable {
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
-    var string: String? { if case .string(let s) = self { return s }; return nil }
-    var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    subscript(key: String) -> JSONValue? { if case .object(let o) = self { return o[key] }; return nil }
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public subscript(key: String) -> JSONValue? { if case .object(let o) = self { return o[key] }; return nil }
 }

@@ -1,0 +1,71 @@
+import APClient
+import ArgumentParser
+import Foundation
+
+struct Alerts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Curfew alerts at this premises: open ones, or all of the last week.",
+        discussion: """
+            Outcomes: returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised,
+            recording_error.
+
+            Examples:
+              ap alerts
+              ap alerts --all --json
+              ap alerts ack 3f2a9c1e --outcome returned_late --note "back 23:40, breath test negative"
+            """,
+        subcommands: [List.self, Ack.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List alerts (the default).")
+        @Flag(help: "Include acknowledged ones.") var all = false
+        @Option(help: "How many nights back.") var nights = 7
+        @OptionGroup var output: JSONFlag
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await guarded {
+                let s = try await Session.open(premises: common.premises)
+                // Open: neither acknowledged nor resolved (the service's `open` means not resolved).
+                let query = ["since": "\(s.clock.today.adding(days: -nights))", "open": all ? "false" : "true", "limit": "500"]
+                let reply = try await s.client.send("GET", "\(s.base)/alerts", query: query)
+                try APIClient.check(reply)
+                let alerts = try APIJSON.decoder.decode(Page<AlertView>.self, from: reply.body).items.filter { all || $0.isOpen }
+                if output.json {
+                    if all { Output.json(reply.body); return }
+                    let keep = Set(alerts.map { $0.id.uuidString.lowercased() })
+                    var page = (try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]) ?? [:]
+                    page["items"] = ((page["items"] as? [[String: Any]]) ?? []).filter { keep.contains(($0["id"] as? String ?? "").lowercased()) }
+                    Output.json(try JSONSerialization.data(withJSONObject: page, options: [.sortedKeys]))
+                    return
+                }
+                if alerts.isEmpty { Output.line(all ? "no alerts in the last \(nights) nights" : "no open alerts"); return }
+                Output.table(["ID", "NIGHT", "KIND", "RESIDENT", "RAISED", "STATE"], alerts.map { a in
+                    [short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))", s.clock.show(a.raisedAt),
+                     a.isOpen ? Output.red(a.escalate ? "OPEN, ESCALATE" : "open") : a.acknowledgements.last.map { label($0.outcome) } ?? "resolved"]
+                })
+            }
+        }
+    }
+
+    struct Ack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Acknowledge an alert with what was done.")
+        @Argument(help: "The alert's id (its first 8 characters will do).") var id: String
+        @Option(help: "returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised or recording_error.") var outcome: String
+        @Option(help: "What happened.") var note: String?
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await guarded {
+                let s = try await Session.open(premises: common.premises)
+                let alerts = try await s.client.call("GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
+                                                     as: Page<AlertView>.self).items
+                let alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
+                let _: AlertView = try await s.client.call("POST", "api/v1/alerts/\(alert.id)/acknowledge", body: ["outcome": outcome, "note": note ?? ""])
+                Output.line("alert \(short(alert.id)) acknowledged: \(label(outcome))")
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Civil
+import Foundation
+
+/// Tables for people, JSON for scripts, colour only on a terminal and never with NO_COLOR.
+enum Output {
+    static let colour: Bool = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+    static func red(_ s: String) -> String { colour ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    static func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    static func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+
+    static func line(_ s: String = "") { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+    static func error(_ s: String) { FileHandle.standardError.write(Data(("ap: " + s + "\n").utf8)) }
+
+    /// Columns padded to their widest cell (measured without colour codes).
+    static func table(_ header: [String], _ rows: [[String]]) {
+        guard !rows.isEmpty else { return }
+        let plain = { (s: String) in colour ? s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) : s }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], plain(cell).count) } }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - plain(c).count) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        line(dim(render(header)))
+        for row in rows { line(render(row)) }
+    }
+
+    /// Raw JSON for scripts, as the service sent it.
+    static func json(_ data: Data) {
+        FileHandle.standardOutput.write(data)
+        line()
+    }
+}
+
+/// Times as the premises' wall clock: "21:05" today, "Sun 22 Nov 21:05" otherwise.
+struct LocalClock: Sendable {
+    let zone: TimeZone
+    let now: Date
+
+    var today: LocalDate { Zone.local(now, in: zone).date }
+
+    func show(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let (d, t) = Zone.local(date, in: zone)
+        let hm = String(format: "%02d:%02d", t.hour, t.minute)
+        return d == today ? hm : "\(Self.day(d)) \(hm)"
+    }
+
+    static func day(_ d: LocalDate) -> String {
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(names[d.isoWeekday - 1]) \(d.day) \(months[d.month - 1])"
+    }
+
+    /// The most recent moment the clock showed `hh:mm` (for entries made after the fact).
+    func past(_ text: String) throws(CLIError) -> Date {
+        let t = try Self.time(text)
+        let today = Zone.instant(self.today, t, in: zone)
+        return today <= now.addingTimeInterval(60) ? today : Zone.instant(self.today.adding(days: -1), t, in: zone)
+    }
+
+    /// The next moment the clock shows `hh:mm` (for when someone is due back).
+    func next(_ text: String) throws(CLIError) -> Date {
+        let t = try Self.time(text)
+        let today = Zone.instant(self.today, t, in: zone)
+        return today > now ? today : Zone.instant(self.today.adding(days: 1), t, in: zone)
+    }
+
+    static func time(_ text: String) throws(CLIError) -> LocalTime {
+        guard let t = LocalTime(text) else { throw CLIError(.invalid, "'\(text)' is not a time: give it as HH:MM, like 21:30") }
+        return t
+    }
+}

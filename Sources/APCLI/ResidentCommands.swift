@@ -1,0 +1,129 @@
+import APClient
+import ArgumentParser
+import Civil
+import Foundation
+
+struct ResidentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resident",
+        abstract: "A resident's record (reading it is recorded in the audit trail).",
+        discussion: "Examples:\n  ap resident show X320741\n  ap resident show 12A --json",
+        subcommands: [Show.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Placement, bed, conditions, tonight's curfew, recent movements and the contingency plan.")
+        @Argument(help: "A CRN, bed or room code, or part of a name.") var who: String
+        @OptionGroup var output: JSONFlag
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await guarded {
+                let s = try await Session.open(premises: common.premises)
+                let entry = try s.resolve(who, in: try await s.roll())
+                if output.json { Output.json(try await s.client.send("GET", "api/v1/residents/\(entry.residentId)").body); return }
+                let r: RecordView = try await s.client.call("GET", "api/v1/residents/\(entry.residentId)")
+                let p = r.placements.first { $0.status == "arrived" }
+                Output.line(Output.bold("\(r.resident.givenName) \(r.resident.familyName)") + "  \(r.resident.crn), born \(r.resident.dateOfBirth), RoSH \(label(r.resident.rosh))")
+                Output.line("bed \(entry.bedCode ?? "none") (room \(entry.roomCode ?? "-")); " + (entry.isIn ? "in since \(s.clock.show(entry.since))"
+                            : Output.red("out since \(s.clock.show(entry.since))") + (entry.destination.isEmpty ? "" : " at \(entry.destination)")))
+                if let p { Output.line("placement \(p.expectedArrival) to \(p.expectedDeparture), arrived \(s.clock.show(p.arrivedAt))" + (p.keyWorkerId == nil ? ", no key worker" : "")) }
+                Output.line("probation practitioner: \(r.resident.practitioner.name) \(r.resident.practitioner.phone)")
+                // Tonight: the premises' curfew, and any the licence adds.
+                let tonight = s.clock.today
+                let extra = r.conditions.filter { c in c.curfew != nil && c.startsOn <= tonight && (c.endsOn.map { tonight < $0 } ?? true)
+                    && (c.curfew?.days.map { $0.contains(tonight.isoWeekday) } ?? true) }
+                Output.line("curfew tonight: \(s.premises.curfewStart)-\(s.premises.curfewEnd)"
+                            + extra.flatMap { $0.curfew!.windows.map { ", \($0.text) by licence" } }.joined())
+                Output.line()
+                Output.line(Output.bold("Conditions"))
+                Output.table(["KIND", "FROM", "UNTIL", "WORDING"], r.conditions.map { [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording] })
+                Output.line()
+                Output.line(Output.bold("Recent movements"))
+                Output.table(["ENTRY", "KIND", "AT", "WHERE", "NOTE"], r.recentMovements.map { m in
+                    [short(m.id), m.kind, s.clock.show(m.at), m.destination, m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note]
+                })
+                if !r.resident.contingencyPlan.isEmpty {
+                    Output.line()
+                    Output.line(Output.bold("Contingency plan"))
+                    Output.line(r.resident.contingencyPlan)
+                }
+            }
+        }
+    }
+}
+
+struct Beds: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The bed board for tonight: who is in which bed, which are free, which are out of service.",
+        discussion: "Examples:\n  ap beds\n  ap beds --json")
+    @OptionGroup var output: JSONFlag
+    @OptionGroup var common: Common
+
+    func run() async throws {
+        try await guarded {
+            let s = try await Session.open(premises: common.premises)
+            let query = ["from": "\(s.clock.today)", "to": "\(s.clock.today.adding(days: 1))", "limit": "500"]
+            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/bed-board", query: query).body); return }
+            let rows = try await s.client.call("GET", "\(s.base)/bed-board", query: query, as: Page<BoardRowView>.self).items
+            var free = 0
+            Output.table(["BED", "ROOM", "TONIGHT"], rows.map { row in
+                let state: String
+                switch row.holdings.first {
+                case .allocated(let name, let crn)?: state = "\(name) (\(crn))"
+                case .outOfService(let reason)?: state = Output.dim("out of service: \(label(reason))")
+                case nil: state = Output.bold("free"); free += 1
+                }
+                return [row.bed.code, row.bed.roomCode, state]
+            })
+            Output.line()
+            Output.line("\(rows.count) beds, \(free) free tonight")
+        }
+    }
+}
+
+struct Occupancy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Occupancy per night (managers): beds, out of service, occupied, free, arrivals, departures.",
+        discussion: """
+            The period runs from --from to the morning of --to (default: today and the next 6 nights).
+            Examples:
+              ap occupancy
+              ap occupancy --from 2026-11-01 --to 2026-12-01 --csv > november.csv
+            """)
+    @Option(help: "The first night (YYYY-MM-DD).") var from: String?
+    @Option(help: "The morning after the last night (YYYY-MM-DD).") var to: String?
+    @Flag(help: "Comma-separated values, with a header line.") var csv = false
+    @OptionGroup var output: JSONFlag
+    @OptionGroup var common: Common
+
+    func run() async throws {
+        try await guarded {
+            let s = try await Session.open(premises: common.premises)
+            let start = try from.map { t throws(CLIError) in try date(t, "--from") } ?? s.clock.today
+            let end = try to.map { t throws(CLIError) in try date(t, "--to") } ?? start.adding(days: 7)
+            let query = ["from": "\(start)", "to": "\(end)", "limit": "500"]
+            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/occupancy", query: query).body); return }
+            let nights = try await s.client.call("GET", "\(s.base)/occupancy", query: query, as: Page<OccupancyView>.self).items
+            let rows = nights.map { n -> [String] in
+                let available = n.beds - n.outOfService
+                let pct = available > 0 ? String(format: "%.1f", Double(n.occupied) * 100 / Double(available)) : ""
+                return ["\(n.night)", "\(n.beds)", "\(n.outOfService)", "\(n.occupied)", "\(max(0, available - n.occupied))", pct, "\(n.arrivals)", "\(n.departures)"]
+            }
+            let header = ["night", "beds", "out_of_service", "occupied", "free", "occupancy_pct", "arrivals", "departures"]
+            if csv {
+                Output.line(header.joined(separator: ","))
+                for r in rows { Output.line(r.joined(separator: ",")) }
+            } else {
+                Output.line(Output.bold("\(s.premises.code) occupancy, \(start) to \(end)"))
+                Output.table(header.map { $0.replacingOccurrences(of: "_", with: " ").uppercased() }, rows)
+            }
+        }
+    }
+
+    func date(_ text: String, _ flag: String) throws(CLIError) -> LocalDate {
+        guard let d = LocalDate(text) else { throw CLIError(.invalid, "\(flag) must be a date as YYYY-MM-DD") }
+        return d
+    }
+}

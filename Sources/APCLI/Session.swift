@@ -1,0 +1,78 @@
+import APClient
+import Civil
+import Foundation
+
+/// A logged-in client at one premises: the service, the premises the account works at (chosen with
+/// --premises or AP_PREMISES when it works at several), and the premises' clock.
+struct Session: Sendable {
+    let client: APIClient
+    let me: MeView
+    let premises: PremisesView
+    let clock: LocalClock
+
+    static func open(premises code: String? = nil) async throws -> Session {
+        let config = try Config.load()
+        guard let url = URL(string: config.url), url.scheme == "http" || url.scheme == "https" else {
+            throw CLIError(.invalid, "the service URL '\(config.url)' is not an http(s) URL: run `ap login --url URL`")
+        }
+        let timeout = ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15
+        let client = APIClient(baseURL: url, token: config.token, timeout: timeout)
+        let me: MeView = try await client.call("GET", "api/v1/me")
+        let wanted = code ?? config.premises
+        let chosen: PremisesView
+        if let wanted {
+            guard let p = me.premises.first(where: { $0.code.caseInsensitiveCompare(wanted) == .orderedSame }) else {
+                throw CLIError(.notFound, "your account does not work at premises '\(wanted)': it works at " + me.premises.map(\.code).joined(separator: ", "))
+            }
+            chosen = p
+        } else if me.premises.count == 1 {
+            chosen = me.premises[0]
+        } else {
+            throw CLIError(.invalid, "your account works at several premises: choose one with --premises CODE or AP_PREMISES ("
+                           + me.premises.map(\.code).joined(separator: ", ") + ")")
+        }
+        return Session(client: client, me: me, premises: chosen, clock: LocalClock(zone: TimeZone(identifier: chosen.timeZone) ?? .gmt, now: Date()))
+    }
+
+    var base: String { "api/v1/premises/\(premises.id)" }
+
+    func roll() async throws -> [RollView] {
+        try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<RollView>.self).items
+    }
+
+    /// The arrived resident `who` names: a CRN, a bed or room code, or an unambiguous part of a name.
+    /// Several matches are listed and nothing is done.
+    func resolve(_ who: String, in roll: [RollView]) throws(CLIError) -> RollView {
+        let key = who.trimmingCharacters(in: .whitespaces)
+        let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        var matches = roll.filter { $0.crn.caseInsensitiveCompare(key) == .orderedSame }
+        if matches.isEmpty { matches = roll.filter { $0.bedCode?.caseInsensitiveCompare(key) == .orderedSame } }
+        if matches.isEmpty { matches = roll.filter { $0.roomCode?.caseInsensitiveCompare(key) == .orderedSame } }
+        if matches.isEmpty {
+            let words = fold(key).split(separator: " ").map(String.init)
+            if !words.isEmpty { matches = roll.filter { r in words.allSatisfy { fold(r.name).contains($0) } } }
+        }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw CLIError(.notFound, "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap roll` lists everyone)")
+        default:
+            let list = matches.map { "  \($0.crn)  \($0.name)  bed \($0.bedCode ?? "-")" }.joined(separator: "\n")
+            throw CLIError(.ambiguous, "'\(key)' matches \(matches.count) residents; nothing was changed. Give a CRN or bed code:\n\(list)")
+        }
+    }
+
+    /// The one item whose id starts with `prefix` (ids are shown shortened to 8 characters).
+    static func pick<T>(_ prefix: String, from items: [T], id: (T) -> UUID, what: String) throws(CLIError) -> T {
+        let p = prefix.lowercased()
+        guard p.count >= 4 else { throw CLIError(.invalid, "give at least 4 characters of the \(what)'s id") }
+        let found = items.filter { id($0).uuidString.lowercased().hasPrefix(p) }
+        switch found.count {
+        case 1: return found[0]
+        case 0: throw CLIError(.notFound, "no \(what) at this premises has an id starting '\(prefix)': list them to see their ids")
+        default: throw CLIError(.ambiguous, "several \(what)s have ids starting '\(prefix)': give more characters")
+        }
+    }
+}
+
+func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
+func label(_ raw: String) -> String { raw.replacingOccurrences(of: "_", with: " ") }

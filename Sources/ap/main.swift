@@ -1,0 +1,3 @@
+import APCLI
+
+await APCommand.runFromCommandLine()

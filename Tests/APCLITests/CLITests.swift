@@ -1,0 +1,172 @@
+import APClient
+import APStore
+import Foundation
+import ServiceHarness
+import Testing
+import TestDatabase
+
+/// The real `ap` binary against a running service on a test database.
+@Suite struct CLITests {
+    static func roll(_ ap: CLI) async throws -> [JSONValue] {
+        let r = try await ap("roll", "--json")
+        #expect(r.status == 0, "\(r)")
+        return try #require(try r.json()["items"]?.array)
+    }
+
+    @Test func signOutAndInByCRNBedAndName() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let roll = try await Self.roll(ap)
+            let inside = roll.filter { $0["isIn"] == .bool(true) && $0["bedCode"]?.string != nil }
+            let first = try #require(inside.first), second = inside[1]
+            let crn = try #require(first["crn"]?.string), name = try #require(first["name"]?.string)
+
+            let out = try await ap("out", crn, "--to", "job centre", "--back", "15:00")
+            #expect(out.status == 0 && out.out.contains(name) && out.out.contains("signed out") && out.out.contains("job centre"), "\(out)")
+            let again = try await ap("out", crn)
+            #expect(again.status == 4 && again.err.contains("already signed out"), "\(again)")
+            #expect(!again.err.contains("Error:") && !again.err.contains("Fatal"), "no stack traces")
+            let back = try await ap("in", try #require(first["bedCode"]?.string))
+            #expect(back.status == 0 && back.out.contains("signed in"), "\(back)")
+
+            // By part of a name, in any case, accents ignored.
+            let secondName = try #require(second["name"]?.string)
+            let given = String(secondName.split(separator: " ")[0]).uppercased()
+            let matching = roll.filter { ($0["name"]?.string ?? "").uppercased().folding(options: .diacriticInsensitive, locale: nil).contains(given.folding(options: .diacriticInsensitive, locale: nil)) }
+            if matching.count == 1 {
+                let byName = try await ap("out", given)
+                #expect(byName.status == 0 && byName.out.contains(secondName), "\(byName)")
+            }
+            let after = try await Self.roll(ap)
+            #expect(after.first { $0["crn"] == first["crn"] }?["isIn"] == .bool(true))
+        }
+    }
+
+    @Test func ambiguousAndUnknownChangeNothing() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let roll = try await Self.roll(ap)
+            // A family name that two or more residents share.
+            let families = Dictionary(grouping: roll.compactMap { $0["name"]?.string?.split(separator: " ").last.map(String.init) }, by: { $0 })
+            let shared = try #require(families.first { $0.value.count > 1 }?.key)
+            let movements = { try await h.db { c in try c.query("SELECT count(*) FROM movements")[0].decode(0, as: Int.self) } }
+            let before = try await movements()
+            let ambiguous = try await ap("out", shared)
+            #expect(ambiguous.status == 3 && ambiguous.err.contains("nothing was changed"), "\(ambiguous)")
+            #expect(ambiguous.err.split(separator: "\n").count >= 3, "the matches are listed")
+            let unknown = try await ap("in", "Nobody-Of-That-Name")
+            #expect(unknown.status == 2 && unknown.err.contains("matches"), "\(unknown)")
+            #expect(try await movements() == before)
+        }
+    }
+
+    @Test func tokensLoginAndTheServiceDown() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            // Login checks the token, then saves it readable by the user only.
+            let login = try await ap("login", "--url", h.url.absoluteString, environment: ["AP_URL": "", "AP_TOKEN": ""], stdin: h.tokens.staff + "\n")
+            #expect(login.status == 0 && login.out.contains("Demo Staff"), "\(login)")
+            let file = ap.config.appendingPathComponent("ap/config.json")
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let who = try await ap("whoami", environment: ["AP_URL": "", "AP_TOKEN": ""])
+            #expect(who.status == 0 && who.out.contains("Demo Staff (staff)"), "\(who)")
+            let bad = try await ap("login", "--url", h.url.absoluteString, "--token", "ap_" + String(repeating: "1", count: 64))
+            #expect(bad.status == 6, "\(bad)")
+
+            let notLoggedIn = try await ap("roll", environment: ["AP_URL": "", "AP_TOKEN": "", "XDG_CONFIG_HOME": "/nonexistent"])
+            #expect(notLoggedIn.status == 6 && notLoggedIn.err.contains("ap login"), "\(notLoggedIn)")
+            let down = try await ap("roll", environment: ["AP_URL": "http://127.0.0.1:9"])
+            #expect(down.status == 7 && down.err.contains("cannot reach the service"), "\(down)")
+
+            // A revoked token: refused with the service's sentence.
+            let issued: JSONValue = try await h.admin.post("api/v1/accounts/\(try await h.staff.get("api/v1/me", as: JSONValue.self)["account"]!["id"]!.string!)/tokens", ["days": 1])
+            let token = try #require(issued["token"]?.string)
+            #expect(try await ap("roll", environment: ["AP_TOKEN": token]).status == 0)
+            try await h.admin.perform("POST", "api/v1/tokens/\(issued["info"]!["id"]!.string!)/revoke", body: [String: String]())
+            let revoked = try await ap("roll", environment: ["AP_TOKEN": token])
+            #expect(revoked.status == 6 && revoked.err.contains("revoked"), "\(revoked)")
+            let usage = try await ap("out")
+            #expect(usage.status == 64)
+            let version = try await ap("--version")
+            #expect(version.status == 0 && !version.out.isEmpty)
+        }
+    }
+
+    @Test func listingsTheirJSONAndRoles() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let table = try await ap("roll")
+            #expect(table.status == 0 && table.out.contains("AP-001") && table.out.contains(" in, "), "\(table)")
+            #expect(!table.out.contains("\u{1B}["), "no colour off a terminal")
+
+            let beds = try await ap("beds", "--json")
+            let board = try #require(try beds.json()["items"]?.array)
+            #expect(board.count == 20)
+            let bedsTable = try await ap("beds")
+            #expect(bedsTable.out.contains("20 beds"), "\(bedsTable)")
+
+            let alerts = try await ap("alerts", "--all", "--json")
+            let alertItems = try alerts.json()["items"]?.array
+            #expect(alerts.status == 0 && alertItems != nil, "\(alerts)")
+
+            let roll = try await Self.roll(ap)
+            let crn = try #require(roll.first?["crn"]?.string)
+            let record = try await ap("resident", "show", crn, "--json")
+            #expect(try record.json()["resident"]?["crn"]?.string == crn)
+            let shown = try await ap("resident", "show", crn)
+            #expect(shown.status == 0 && shown.out.contains("curfew tonight: 23:00-06:00") && shown.out.contains("Conditions"), "\(shown)")
+
+            let occupancyStaff = try await ap("occupancy")
+            #expect(occupancyStaff.status == 6 && occupancyStaff.err.contains("role"), "\(occupancyStaff)")
+            let manager = CLI(h, token: h.tokens.manager)
+            let csv = try await manager("occupancy", "--from", "2026-11-01", "--to", "2026-11-08", "--csv")
+            let lines = csv.out.split(separator: "\n")
+            #expect(csv.status == 0 && lines.count == 8 && lines[0] == "night,beds,out_of_service,occupied,free,occupancy_pct,arrivals,departures", "\(csv)")
+            #expect(lines[1].hasPrefix("2026-11-01,20,"))
+            let badDate = try await manager("occupancy", "--from", "1 Nov")
+            #expect(badDate.status == 5 && badDate.err.contains("YYYY-MM-DD"), "\(badDate)")
+        }
+    }
+
+    @Test func incidentsFromTheCommandLine() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let new = try await ap("incident", "new", "--category", "damage_to_property", "--severity", "low", "--description", "Broken chair in the lounge",
+                                   "--action", "Removed it", "--location", "lounge")
+            #expect(new.status == 0 && new.out.contains("reported"), "\(new)")
+            let id = try #require(new.out.split(separator: " ").dropFirst().first.map(String.init))
+            let list = try await ap("incident", "list", "--json")
+            let items = try #require(try list.json()["items"]?.array)
+            let mine = try #require(items.first { $0["id"]?.string?.lowercased().hasPrefix(id) == true })
+            #expect(mine["draft"]?["description"]?.string == "Broken chair in the lounge")
+            let update = try await ap("incident", "update", id, "--severity", "medium")
+            #expect(update.status == 0 && update.out.contains("version 2"), "\(update)")
+            let close = try await ap("incident", "close", id)
+            #expect(close.status == 0 && close.out.contains("closed"), "\(close)")
+            let show = try await ap("incident", "show", id)
+            #expect(show.out.contains("version 3") && show.out.contains("medium"), "\(show)")
+            let missing = try await ap("incident", "new", "--severity", "low")
+            #expect(missing.status == 5 && missing.err.contains("missing"), "\(missing)")
+            let bad = try await ap("incident", "new", "--category", "meteor", "--severity", "low", "--description", "d", "--action", "a", "--location", "l")
+            #expect(bad.status == 5 && bad.err.contains("category"), "\(bad)")
+        }
+    }
+}
+
+@Suite struct OverdueTests {
+    @Test func theRollMarksWhoIsPastTheTimeTheyGave() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let someone = try #require(try await CLITests.roll(ap).first { $0["isIn"] == .bool(true) })
+            // Recorded through the service by another client: out an hour ago, due back ten minutes ago.
+            let _: Movement = try await h.staff.post("api/v1/premises/\(h.home)/movements", [
+                "residentId": someone["residentId"]!.string!, "kind": "out", "at": APIJSON.format(Date().addingTimeInterval(-3600)),
+                "lateReason": "paper log", "expectedBack": APIJSON.format(Date().addingTimeInterval(-600)), "destination": "gym"])
+            let roll = try await ap("roll")
+            let line = try #require(roll.out.split(separator: "\n").first { $0.contains(someone["crn"]!.string!) })
+            #expect(line.contains("OVERDUE") && line.contains("gym"), "\(roll)")
+            #expect(roll.out.split(separator: "\n").filter { $0.contains("OVERDUE") }.count == 1)
+        }
+    }
+}

@@ -28,6 +28,7 @@ public enum APService {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(pool: pool, clock: clock, cache: principals))
         api.healthRoutes(router, migrations: migrations, registry: registry)
+        api.webRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)
@@ -38,6 +39,7 @@ public enum APService {
         api.alertRoutes(v1)
         api.occupancyRoutes(v1)
         api.handoverRoutes(v1)
+        api.reportRoutes(v1)
         return router
     }
 

@@ -60,6 +60,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let page as WebPage {
+            response = try page.response(from: request, context: context)
         } catch {
             var problem = Self.problem(for: error, context: context)
             problem.requestId = context.id
@@ -73,6 +75,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let page as WebPage:
+            return Problem(page.status, "page", page.text)
         case let store as StoreError:
             switch store.kind {
             case .notFound: return Problem(.notFound, store.code, store.message, field: store.field)

@@ -104,6 +104,8 @@ import Testing
             "POST /api/v1/alerts": ["placementId": x.placement.uuidString, "night": d, "kind": "late_return"],
             "GET /api/v1/premises/{premisesId}/occupancy": nil,
             "GET /api/v1/premises/{premisesId}/handover": nil,
+            "GET /api/v1/premises/{premisesId}/occupancy-report": nil,
+            "GET /api/v1/premises/{premisesId}/forecast": nil,
             "POST /api/v1/premises/{premisesId}/handover/notes": ["text": "t"],
             "POST /api/v1/premises/{premisesId}/handover/acknowledge": [:],
             "GET /api/v1/premises/{premisesId}/handovers": nil,
@@ -120,7 +122,11 @@ import Testing
 
     /// Not premises records: open to every caller, or the caller's own.
     static let unscoped: Set<String> = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/v1/me",
-                                        "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents"]
+                                        "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents",
+                                        "GET /api/v1/occupancy-report",
+                                        // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
+                                        "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
+                                        "GET /premises/{code}/report", "GET /premises/{code}/report.csv"]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {
         try await Harness.with { h in
@@ -144,6 +150,8 @@ import Testing
             #expect(premises.items.map(\.id) == [h.home])
             let found: Page<Resident> = try await h.manager.get("api/v1/residents", query: ["crn": x.crn])
             #expect(found.items.isEmpty)
+            let summary: JSONValue = try await h.manager.get("api/v1/occupancy-report")
+            #expect(summary["premises"]?.array?.map { $0["premisesId"]?.string?.lowercased() } == [h.home.uuidString.lowercased()])
             let foundThere: Page<Resident> = try await h.otherStaff.get("api/v1/residents", query: ["crn": x.crn])
             #expect(foundThere.items.map(\.id) == [x.resident])
         }

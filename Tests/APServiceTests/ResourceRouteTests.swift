@@ -139,6 +139,29 @@ import Testing
         }
     }
 
+    @Test func occupancyReportsAsJSONAndCSV() async throws {
+        try await Harness.with { h in
+            let from = Self.today().adding(days: -14), to = Self.today()
+            let report: JSONValue = try await h.manager.get("api/v1/premises/\(h.home)/occupancy-report", query: ["from": "\(from)", "to": "\(to)"])
+            #expect(report["daily"]?.array?.count == 14 && report["code"]?.string == "AP-001")
+            let csv = try await h.manager.send("GET", "api/v1/premises/\(h.home)/occupancy-report", query: ["from": "\(from)", "to": "\(to)", "format": "csv"])
+            let lines = String(decoding: csv.body, as: UTF8.self).split(separator: "\r\n")
+            #expect(csv.status == 200 && csv.header("Content-Type")?.hasPrefix("text/csv") == true)
+            #expect(lines.count == 15 && lines[0].hasPrefix("night,beds,out_of_service,out_of_service_planned_refurbishment,"))
+            #expect(lines[1].hasPrefix("\(from),20,"))
+            let totals = try await h.manager.send("GET", "api/v1/occupancy-report", query: ["from": "\(from)", "to": "\(to)", "format": "csv"],
+                                                  headers: [:])
+            let rows = String(decoding: totals.body, as: UTF8.self).split(separator: "\r\n")
+            #expect(rows.count == 2 && rows[1].hasPrefix("AP-001,"), "a manager's summary has their premises only")
+            let staff = try await h.staff.send("GET", "api/v1/premises/\(h.home)/occupancy-report")
+            #expect(staff.status == 403)
+            let forecast: JSONValue = try await h.manager.get("api/v1/premises/\(h.home)/forecast")
+            #expect(forecast["nights"]?.array?.count == 28)
+            let badTable = try await h.manager.send("GET", "api/v1/premises/\(h.home)/occupancy-report", query: ["format": "csv", "table": "x"])
+            #expect(badTable.status == 400)
+        }
+    }
+
     @Test func accountsAndTokensAreForAdminsAndRevocable() async throws {
         try await Harness.with { h in
             let staff: StaffMember = try await h.admin.post("api/v1/staff", ["name": "New Starter", "role": "staff", "premisesIds": [h.home.uuidString]])

@@ -36,7 +36,7 @@ public struct Harness: Sendable {
     }
 
     /// Runs `body` against a fresh service; stops it gracefully afterwards.
-    public static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 4), clock: @escaping @Sendable () -> Date = Date.init,
+    public static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 2), clock: @escaping @Sendable () -> Date = Date.init,
                                   _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
         try await TestDatabase.withFresh(template: try await demoTemplate()) { config in try await run(config, pool: options, clock: clock, body) }
     }

@@ -1,0 +1,231 @@
+import APDomain
+import APStore
+import Civil
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PGDriver
+
+/// The managers' dashboard: server-rendered pages at `/`, behind the same accounts as the API. A
+/// manager signs in by pasting their API token into a form; the browser then holds a session cookie
+/// (HttpOnly, SameSite=Strict, 8 hours at most, never longer than the token). Every form carries a
+/// CSRF token: the session's, or before sign-in a random one also set as a cookie.
+extension API {
+    static let sessionCookie = "ap_session", csrfCookie = "ap_csrf"
+
+    /// The signed-in manager, or a redirect to the sign-in page.
+    func webSession(_ req: Request) async throws -> WebSessionStore.Session? {
+        guard let id = req.cookies[Self.sessionCookie]?.value else { return nil }
+        let now = clock()
+        return try await pool.withConnection { c in try WebSessionStore.find(c, id: id, now: now) }
+    }
+
+    static func redirect(_ to: String, cookies: [Cookie] = []) -> Response {
+        var r = Response(status: .seeOther, headers: [.location: to])
+        for c in cookies { r.setCookie(c) }
+        return r
+    }
+
+    static func form(_ req: Request) async throws -> [String: String] {
+        let buffer = try await req.body.collect(upTo: 16 * 1024)
+        var out: [String: String] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if kv.count == 2 { out[kv[0]] = kv[1] }
+        }
+        return out
+    }
+
+    func webRoutes(_ r: Router<APRequestContext>) {
+        r.get("/") { req, _ in try await webSession(req) == nil ? Self.redirect("/sign-in") : Self.redirect("/overview") }
+
+        r.get("sign-in") { req, _ in
+            let csrf = req.cookies[Self.csrfCookie]?.value ?? WebSessionStore.newCSRF()
+            return Self.signInPage(csrf: csrf, message: nil, status: .ok)
+        }
+
+        r.post("sign-in") { req, _ in try await signIn(req) }
+
+        r.post("sign-out") { req, _ in
+            let form = try await Self.form(req)
+            if let session = try await webSession(req), form["csrf"] == session.csrf, let id = req.cookies[Self.sessionCookie]?.value {
+                let now = clock()
+                try await pool.withConnection { c in try WebSessionStore.end(c, id: id, actor: session.principal.actor, now: now) }
+            }
+            return Self.redirect("/sign-in", cookies: [Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)])
+        }
+
+        r.get("overview") { req, _ in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let today = today()
+            let p = s.principal
+            let (premises, reports, alerts) = try await pool.withConnection { c in
+                let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
+                let ids = premises.map(\.id)
+                let reports = try OccupancyReportStore.reports(c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!, today: today)
+                var open: [UUID: Int] = [:]
+                for row in try c.query("""
+                    SELECT premises_id, count(*)::int8 AS n FROM alerts a
+                    WHERE premises_id = ANY($1) AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k WHERE k.alert_id = a.id)
+                    GROUP BY 1
+                    """, [ids]) { open[try row.decode("premises_id")] = try row.decode("n") }
+                return (premises, reports, open)
+            }
+            var body = "<p>\(premises.count) premises. Tonight is \(today).</p><div class=\"cards\">"
+            for (premises, report) in zip(premises, reports) {
+                let tonight = report.daily.last!.occupancy
+                let openAlerts = alerts[premises.id] ?? 0
+                body += """
+                    <section class="card premises" aria-labelledby="p-\(premises.code)"><h2 id="p-\(premises.code)"><a href="/premises/\(premises.code)">\(HTML.escape(premises.code)) \(HTML.escape(premises.name))</a></h2>
+                    <div class="figures">
+                    <div><b data-figure="beds">\(tonight.beds)</b>beds</div><div><b data-figure="occupied">\(tonight.occupied)</b>occupied</div>
+                    <div><b data-figure="free">\(tonight.free)</b>free</div><div><b data-figure="out-of-service">\(tonight.outOfService)</b>out of service</div>
+                    <div><b data-figure="open-alerts"\(openAlerts > 0 ? " class=\"warn\"" : "")>\(openAlerts)</b>open alerts</div></div>
+                    \(Chart.occupancy(report.daily.map(\.occupancy), title: "\(premises.code): occupancy, last 90 nights", id: "c-\(premises.code)", today: today))
+                    </section>
+                    """
+            }
+            return HTML.response(HTML.page("Occupancy overview", csrf: s.csrf, who: s.principal.account.name, body + "</div>"))
+        }
+
+        r.get("premises/{code}") { req, ctx in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
+            let today = today()
+            let (board, forecast, incidents) = try await pool.withConnection { c in
+                (try BedStore.board(c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
+                 try OccupancyReportStore.forecast(c, premisesIds: [premises.id], today: today)[0],
+                 try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400)))
+            }
+            let nights = (0..<14).map { today.adding(days: $0) }
+            let rows = board.map { row -> [String] in
+                [HTML.escape(row.bed.code), HTML.escape(row.bed.roomCode)] + nights.map { night in
+                    for h in row.holdings {
+                        switch h {
+                        case .allocated(_, _, let crn, _, let n) where n.contains(night): return HTML.escape(crn)
+                        case .outOfService(_, let reason, let n) where n.contains(night): return "<span class=\"warn\">OOS \(HTML.escape(reason.rawValue))</span>"
+                        default: continue
+                        }
+                    }
+                    return "free"
+                }
+            }
+            var body = "<p><a href=\"/premises/\(premises.code)/report\">Month report</a></p>"
+            body += "<h2>Bed board, next 14 nights</h2>" + HTML.table("Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" }, rows, raw: true)
+            body += "<h2>Forecast, next 28 nights</h2><p>First full night: \(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
+            body += Chart.occupancy(forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)")
+            let oos = board.flatMap { row in row.holdings.compactMap { h -> [String]? in
+                if case .outOfService(_, let reason, let n) = h { return [row.bed.code, reason.rawValue.replacingOccurrences(of: "_", with: " "), "\(n.from)", "\(n.to)"] }
+                return nil
+            } }
+            body += "<h2>Out of service</h2>" + (oos.isEmpty ? "<p>No beds out of service in the next 14 nights.</p>" : HTML.table("Out-of-service beds", ["Bed", "Reason", "From", "To"], oos))
+            body += "<h2>Recent incidents</h2>" + (incidents.isEmpty ? "<p>None in the last 30 days.</p>" : HTML.table("Incidents, last 30 days", ["When", "Severity", "Category", "Status"],
+                incidents.map { ["\(Zone.local($0.draft.occurredAt, in: API.london).date)", $0.draft.severity.rawValue, $0.draft.category.rawValue.replacingOccurrences(of: "_", with: " "), $0.status.rawValue] }))
+            return HTML.response(HTML.page("\(premises.code) \(premises.name)", csrf: s.csrf, who: s.principal.account.name, body))
+        }
+
+        r.get("premises/{code}/report") { req, ctx in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
+            let nights = try Self.month(req.query("month"), today: today())
+            let today = today()
+            let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+            let t = report.totals
+            let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+            let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
+            let month = "\(nights.from.year)-\(String(format: "%02d", nights.from.month))"
+            var body = "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
+            body += "<p><a href=\"/premises/\(premises.code)/report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
+            body += HTML.table("Figures for \(month)", ["Figure", "Value"], [
+                ["Bed nights available", "\(t.bedNightsAvailable)"], ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
+                ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"], ["Arrivals", "\(t.arrivals)"], ["Departures", "\(t.departures)"],
+                ["Average length of stay of departures (nights)", num(report.averageLengthOfStay)],
+                ["Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)],
+                ["Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)],
+            ])
+            body += HTML.table("Departures by reason", ["Reason", "Departures"], report.departuresByReason.sorted { $0.key < $1.key }.map { [$0.key.replacingOccurrences(of: "_", with: " "), "\($0.value)"] })
+            body += Chart.occupancy(report.daily.map(\.occupancy), title: "\(premises.code): occupancy in \(month)", id: "m-\(premises.code)")
+            return HTML.response(HTML.page("\(premises.code) report, \(month)", csrf: s.csrf, who: s.principal.account.name, body))
+        }
+
+        r.get("premises/{code}/report.csv") { req, ctx in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
+            let nights = try Self.month(req.query("month"), today: today())
+            let today = today()
+            let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+            return CSV.daily(report).response(name: "occupancy-\(premises.code)-\(nights.from.year)-\(String(format: "%02d", nights.from.month))")
+        }
+    }
+
+    func signIn(_ req: Request) async throws -> Response {
+        let form = try await Self.form(req)
+        guard let csrf = form["csrf"], let cookie = req.cookies[Self.csrfCookie]?.value, !csrf.isEmpty, csrf == cookie else {
+            return Self.signInPage(csrf: WebSessionStore.newCSRF(), message: "The form had expired: please sign in again.", status: .forbidden)
+        }
+        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let now = clock()
+        let opened: Result<(id: String, session: WebSessionStore.Session), AccountStore.Refusal> =
+            try await pool.withConnection { c in try WebSessionStore.open(c, token: token, now: now) }
+        guard case .success(let (id, session)) = opened else {
+            return Self.signInPage(csrf: csrf, message: "That token was not accepted: check it, or ask an admin for a new one.", status: .unauthorized)
+        }
+        guard [.manager, .admin].contains(session.principal.account.role) else {
+            return Self.signInPage(csrf: csrf, message: "The dashboard is for managers: use `ap` for shift work.", status: .forbidden)
+        }
+        let maxAge = Int(session.expiresAt.timeIntervalSince(now))
+        let secure = req.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+        return Self.redirect("/overview", cookies: [
+            Cookie(name: Self.sessionCookie, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict),
+            Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
+        ])
+    }
+
+    /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not exist.
+    static func webPremises(_ pool: PGPool, _ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
+        let p = s.principal
+        let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }
+        guard let found, p.maySee(premises: found.id), [.manager, .admin].contains(p.account.role) else {
+            throw WebPage(status: .notFound, title: "Not found", text: "There is no premises \(code) that you may see.")
+        }
+        return found
+    }
+
+    /// The nights of a month given as YYYY-MM (this month by default).
+    static func month(_ text: String?, today: LocalDate) throws -> Nights {
+        var year = today.year, month = today.month
+        if let text {
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]) else {
+                throw WebPage(status: .badRequest, title: "Bad month", text: "Give the month as YYYY-MM.")
+            }
+            year = parts[0]; month = parts[1]
+        }
+        let first = LocalDate(year: year, month: month, day: 1)!
+        return Nights(from: first, to: first.adding(days: LocalDate.daysIn(month: month, year: year)))!
+    }
+
+    static func signInPage(csrf: String, message: String?, status: HTTPResponse.Status) -> Response {
+        let body = (message.map { "<p class=\"warn\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + """
+            <form method="post" action="/sign-in">
+            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+            <p><label for="token">Your API token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="70"></p>
+            <p><button type="submit">Sign in</button></p>
+            </form>
+            """
+        return HTML.response(HTML.page("Sign in", body), status: status, headers: HTTPFields([
+            HTTPField(name: .setCookie, value: "\(API.csrfCookie)=\(csrf); Max-Age=3600; Path=/; HttpOnly; SameSite=Strict"),
+        ]))
+    }
+}
+
+/// An error shown as a page, not a problem document.
+struct WebPage: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let title: String
+    let text: String
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        HTML.response(HTML.page(title, "<p>\(HTML.escape(text))</p><p><a href=\"/overview\">Back to the overview</a></p>"), status: status)
+    }
+}

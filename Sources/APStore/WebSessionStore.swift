@@ -1,0 +1,58 @@
+import Foundation
+import PGDriver
+
+/// Sessions of the web dashboard. The cookie holds a random id; the database only its SHA-256. A
+/// session lives at most as long as the token it was opened with, and ends at sign-out.
+public enum WebSessionStore {
+    public struct Session: Sendable, Equatable {
+        public let principal: Principal
+        public let csrf: String
+        public let expiresAt: Date
+    }
+
+    /// A form's CSRF token before anyone has signed in.
+    public static func newCSRF() -> String { random() }
+
+    static func random() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+
+    /// Opens a session for the holder of `token`: the cookie's value and the session, or why the token was refused.
+    public static func open(_ c: PGConnection, token: String, now: Date, lifetime: TimeInterval = 8 * 3600) throws -> Result<(id: String, session: Session), AccountStore.Refusal> {
+        switch try AccountStore.authenticate(c, token: token, now: now) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let principal):
+            let tokenRow = try c.query("SELECT id, expires_at FROM api_tokens WHERE token_hash = $1", [SHA256.hex(token)])[0]
+            let expires = min(now.addingTimeInterval(lifetime), try tokenRow.decode("expires_at", as: Date.self))
+            let id = random(), csrf = random()
+            try c.acting(as: principal.actor) { c in
+                try c.query("INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                            [SHA256.hex(id), principal.account.id, try tokenRow.decode("id", as: UUID.self), csrf, expires])
+            }
+            return .success((id, Session(principal: principal, csrf: csrf, expiresAt: expires)))
+        }
+    }
+
+    /// The live session a cookie names: not ended, not expired, its token neither revoked nor expired.
+    public static func find(_ c: PGConnection, id: String, now: Date) throws -> Session? {
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { return nil }
+        guard let row = try c.query("""
+            SELECT s.csrf, s.expires_at, a.id, a.staff_id, a.name, a.role,
+                   (SELECT array_agg(premises_id) FROM staff_premises sp WHERE sp.staff_id = a.staff_id) AS premises
+            FROM web_sessions s JOIN accounts a ON a.id = s.account_id JOIN api_tokens t ON t.id = s.token_id
+            WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND t.expires_at > $2
+              AND a.disabled_at IS NULL
+            """, [SHA256.hex(id), now]).first else { return nil }
+        let account = try AccountStore.account(row)
+        let premises = try row.decode("premises", as: [UUID]?.self) ?? []
+        return Session(principal: Principal(account: account, premisesIds: account.role == .admin || account.role == .worker ? nil : Set(premises)),
+                       csrf: try row.decode("csrf"), expiresAt: try row.decode("expires_at"))
+    }
+
+    public static func end(_ c: PGConnection, id: String, actor: Actor, now: Date) throws {
+        try c.acting(as: actor) { c in
+            try c.query("UPDATE web_sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL", [SHA256.hex(id), now])
+        }
+    }
+}

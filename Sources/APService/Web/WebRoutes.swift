@@ -139,7 +139,7 @@ extension API {
             body += "<p><a href=\"/premises/\(premises.code)/report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
             body += HTML.table("Figures for \(month)", ["Figure", "Value"], [
                 ["Bed nights available", "\(t.bedNightsAvailable)"], ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
-                ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"], ["Arrivals", "\(t.arrivals)"], ["Departures", "\(t.departures)"],
+                ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"], ["Arrivals (expected ones included)", "\(t.arrivals)"], ["Departures (expected ones included)", "\(t.departures)"],
                 ["Average length of stay of departures (nights)", num(report.averageLengthOfStay)],
                 ["Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)],
                 ["Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)],

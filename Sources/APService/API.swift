@@ -107,6 +107,16 @@ extension Request {
         return date
     }
 
+    /// A comma-separated list of a fixed vocabulary's values, or a 400 that lists the values.
+    func list<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> [T] where T.RawValue == String {
+        try (query(name)?.split(separator: ",") ?? []).map { text in
+            guard let value = T(rawValue: String(text)) else {
+                throw Problem.badRequest("bad-\(name)", "\(name) is a comma-separated list of: " + T.allCases.map(\.rawValue).joined(separator: ", "), field: name)
+            }
+            return value
+        }
+    }
+
     func uuid(_ name: String) throws -> UUID? {
         guard let text = query(name) else { return nil }
         guard let id = UUID(uuidString: text) else { throw Problem.badRequest("bad-id", "\(name) must be a UUID", field: name) }

@@ -45,9 +45,36 @@ public struct OccupancyForecast: Codable, Sendable, Equatable {
 public enum OccupancyReportStore {
     public static func reports(_ c: PGConnection, premisesIds: [UUID], nights: Nights, today: LocalDate) throws -> [OccupancyReport] {
         let occupancy = try OccupancyStore.occupancy(c, premisesIds: premisesIds, nights: nights, today: today)
+        let r = try c.pipeline(statements(premisesIds: premisesIds, nights: nights))
+        var oos: [UUID: [LocalDate: [String: Int]]] = [:]
+        for row in r[1] { oos[try row.decode("premises_id"), default: [:]][try row.decode("night"), default: [:]][try row.decode("reason")] = try row.decode("beds") }
+        var stays: [UUID: [Int]] = [:], reasons: [UUID: [String: Int]] = [:]
+        for row in r[2] {
+            let id: UUID = try row.decode("premises_id")
+            stays[id, default: []].append(try row.decode("stayed"))
+            reasons[id, default: [:]][try row.decode("departure_reason", as: String?.self) ?? "unknown", default: 0] += 1
+        }
+        let alerts = Dictionary(uniqueKeysWithValues: try r[3].map { (try $0.decode("premises_id", as: UUID.self), try $0.decode("n", as: Int.self)) })
+        let incidents = Dictionary(uniqueKeysWithValues: try r[4].map { (try $0.decode("premises_id", as: UUID.self), try $0.decode("n", as: Int.self)) })
+        return try r[0].map { row in
+            let id: UUID = try row.decode("id")
+            let days = occupancy[id] ?? []
+            let totals = OccupancyTotals(days)
+            let los = stays[id].map { Double($0.reduce(0, +)) / Double($0.count) }
+            return OccupancyReport(
+                premisesId: id, code: try row.decode("code"), name: try row.decode("name"), nights: nights,
+                daily: days.map { ReportNight(occupancy: $0, outOfServiceByReason: oos[id]?[$0.night] ?? [:]) }, totals: totals,
+                averageLengthOfStay: los, departuresByReason: reasons[id] ?? [:],
+                curfewAlerts: alerts[id] ?? 0, curfewAlertsPer100ResidentNights: OccupancyTotals.rate(alerts[id] ?? 0, per: 100, of: totals.bedNightsOccupied),
+                incidents: incidents[id] ?? 0, incidentsPer1000BedNights: OccupancyTotals.rate(incidents[id] ?? 0, per: 1000, of: totals.bedNightsOccupied))
+        }.sorted { $0.code < $1.code }
+    }
+
+    /// The report's statements after the occupancy query, sent as one pipeline: one round trip
+    /// whatever the number of premises. (Public for the benchmark, which runs them through pgbench.)
+    public static func statements(premisesIds: [UUID], nights: Nights) -> [PGStatement] {
         let params: [any PGEncodable] = [premisesIds, nights.from, nights.to]
-        // The rest in one pipeline: one round trip whatever the number of premises.
-        let r = try c.pipeline([
+        return [
             PGStatement("SELECT id, code, name FROM premises WHERE id = ANY($1)", [premisesIds]),
             PGStatement("""
                 SELECT b.premises_id, n.night::date AS night, o.reason, count(*)::int8 AS beds
@@ -75,29 +102,7 @@ public enum OccupancyReportStore {
                   AND (v.occurred_at AT TIME ZONE p.time_zone)::date >= $2 AND (v.occurred_at AT TIME ZONE p.time_zone)::date < $3
                 GROUP BY 1
                 """, params),
-        ])
-        var oos: [UUID: [LocalDate: [String: Int]]] = [:]
-        for row in r[1] { oos[try row.decode("premises_id"), default: [:]][try row.decode("night"), default: [:]][try row.decode("reason")] = try row.decode("beds") }
-        var stays: [UUID: [Int]] = [:], reasons: [UUID: [String: Int]] = [:]
-        for row in r[2] {
-            let id: UUID = try row.decode("premises_id")
-            stays[id, default: []].append(try row.decode("stayed"))
-            reasons[id, default: [:]][try row.decode("departure_reason", as: String?.self) ?? "unknown", default: 0] += 1
-        }
-        let alerts = Dictionary(uniqueKeysWithValues: try r[3].map { (try $0.decode("premises_id", as: UUID.self), try $0.decode("n", as: Int.self)) })
-        let incidents = Dictionary(uniqueKeysWithValues: try r[4].map { (try $0.decode("premises_id", as: UUID.self), try $0.decode("n", as: Int.self)) })
-        return try r[0].map { row in
-            let id: UUID = try row.decode("id")
-            let days = occupancy[id] ?? []
-            let totals = OccupancyTotals(days)
-            let los = stays[id].map { Double($0.reduce(0, +)) / Double($0.count) }
-            return OccupancyReport(
-                premisesId: id, code: try row.decode("code"), name: try row.decode("name"), nights: nights,
-                daily: days.map { ReportNight(occupancy: $0, outOfServiceByReason: oos[id]?[$0.night] ?? [:]) }, totals: totals,
-                averageLengthOfStay: los, departuresByReason: reasons[id] ?? [:],
-                curfewAlerts: alerts[id] ?? 0, curfewAlertsPer100ResidentNights: OccupancyTotals.rate(alerts[id] ?? 0, per: 100, of: totals.bedNightsOccupied),
-                incidents: incidents[id] ?? 0, incidentsPer1000BedNights: OccupancyTotals.rate(incidents[id] ?? 0, per: 1000, of: totals.bedNightsOccupied))
-        }.sorted { $0.code < $1.code }
+        ]
     }
 
     public static func summary(_ c: PGConnection, premisesIds: [UUID], nights: Nights, today: LocalDate) throws -> OccupancySummary {

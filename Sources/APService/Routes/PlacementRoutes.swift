@@ -31,13 +31,7 @@ extension API {
         r.get("premises/{premisesId}/placements") { req, ctx in
             let id = try ctx.id("premisesId")
             let nights = try req.nights(default: today(), days: 1, max: 3660)
-            let statuses = try (req.query("status")?.split(separator: ",") ?? []).map { text in
-                guard let s = PlacementStatus(rawValue: String(text)) else {
-                    throw Problem.badRequest("bad-status", "status is a comma-separated list of: "
-                                             + PlacementStatus.allCases.map(\.rawValue).joined(separator: ", "), field: "status")
-                }
-                return s
-            }
+            let statuses = try req.list("status", of: PlacementStatus.self)
             return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in
                 try PlacementStore.list(c, premisesId: id, overlapping: nights, statuses: statuses)
             }))

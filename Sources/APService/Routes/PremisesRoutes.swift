@@ -86,13 +86,7 @@ extension API {
         r.get("premises/{premisesId}/free-beds") { req, ctx in
             let id = try ctx.id("premisesId")
             let nights = try req.nights(default: today(), days: 1)
-            let requiring = try (req.query("requiring")?.split(separator: ",") ?? []).map { text in
-                guard let value = RoomCharacteristic(rawValue: String(text)) else {
-                    throw Problem.badRequest("bad-characteristic", "requiring is a comma-separated list of: "
-                                             + RoomCharacteristic.allCases.map(\.rawValue).joined(separator: ", "), field: "requiring")
-                }
-                return value
-            }
+            let requiring = try req.list("requiring", of: RoomCharacteristic.self)
             return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in
                 try BedStore.freeBeds(c, premisesId: id, nights: nights, requiring: requiring)
             }))

@@ -127,10 +127,7 @@ extension API {
 
         r.get("premises/{code}/report") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
-            let nights = try Self.month(req.query("month"), today: today())
-            let today = today()
-            let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+            let (premises, nights, report) = try await monthReport(req, ctx, s)
             let t = report.totals
             let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
             let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
@@ -151,12 +148,18 @@ extension API {
 
         r.get("premises/{code}/report.csv") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
-            let nights = try Self.month(req.query("month"), today: today())
-            let today = today()
-            let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+            let (premises, nights, report) = try await monthReport(req, ctx, s)
             return CSV.daily(report).response(name: "occupancy-\(premises.code)-\(nights.from.year)-\(String(format: "%02d", nights.from.month))")
         }
+    }
+
+    /// The month a report page asks for (`month=YYYY-MM`), at a premises the manager may see.
+    func monthReport(_ req: Request, _ ctx: APRequestContext, _ s: WebSessionStore.Session) async throws -> (Premises, Nights, OccupancyReport) {
+        let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
+        let today = today()
+        let nights = try Self.month(req.query("month"), today: today)
+        let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+        return (premises, nights, report)
     }
 
     func signIn(_ req: Request) async throws -> Response {

@@ -29,7 +29,7 @@ struct Login: AsyncParsableCommand {
             guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
                 throw CLIError(.invalid, "'\(url)' is not an http(s) URL")
             }
-            let me: MeView = try await APIClient(baseURL: base, token: secret).call("GET", "api/v1/me")
+            let me: MeView = try await Session.client(base, token: secret).call("GET", "api/v1/me")
             try Config(url: url, token: secret, premises: premises).save()
             Output.line("logged in as \(me.account.name) (\(me.account.role)) at " + me.premises.map(\.code).joined(separator: ", "))
         }
@@ -43,7 +43,8 @@ struct WhoAmI: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let config = try Config.load()
-            let client = APIClient(baseURL: URL(string: config.url)!, token: config.token)
+            guard let url = URL(string: config.url) else { throw CLIError(.invalid, "the service URL '\(config.url)' is not a URL: run `ap login --url URL`") }
+            let client = Session.client(url, token: config.token)
             let reply = try await client.send("GET", "api/v1/me")
             if output.json, reply.status == 200 { Output.json(reply.body); return }
             let me: MeView = try await client.call("GET", "api/v1/me")

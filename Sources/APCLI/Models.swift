@@ -79,4 +79,12 @@ struct BoardRowView: Decodable, Sendable {
     struct Bed: Decodable, Sendable { let code: String; let roomCode: String; let roomCharacteristics: [String] }
     let bed: Bed; let holdings: [HoldingView]
 }
-struct OccupancyView: Decodable, Sendable { let night: LocalDate; let beds: Int; let outOfService: Int; let occupied: Int; let arrivals: Int; let departures: Int }
+struct OccupancyView: Decodable, Sendable {
+    let night: LocalDate; let beds: Int; let outOfService: Int; let available: Int; let occupied: Int; let free: Int; let overbookedBy: Int
+    let arrivals: Int; let departures: Int
+}
+struct TotalsView: Decodable, Sendable { let bedNightsAvailable: Int; let bedNightsOccupied: Int; let voids: Int; let overbookedNights: Int; let occupancyRate: Double? }
+struct ReportView: Decodable, Sendable {
+    struct Night: Decodable, Sendable { let occupancy: OccupancyView }
+    let daily: [Night]; let totals: TotalsView; let averageLengthOfStay: Double?; let curfewAlertsPer100ResidentNights: Double?
+}

@@ -85,7 +85,7 @@ struct Beds: AsyncParsableCommand {
 
 struct Occupancy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Occupancy per night (managers): beds, out of service, occupied, free, arrivals, departures.",
+        abstract: "Occupancy per night and in total (managers): beds, out of service, occupied, free, overbooked, voids, length of stay.",
         discussion: """
             The period runs from --from to the morning of --to (default: today and the next 6 nights).
             Examples:
@@ -103,23 +103,30 @@ struct Occupancy: AsyncParsableCommand {
             let s = try await Session.open(premises: common.premises)
             let start = try from.map { t throws(CLIError) in try date(t, "--from") } ?? s.clock.today
             let end = try to.map { t throws(CLIError) in try date(t, "--to") } ?? start.adding(days: 7)
-            let query = ["from": "\(start)", "to": "\(end)", "limit": "500"]
-            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/occupancy", query: query).body); return }
-            let nights = try await s.client.call("GET", "\(s.base)/occupancy", query: query, as: Page<OccupancyView>.self).items
-            let rows = nights.map { n -> [String] in
-                let available = n.beds - n.outOfService
-                let pct = available > 0 ? String(format: "%.1f", Double(n.occupied) * 100 / Double(available)) : ""
-                return ["\(n.night)", "\(n.beds)", "\(n.outOfService)", "\(n.occupied)", "\(max(0, available - n.occupied))", pct, "\(n.arrivals)", "\(n.departures)"]
-            }
-            let header = ["night", "beds", "out_of_service", "occupied", "free", "occupancy_pct", "arrivals", "departures"]
-            if csv {
-                Output.line(header.joined(separator: ","))
-                for r in rows { Output.line(r.joined(separator: ",")) }
-            } else {
-                Output.line(Output.bold("\(s.premises.code) occupancy, \(start) to \(end)"))
-                Output.table(header.map { $0.replacingOccurrences(of: "_", with: " ").uppercased() }, rows)
-            }
+            let query = ["from": "\(start)", "to": "\(end)"]
+            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/occupancy-report", query: query).body); return }
+            if csv { FileHandle.standardOutput.write(try await csvTable(s, query)); return }
+            let report = try await s.client.call("GET", "\(s.base)/occupancy-report", query: query, as: ReportView.self)
+            Output.line(Output.bold("\(s.premises.code) occupancy, \(start) to \(end)"))
+            Output.table(["NIGHT", "BEDS", "OUT OF SERVICE", "AVAILABLE", "OCCUPIED", "FREE", "OVERBOOKED", "ARRIVALS", "DEPARTURES"], report.daily.map { d in
+                let n = d.occupancy
+                return ["\(n.night)", "\(n.beds)", "\(n.outOfService)", "\(n.available)", "\(n.occupied)", "\(n.free)", n.overbookedBy > 0 ? Output.red("\(n.overbookedBy)") : "0",
+                        "\(n.arrivals)", "\(n.departures)"]
+            })
+            let t = report.totals
+            Output.line()
+            Output.line("bed nights: \(t.bedNightsOccupied) occupied of \(t.bedNightsAvailable) available (" + (t.occupancyRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-")
+                        + "), \(t.voids) voids, \(t.overbookedNights) nights overbooked")
+            Output.line("average stay of departures: " + (report.averageLengthOfStay.map { String(format: "%.1f nights", $0) } ?? "no departures")
+                        + "; curfew alerts per 100 resident nights: " + (report.curfewAlertsPer100ResidentNights.map { String(format: "%.2f", $0) } ?? "-"))
         }
+    }
+
+    /// The nights as the service's CSV (header row, ISO dates).
+    func csvTable(_ s: Session, _ query: [String: String]) async throws -> Data {
+        let reply = try await s.client.send("GET", "\(s.base)/occupancy-report", query: query.merging(["format": "csv", "table": "daily"]) { $1 })
+        try APIClient.check(reply)
+        return reply.body
     }
 
     func date(_ text: String, _ flag: String) throws(CLIError) -> LocalDate {

@@ -15,8 +15,7 @@ struct Session: Sendable {
         guard let url = URL(string: config.url), url.scheme == "http" || url.scheme == "https" else {
             throw CLIError(.invalid, "the service URL '\(config.url)' is not an http(s) URL: run `ap login --url URL`")
         }
-        let timeout = ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15
-        let client = APIClient(baseURL: url, token: config.token, timeout: timeout)
+        let client = Session.client(url, token: config.token)
         let me: MeView = try await client.call("GET", "api/v1/me")
         let wanted = code ?? config.premises
         let chosen: PremisesView
@@ -35,6 +34,11 @@ struct Session: Sendable {
     }
 
     var base: String { "api/v1/premises/\(premises.id)" }
+
+    /// A client of the service, each request bounded by AP_TIMEOUT seconds (15 by default).
+    static func client(_ url: URL, token: String) -> APIClient {
+        APIClient(baseURL: url, token: token, timeout: ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15)
+    }
 
     func roll() async throws -> [RollView] {
         try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<RollView>.self).items

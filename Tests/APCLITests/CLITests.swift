@@ -121,9 +121,11 @@ import TestDatabase
             #expect(occupancyStaff.status == 6 && occupancyStaff.err.contains("role"), "\(occupancyStaff)")
             let manager = CLI(h, token: h.tokens.manager)
             let csv = try await manager("occupancy", "--from", "2026-11-01", "--to", "2026-11-08", "--csv")
-            let lines = csv.out.split(separator: "\n")
-            #expect(csv.status == 0 && lines.count == 8 && lines[0] == "night,beds,out_of_service,occupied,free,occupancy_pct,arrivals,departures", "\(csv)")
+            let lines = csv.out.split(separator: "\r\n")
+            #expect(csv.status == 0 && lines.count == 8 && lines[0].hasPrefix("night,beds,out_of_service,out_of_service_planned_refurbishment,"), "\(csv)")
             #expect(lines[1].hasPrefix("2026-11-01,20,"))
+            let occupancy = try await manager("occupancy", "--from", "2026-11-01", "--to", "2026-11-08")
+            #expect(occupancy.status == 0 && occupancy.out.contains("bed nights:") && occupancy.out.contains("voids"), "\(occupancy)")
             let badDate = try await manager("occupancy", "--from", "1 Nov")
             #expect(badDate.status == 5 && badDate.err.contains("YYYY-MM-DD"), "\(badDate)")
         }

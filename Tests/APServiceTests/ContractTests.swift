@@ -1,5 +1,5 @@
 import APClient
-import APService
+@testable import APService
 import Foundation
 import PGDriver
 import PGMigrations
@@ -59,5 +59,12 @@ import TestDatabase
             #expect(reply.status == 200)
             #expect(reply.body == (try Data(contentsOf: Self.document)))
         }
+    }
+}
+
+@Suite struct ChartTests {
+    @Test func numbersHaveOneDecimalPlace() {
+        #expect(Chart.f(0) == "0.0" && Chart.f(12.34) == "12.3" && Chart.f(12.36) == "12.4")
+        #expect(Chart.f(-0.26) == "-0.3" && Chart.f(720) == "720.0" && Chart.f(0.04) == "0.0")
     }
 }

@@ -37,7 +37,7 @@ public enum TestDatabase {
     /// Best effort: a plain DROP stops autovacuum by itself and waits a moment for closing sessions;
     /// FORCE then ends any left (but may not signal an autovacuum worker, hence plain first). A test
     /// database that still cannot be dropped is left behind in the throw-away cluster, not a failed test.
-    static func drop(_ name: String) async {
+    public static func drop(_ name: String) async {
         for statement in ["DROP DATABASE IF EXISTS \(name)", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"] {
             if (try? await admin { c in try c.execute(statement) }) != nil { return }
         }

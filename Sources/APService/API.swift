@@ -62,9 +62,16 @@ extension Request {
     /// how their body is refused.
     func body<T: Decodable>(_ type: T.Type, _ ctx: APRequestContext, _ access: Access) async throws -> T {
         _ = try ctx.require(access)
+        guard let contentType = headers[.contentType]?.lowercased(),
+              contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json") else {
+            throw Problem(.unsupportedMediaType, "json-only", "send the body as JSON, with Content-Type: application/json")
+        }
         let buffer: ByteBuffer
         do { buffer = try await self.body.collect(upTo: ctx.maxUploadSize) } catch {
             throw Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
+        }
+        if JSONText.controlCharacter(in: buffer.readableBytesView) != nil {
+            throw Problem.invalid("control-character", "text may not contain control characters (other than tab and new line): remove them")
         }
         do {
             return try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
@@ -178,5 +185,30 @@ extension Problem {
         case is Double.Type: return "a number"
         default: return type is [Any].Type ? "an array" : "an object or a value of the right kind"
         }
+    }
+}
+
+/// Checks on a request body's JSON text before it is decoded.
+enum JSONText {
+    /// Where the JSON text escapes a control character (\u0000 to \u001f but tab, new line and
+    /// carriage return, and \u007f), if it does: such characters are refused rather than stored, since
+    /// they can hide text or drive a terminal that later prints the record. (Raw control bytes are not
+    /// valid JSON and are refused by the decoder.)
+    static func controlCharacter(in bytes: some Collection<UInt8>) -> Int? {
+        let b = Array(bytes)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\"), i + 1 < b.count {
+                if b[i + 1] == UInt8(ascii: "u"), i + 5 < b.count, let v = UInt32(String(decoding: b[(i + 2)...(i + 5)], as: UTF8.self), radix: 16) {
+                    if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F { return i }
+                    i += 6
+                } else {
+                    i += 2
+                }
+            } else {
+                i += 1
+            }
+        }
+        return nil
     }
 }

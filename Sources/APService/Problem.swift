@@ -86,6 +86,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let pg as PGError where pg.isUnavailable:
             context.logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
             return Problem(.serviceUnavailable, "database-unavailable", "the database cannot be reached just now: try again shortly", retryAfter: 5)
+        case let pg as PGError where pg.sqlState?.hasPrefix("22") == true:
+            // A data exception: a value the database cannot hold as given. The client's to fix.
+            return Problem(.unprocessableContent, "invalid-value", "a value could not be stored as given (too large, or not valid text): check the input")
         case let pg as PGError where pg.kind == .queryCanceled:
             return Problem(.serviceUnavailable, "busy", "the database took too long: try again shortly", retryAfter: 2)
         case let http as HTTPError:

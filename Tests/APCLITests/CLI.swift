@@ -22,6 +22,10 @@ struct CLI: Sendable {
 
     /// `ap` with AP_URL and AP_TOKEN set (unless `environment` says otherwise), no terminal, no colour.
     func callAsFunction(_ arguments: String..., environment: [String: String] = [:], stdin: String? = nil) async throws -> Run {
+        try await run(arguments, environment: environment, stdin: stdin)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> Run {
         let args = arguments, config = self.config, url = self.url, token = self.token
         return try await TestDatabase.onThread {
             let p = Process()

@@ -14,6 +14,15 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        do {
+            return try await authenticated(request, context: context, next: next)
+        } catch let problem as Problem where (problem.statusCode == 401 || problem.statusCode == 403) && !problem.audited {
+            await audit(problem, context)
+            throw problem
+        }
+    }
+
+    func authenticated(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         let now = clock()
@@ -30,7 +39,13 @@ struct AuthMiddleware: RouterMiddleware {
             var context = context
             context.principal = principal
             context.logger[metadataKey: "account"] = .string(principal.account.id.uuidString.lowercased())
-            return try await next(request, context)
+            do {
+                return try await next(request, context)
+            } catch var problem as Problem where problem.statusCode == 403 {
+                await audit(problem, context)
+                problem.audited = true
+                throw problem
+            }
         case .failure(let refusal):
             let detail: String
             switch refusal {
@@ -40,6 +55,22 @@ struct AuthMiddleware: RouterMiddleware {
             case .disabled: detail = "that account is disabled: ask an admin"
             }
             throw Problem(.unauthorized, "token-\(refusal.rawValue)", detail)
+        }
+    }
+}
+
+extension AuthMiddleware {
+    /// Every refusal lands in the audit trail: who (when the token was accepted), the route's template
+    /// (never its concrete path or the token) and the status. A failure to write it is logged, not raised.
+    func audit(_ problem: Problem, _ context: Context) async {
+        let actor = context.principal?.actor.name
+        let route = context.endpointPath ?? "unmatched"
+        do {
+            try await pool.withConnection { c in
+                try AuditStore.recordRefusal(c, actorName: actor, route: route, status: problem.statusCode, code: problem.code)
+            }
+        } catch {
+            context.logger.warning("a refusal could not be audited", metadata: ["error": "\((error as? PGError).map { "\($0.kind)" } ?? "other")"])
         }
     }
 }

@@ -17,6 +17,8 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
     public var requestId: String?
     /// Seconds, for 503 and 429.
     var retryAfter: Int?
+    /// Already written to the audit trail as a refusal.
+    var audited = false
 
     enum CodingKeys: String, CodingKey { case type, title, statusCode = "status", detail, field, requestId }
 

@@ -51,6 +51,16 @@ public enum AuditStore {
                     [table, rowId.uuidString.lowercased()])
     }
 
+    /// Records that a request was refused (no token, a token refused, a role or premises not allowed):
+    /// who it was, if known, the route's template (never its concrete path or a token) and the status.
+    public static func recordRefusal(_ c: PGConnection, actorName: String?, route: String, status: Int, code: String) throws {
+        try c.acting(as: Actor(name: actorName ?? "anonymous", staffId: nil, origin: "api")) { c in
+            try c.query("""
+                INSERT INTO audit_log (actor, origin, action, table_name, columns) VALUES (current_actor(), current_origin(), 'refused', $1, $2)
+                """, [route, ["\(status)", code]])
+        }
+    }
+
     /// The audit entries of one row, oldest first.
     public static func entries(_ c: PGConnection, table: String, rowId: UUID) throws -> [Entry] {
         try c.query("SELECT actor, origin, action, table_name, columns FROM audit_log WHERE table_name = $1 AND row_id = $2 ORDER BY id",

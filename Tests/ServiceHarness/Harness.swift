@@ -37,19 +37,19 @@ public struct Harness: Sendable {
 
     /// Runs `body` against a fresh service; stops it gracefully afterwards.
     public static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 2), clock: @escaping @Sendable () -> Date = Date.init,
-                                  _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
-        try await TestDatabase.withFresh(template: try await demoTemplate()) { config in try await run(config, pool: options, clock: clock, body) }
+                                         logs: LogCapture? = nil, _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
+        try await TestDatabase.withFresh(template: try await demoTemplate()) { config in try await run(config, pool: options, clock: clock, logs: logs, body) }
     }
 
-    public static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date,
+    public static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date, logs: LogCapture? = nil,
                                  _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
         let seeded: Seeded = try await seed(config, now: clock())
             let pool = PGPool(config, options: options)
             var settings = ServiceConfiguration()
             settings.port = 0
             settings.migrations = Migrator(directory: TestDatabase.sqlDirectory)
-            var logger = Logger(label: "test.service")
-            logger.logLevel = .warning
+            var logger = logs.map { capture in Logger(label: "test.service") { _ in capture } } ?? Logger(label: "test.service")
+            logger.logLevel = logs == nil ? .warning : .trace
             let (ports, portIn) = AsyncStream.makeStream(of: Int.self)
             let app = APService.application(pool: pool, configuration: settings, clock: clock, logger: logger) { port in portIn.yield(port) }
             let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -154,4 +154,23 @@ public enum JSONValue: Decodable, Sendable, Equatable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public subscript(key: String) -> JSONValue? { if case .object(let o) = self { return o[key] }; return nil }
+}
+
+/// Every log line the service writes, with its metadata, for tests that look for what must never be logged.
+public final class LogCapture: LogHandler, @unchecked Sendable {  // lines are guarded by a lock
+    private let lock = NSLock()
+    private var lines: [String] = []
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .trace
+    public init() {}
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    public func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        lock.lock(); defer { lock.unlock() }
+        lines.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+    }
+    public var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
 }

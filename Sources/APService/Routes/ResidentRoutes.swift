@@ -19,6 +19,7 @@ extension API {
             return JSONResponse(try await run(ctx, .manage, write: true) { c, _ in try ResidentStore.create(c, new) }, status: .created)
         }
         r.get("residents") { req, ctx in
+            _ = try ctx.require(.shift)
             guard let text = req.query("crn") else { throw Problem.badRequest("missing-parameter", "give crn, like ?crn=X320741", field: "crn") }
             guard let crn = CRN(text) else { throw Problem.badRequest("crn-format", CRN.rule, field: "crn") }
             return try JSONResponse(req.page(try await run(ctx, .shift, write: true) { c, p in

@@ -88,6 +88,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let pg as PGError where pg.isUnavailable:
             context.logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
             return Problem(.serviceUnavailable, "database-unavailable", "the database cannot be reached just now: try again shortly", retryAfter: 5)
+        case let pg as PGError where [.uniqueViolation, .exclusionViolation].contains(pg.kind):
+            // A rule the store has no sentence for yet: still the client's conflict, never a 500.
+            context.logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
+            return Problem(.conflict, "conflict", "that clashes with a record that exists: check the values")
+        case let pg as PGError where [.checkViolation, .notNullViolation, .foreignKeyViolation].contains(pg.kind):
+            context.logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
+            return Problem(.unprocessableContent, "invalid-value", "a value is not allowed, or refers to something that does not exist: check the input")
         case let pg as PGError where pg.sqlState?.hasPrefix("22") == true:
             // A data exception: a value the database cannot hold as given. The client's to fix.
             return Problem(.unprocessableContent, "invalid-value", "a value could not be stored as given (too large, or not valid text): check the input")

@@ -50,6 +50,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         "bed_allocations_within_placement": .invalid("nights-outside-placement", "the nights must fall within the placement's expected stay", field: "nights"),
         "out_of_service_no_overlap": .conflict("out-of-service-overlaps", "the bed is already out of service on some of those nights: revise that period instead", field: "nights"),
         "incident_versions_pkey": .conflict("edited-meanwhile", "the incident was edited at the same moment: read it again and redo your change", field: "version"),
+        "accounts_staff_id_key": .conflict("staff-has-account", "that staff member has an account already: issue it a new token instead", field: "staffId"),
+        "staff_premises_pkey": .invalid("premises-repeated", "each premises is listed once", field: "premisesIds"),
         "out_of_service_bed_allocated": .conflict("bed-allocated", "the bed is allocated on some of those nights: move the resident first", field: "nights"),
     ]
 }

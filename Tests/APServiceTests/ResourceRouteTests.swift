@@ -166,6 +166,10 @@ import Testing
         try await Harness.with { h in
             let staff: StaffMember = try await h.admin.post("api/v1/staff", ["name": "New Starter", "role": "staff", "premisesIds": [h.home.uuidString]])
             let account: Account = try await h.admin.post("api/v1/accounts", ["staffId": staff.id.uuidString, "name": "New Starter", "role": "staff"])
+            let twice = await problem { _ = try await h.admin.post("api/v1/accounts", ["staffId": staff.id.uuidString, "name": "New Starter", "role": "staff"], as: Account.self) }
+            #expect(twice?.status == 409 && twice?.code == "staff-has-account", "found by scripts/fuzz: this was a 500")
+            let repeated = await problem { _ = try await h.admin.post("api/v1/staff", ["name": "X", "role": "staff", "premisesIds": [h.home.uuidString, h.home.uuidString]], as: StaffMember.self) }
+            #expect(repeated?.status == 422 && repeated?.field == "premisesIds")
             let issued: JSONValue = try await h.admin.post("api/v1/accounts/\(account.id)/tokens", ["days": 1])
             let token = try #require(issued["token"]?.string)
             let me: JSONValue = try await h.client(token).get("api/v1/me")

@@ -71,4 +71,25 @@ import TestDatabase
             }
         }
     }
+
+    /// Three worker processes started at once on the same night (as three instances would be) end with
+    /// exactly the alerts of one run, none twice: the advisory lock per premises-night and the unique
+    /// constraint on alerts elect one runner for each.
+    @Test func threeWorkersAtOnceRaiseEachAlertOnce() async throws {
+        try await TestDatabase.withFresh { reference in
+            try await TestDatabase.withFresh { crowded in
+                for config in [reference, crowded] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
+                let one = try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18"], database: reference.database!)
+                one.waitUntilExit()
+                let expected = try await Self.alerts(reference)
+                #expect(one.terminationStatus == 0 && expected.count > 20)
+                let three = try (0..<3).map { _ in
+                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "20"], database: crowded.database!)
+                }
+                for p in three { p.waitUntilExit() }
+                #expect(three.allSatisfy { $0.terminationStatus == 0 })
+                #expect(try await Self.alerts(crowded) == expected)  // the same lines, none twice
+            }
+        }
+    }
 }

@@ -16,17 +16,18 @@ struct API: Sendable {
 
     /// Runs `body` on a pool connection once the principal's role is one of `access` and, when
     /// `premises` is given, the principal works there (admins and the worker: anywhere it exists).
-    /// A write runs in one transaction attributed to the principal, so its audit rows name them.
+    /// Everything runs in one transaction as the application role, attributed to the principal (so
+    /// that audit rows name them) and limited by row-level security to the premises they work at: a
+    /// handler that forgot its check still could not read another premises' rows.
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          write: Bool = false, _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
+                          _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
         let principal = try ctx.require(access)
         return try await pool.withConnection { c in
-            let work = { (c: PGConnection) throws -> T in
-                if let premises { try Self.check(c, principal, premises: premises) }
-                if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
-                return try body(c, principal)
-            }
-            return write ? try c.acting(as: principal.actor, work) : try work(c)
+            // The checks run as the owner, which row-level security does not limit, so that another
+            // premises' record is told apart from one that does not exist (403, not 404).
+            if let premises { try Self.check(c, principal, premises: premises) }
+            if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
+            return try c.acting(as: principal.actor) { c in try body(c, principal) }
         }
     }
 

@@ -17,7 +17,9 @@ public struct Principal: Sendable, Equatable {
     /// Nil: every premises.
     public let premisesIds: Set<UUID>?
     public var actor: Actor {
-        account.staffId.map { Actor.staff($0, origin: "api") } ?? .worker(origin: "api")
+        var actor = account.staffId.map { Actor.staff($0, origin: "api") } ?? .worker(origin: "api")
+        actor.premises = premisesIds
+        return actor
     }
     public func maySee(premises id: UUID) -> Bool { premisesIds?.contains(id) ?? true }
 }

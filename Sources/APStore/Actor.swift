@@ -8,6 +8,13 @@ public struct Actor: Sendable, Equatable {
     public let staffId: UUID?
     /// Where the request came from: "cli", "service 10.0.0.7", "worker".
     public let origin: String
+    /// The premises whose rows the database lets this actor see and write (row-level security); nil
+    /// for every premises.
+    public var premises: Set<UUID>? = nil
+
+    init(name: String, staffId: UUID?, origin: String, premises: Set<UUID>? = nil) {
+        self.name = name; self.staffId = staffId; self.origin = origin; self.premises = premises
+    }
 
     public static func staff(_ id: UUID, origin: String) -> Actor { Actor(name: "staff:\(id.uuidString.lowercased())", staffId: id, origin: origin) }
     public static func worker(origin: String = "worker") -> Actor { Actor(name: "worker", staffId: nil, origin: origin) }
@@ -19,7 +26,9 @@ extension PGConnection {
     /// application role ap_app: it may add to the log and the audit trail but never alter them.
     @discardableResult
     public func acting<T>(as actor: Actor, _ body: (PGConnection) throws -> T) throws -> T {
-        let prelude = [PGStatement("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true)", [actor.name, actor.origin]),
+        let premises = actor.premises.map { $0.map { $0.uuidString.lowercased() }.sorted().joined(separator: ",") } ?? "*"
+        let prelude = [PGStatement("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true), set_config('ap.premises', $3, true)",
+                                   [actor.name, actor.origin, premises]),
                        PGStatement("SET LOCAL ROLE ap_app")]
         // A new transaction sends its settings with BEGIN, in one round trip.
         if transactionState == .idle { return try transaction(prelude: prelude, body) }

@@ -54,7 +54,9 @@ import TestDatabase
 
                 guard case let .success(principal) = try AccountStore.authenticate(c, token: secret, now: now) else { Issue.record("refused"); return }
                 #expect(principal.account == account && principal.premisesIds == [p.id] && principal.maySee(premises: p.id) && !principal.maySee(premises: UUID()))
-                #expect(principal.actor == .staff(staff.id, origin: "api"))
+                var expected = Actor.staff(staff.id, origin: "api")
+                expected.premises = [p.id]  // row-level security limits them to their premises
+                #expect(principal.actor == expected)
 
                 #expect(try AccountStore.authenticate(c, token: "ap_" + String(repeating: "0", count: 64), now: now) == .failure(.unknown))
                 #expect(try AccountStore.authenticate(c, token: "Bearer nonsense", now: now) == .failure(.unknown))

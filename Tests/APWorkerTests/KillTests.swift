@@ -51,7 +51,7 @@ import TestDatabase
                     try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "50"], database: config.database!)
                 }
                 let whole = try check(reference)
-                whole.waitUntilExit()
+                await whole.exited()
                 #expect(whole.terminationStatus == 0)
                 let expected = try await Self.alerts(reference)
                 #expect(expected.count > 20)
@@ -61,11 +61,11 @@ import TestDatabase
                     let p = try check(killed)
                     try await Task.sleep(for: .milliseconds(delay + Int.random(in: 0...40)))
                     if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
-                    p.waitUntilExit()
+                    await p.exited()
                 }
                 #expect(kills == 5)  // every one of those runs was cut short
                 let last = try check(killed)
-                last.waitUntilExit()
+                await last.exited()
                 #expect(last.terminationStatus == 0)
                 #expect(try await Self.alerts(killed) == expected)
             }
@@ -80,13 +80,13 @@ import TestDatabase
             try await TestDatabase.withFresh { crowded in
                 for config in [reference, crowded] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
                 let one = try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18"], database: reference.database!)
-                one.waitUntilExit()
+                await one.exited()
                 let expected = try await Self.alerts(reference)
                 #expect(one.terminationStatus == 0 && expected.count > 20)
                 let three = try (0..<3).map { _ in
                     try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "20"], database: crowded.database!)
                 }
-                for p in three { p.waitUntilExit() }
+                for p in three { await p.exited() }
                 #expect(three.allSatisfy { $0.terminationStatus == 0 })
                 #expect(try await Self.alerts(crowded) == expected)  // the same lines, none twice
             }

@@ -46,14 +46,14 @@ import TestDatabase
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ap-backup-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: folder) }
             let env = ["DATABASE_URL": TestDatabase.url(database: config.database!)]
-            let file = try TestDatabase.script("ops/backup", [folder.path], environment: env)
+            let file = try await TestDatabase.script("ops/backup", [folder.path], environment: env)
             let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
             #expect(permissions == 0o600)
             let restoredName = "ap_restored_" + UUID().uuidString.prefix(8).lowercased()
-            let said = try TestDatabase.script("ops/restore", [file, restoredName], environment: env)
+            let said = try await TestDatabase.script("ops/restore", [file, restoredName], environment: env)
             #expect(said == "restored into \(restoredName); every hash chain verifies")
             // Restoring over an existing database is refused.
-            #expect(throws: ScriptFailure.self) { try TestDatabase.script("ops/restore", [file, restoredName], environment: env) }
+            await #expect(throws: ScriptFailure.self) { try await TestDatabase.script("ops/restore", [file, restoredName], environment: env) }
 
             let after = try await TestDatabase.withConnection(PGConfig(url: TestDatabase.serverURL, database: restoredName)) { c in
                 let counts = try Self.counts(c)
@@ -70,9 +70,9 @@ import TestDatabase
                 try c.execute("UPDATE movements SET note = 'rewritten' WHERE seq = 1")
                 try c.execute("ALTER TABLE movements ENABLE TRIGGER movements_append_only")
             }
-            let tampered = try TestDatabase.script("ops/backup", [folder.path], environment: env)
+            let tampered = try await TestDatabase.script("ops/backup", [folder.path], environment: env)
             let tamperedName = "ap_tampered_" + UUID().uuidString.prefix(8).lowercased()
-            #expect(throws: ScriptFailure.self) { try TestDatabase.script("ops/restore", [tampered, tamperedName], environment: env) }
+            await #expect(throws: ScriptFailure.self) { try await TestDatabase.script("ops/restore", [tampered, tamperedName], environment: env) }
             await TestDatabase.drop(tamperedName)
         }
     }

@@ -116,3 +116,23 @@ extension TestDatabase {
         return (process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }
+
+extension Process {
+    /// Waits for the process to end without holding one of Swift's cooperative threads (there are
+    /// two on this machine: a blocking wait there stalls every task in the test process).
+    public func exited() async {
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+extension TestDatabase {
+    /// `script`, waited for on a thread of its own rather than one of Swift's two cooperative threads.
+    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> String {
+        try await onThread { try script(name, arguments, environment: environment) }
+    }
+
+    /// `run`, waited for on a thread of its own.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
+        try await onThread { try run(name, arguments, environment: environment) }
+    }
+}

@@ -20,13 +20,13 @@ extension API {
         }
         r.post("staff") { req, ctx in
             let new = try await req.body(NewStaff.self, ctx, .admin)
-            return JSONResponse(try await run(ctx, .admin, write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .admin) { c, _ in
                 try PremisesStore.addStaff(c, name: new.name, role: new.role, premisesIds: new.premisesIds)
             }, status: .created)
         }
         r.post("accounts") { req, ctx in
             let new = try await req.body(NewAccount.self, ctx, .admin)
-            return JSONResponse(try await run(ctx, .admin, write: true) { c, p in
+            return JSONResponse(try await run(ctx, .admin) { c, p in
                 try AccountStore.create(c, actor: p.actor, staffId: new.staffId, name: new.name, role: new.role)
             }, status: .created)
         }
@@ -36,7 +36,7 @@ extension API {
             let days = body.days ?? 30
             guard (1...366).contains(days) else { throw Problem.invalid("token-lifetime", "days is 1 to 366", field: "days") }
             let now = clock()
-            return JSONResponse(try await run(ctx, .admin, scope: (.account, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .admin, scope: (.account, id)) { c, p in
                 let (secret, info) = try AccountStore.issueToken(c, actor: p.actor, accountId: id, validFor: Double(days) * 86_400, now: now)
                 return IssuedToken(token: secret, info: info)
             }, status: .created)
@@ -48,7 +48,7 @@ extension API {
         r.post("tokens/{tokenId}/revoke") { _, ctx in
             let id = try ctx.id("tokenId")
             let now = clock()
-            try await run(ctx, .admin, scope: (.token, id), write: true) { c, p in try AccountStore.revoke(c, actor: p.actor, tokenId: id, now: now) }
+            try await run(ctx, .admin, scope: (.token, id)) { c, p in try AccountStore.revoke(c, actor: p.actor, tokenId: id, now: now) }
             principals.clear()
             return Response(status: .noContent)
         }

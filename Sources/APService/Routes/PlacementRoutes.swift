@@ -23,7 +23,7 @@ extension API {
             let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
             // No check of the resident's premises: placing someone who stayed elsewhere is a transfer, and the
             // answer holds only ids.
-            return JSONResponse(try await run(ctx, .manage, premises: new.premisesId, write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, premises: new.premisesId) { c, _ in
                 try PlacementStore.create(c, residentId: new.residentId, premisesId: new.premisesId, expected: nights,
                                           keyWorkerId: new.keyWorkerId, notes: new.notes ?? "")
             }, status: .created)
@@ -44,7 +44,7 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(Arrival.self, ctx, .shift)
             let now = clock()
-            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
                 try PlacementStore.arrive(c, id: id, at: body.at ?? now, now: now)
             })
         }
@@ -52,7 +52,7 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(Departure.self, ctx, .shift)
             let now = clock()
-            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
                 try PlacementStore.depart(c, id: id, at: body.at ?? now, reason: body.reason, now: now)
             })
         }
@@ -60,7 +60,7 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(Cancellation.self, ctx, .manage)
             let now = clock()
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
                 try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
             })
         }
@@ -68,7 +68,7 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(NonArrival.self, ctx, .manage)
             let now = clock()
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
                 try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
             })
         }
@@ -80,14 +80,14 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(NewAllocation.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
                 try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
             }, status: .created)
         }
         r.post("placements/{placementId}/bed-move") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(BedMove.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
                 try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
             }, status: .created)
         }

@@ -19,7 +19,7 @@ extension API {
         }
         r.post("premises") { req, ctx in
             let new = try await req.body(NewPremises.self, ctx, .admin)
-            return JSONResponse(try await run(ctx, .admin, write: true) { c, _ in try PremisesStore.create(c, new) }, status: .created)
+            return JSONResponse(try await run(ctx, .admin) { c, _ in try PremisesStore.create(c, new) }, status: .created)
         }
         r.get("premises/{premisesId}") { _, ctx in
             let id = try ctx.id("premisesId")
@@ -28,7 +28,7 @@ extension API {
         r.post("premises/{premisesId}/rooms") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewRoom.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, premises: id) { c, _ in
                 try PremisesStore.addRoom(c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
             }, status: .created)
         }
@@ -39,7 +39,7 @@ extension API {
         r.post("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewBed.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, premises: id, write: true) { c, p in
+            return JSONResponse(try await run(ctx, .manage, premises: id) { c, p in
                 try Self.check(c, p, .room, new.roomId)
                 guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
                     throw Problem.invalid("room-other-premises", "that room is at another premises", field: "roomId")
@@ -50,7 +50,7 @@ extension API {
         r.post("beds/{bedId}/close") { req, ctx in
             let id = try ctx.id("bedId")
             let body = try await req.body(CloseBed.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id)) { c, _ in
                 try PremisesStore.closeBed(c, bedId: id, from: body.from)
                 return try PremisesStore.bed(c, id: id)!
             })
@@ -63,7 +63,7 @@ extension API {
             let id = try ctx.id("bedId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id)) { c, p in
                 try BedStore.putOutOfService(c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", recordedBy: p.account.staffId)
             }, status: .created)
         }
@@ -71,14 +71,14 @@ extension API {
             let id = try ctx.id("periodId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
                 try BedStore.revise(c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", by: p.account.staffId)
             }, status: .created)
         }
         r.post("out-of-service/{periodId}/withdraw") { req, ctx in
             let id = try ctx.id("periodId")
             let body = try await req.body(Withdrawal.self, ctx, .manage)
-            try await run(ctx, .manage, scope: (.outOfServicePeriod, id), write: true) { c, p in
+            try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
                 try BedStore.withdraw(c, periodId: id, reason: body.reason, by: p.account.staffId)
             }
             return Response(status: .noContent)

@@ -16,13 +16,13 @@ extension API {
     func residentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("residents") { req, ctx in
             let new = try await req.body(NewResident.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, write: true) { c, _ in try ResidentStore.create(c, new) }, status: .created)
+            return JSONResponse(try await run(ctx, .manage) { c, _ in try ResidentStore.create(c, new) }, status: .created)
         }
         r.get("residents") { req, ctx in
             _ = try ctx.require(.shift)
             guard let text = req.query("crn") else { throw Problem.badRequest("missing-parameter", "give crn, like ?crn=X320741", field: "crn") }
             guard let crn = CRN(text) else { throw Problem.badRequest("crn-format", CRN.rule, field: "crn") }
-            return try JSONResponse(req.page(try await run(ctx, .shift, write: true) { c, p in
+            return try JSONResponse(req.page(try await run(ctx, .shift) { c, p in
                 guard let resident = try ResidentStore.get(c, crn: crn) else { return [Resident]() }
                 // Someone at another premises gets the same empty answer as for a CRN that is not known.
                 do { try Self.check(c, p, .resident, resident.id) } catch is Problem { return [] }
@@ -41,21 +41,21 @@ extension API {
         r.post("residents/{residentId}/conditions") { req, ctx in
             let id = try ctx.id("residentId")
             let new = try await req.body(NewCondition.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.resident, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .manage, scope: (.resident, id)) { c, p in
                 try ConditionStore.add(c, actor: p.actor, residentId: id, new)
             }, status: .created)
         }
         r.post("conditions/{conditionId}/vary") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Variation.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.condition, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .manage, scope: (.condition, id)) { c, p in
                 try ConditionStore.vary(c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
             }, status: .created)
         }
         r.post("conditions/{conditionId}/end") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Ending.self, ctx, .manage)
-            try await run(ctx, .manage, scope: (.condition, id), write: true) { c, p in try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on) }
+            try await run(ctx, .manage, scope: (.condition, id)) { c, p in try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on) }
             return Response(status: .noContent)
         }
         r.get("residents/{residentId}/absences") { req, ctx in
@@ -71,7 +71,7 @@ extension API {
             let id = try ctx.id("residentId")
             let body = try await req.body(NewAbsence.self, ctx, .shift)
             guard body.endsAt > body.startsAt else { throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt") }
-            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id), write: true) { c, p in
+            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id)) { c, p in
                 try ConditionStore.addAbsence(c, actor: p.actor, residentId: id, during: DateInterval(start: body.startsAt, end: body.endsAt),
                                               reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
             }, status: .created)
@@ -79,7 +79,7 @@ extension API {
         r.post("absences/{absenceId}/withdraw") { req, ctx in
             let id = try ctx.id("absenceId")
             let body = try await req.body(Withdrawal.self, ctx, .shift)
-            try await run(ctx, .shift, scope: (.absence, id), write: true) { c, p in
+            try await run(ctx, .shift, scope: (.absence, id)) { c, p in
                 try ConditionStore.withdrawAbsence(c, actor: p.actor, absenceId: id, reason: body.reason)
             }
             return Response(status: .noContent)

@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP JSON API until SIGTERM or SIGINT (graceful: requests in flight finish).",
         discussion: """
-            Reads the database from DATABASE_URL. The contract is served at /openapi.yaml; /healthz says the
+            Reads the database from DATABASE_URL; with DATABASE_READ_URL (a streaming replica) the occupancy
+            reports and the dashboard read from there instead, and all else from DATABASE_URL. The contract is served at /openapi.yaml; /healthz says the
             process is up, /readyz that the database is reachable and its migrations current, /metrics is
             Prometheus text. Log level from LOG_LEVEL (info by default).
             Exit codes: 0 stopped cleanly, 1 could not start, 64 bad usage.
@@ -40,10 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let pool = PGPool(config, options: .init(maxConnections: connections, acquireTimeout: .seconds(5)))
+        let readPool = ProcessInfo.processInfo.environment["DATABASE_READ_URL"].flatMap { $0.isEmpty ? nil : $0 }.map {
+            PGPool(PGConfig(url: $0, applicationName: "ap-service-reports"), options: .init(maxConnections: max(2, connections / 2), acquireTimeout: .seconds(5)))
+        }
         var settings = ServiceConfiguration()
         settings.host = host
         settings.port = port
-        let app = APService.application(pool: pool, configuration: settings, logger: logger) { port in
+        let app = APService.application(pool: pool, readPool: readPool, configuration: settings, logger: logger) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
         do {
@@ -51,8 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("ap-server serve: \(error)\n".utf8))
             await pool.shutdown()
+            await readPool?.shutdown()
             throw ExitCode(1)
         }
         await pool.shutdown()
+        await readPool?.shutdown()
     }
 }

@@ -10,6 +10,8 @@ import PGDriver
 /// record (role, premises) in the same hop to a pool thread as the work itself.
 struct API: Sendable {
     let pool: PGPool
+    /// Where reports read: a streaming replica when DATABASE_READ_URL is set, otherwise `pool`.
+    let reads: PGPool
     let clock: @Sendable () -> Date
     /// Cleared whenever a token or account changes here, so that a revocation takes effect at once.
     let principals: PrincipalCache
@@ -20,9 +22,9 @@ struct API: Sendable {
     /// that audit rows name them) and limited by row-level security to the premises they work at: a
     /// handler that forgot its check still could not read another premises' rows.
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
+                          replica: Bool = false, _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
         let principal = try ctx.require(access)
-        return try await pool.withConnection { c in
+        return try await (replica ? reads : pool).withConnection { c in
             // The checks run as the owner, which row-level security does not limit, so that another
             // premises' record is told apart from one that does not exist (403, not 404).
             if let premises { try Self.check(c, principal, premises: premises) }

@@ -42,16 +42,17 @@ public struct Harness: Sendable {
     }
 
     public static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date, logs: LogCapture? = nil,
-                                 _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
+                                 replica: PGConfig? = nil, _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
         let seeded: Seeded = try await seed(config, now: clock())
             let pool = PGPool(config, options: options)
+        let readPool = replica.map { PGPool($0, options: options) }
             var settings = ServiceConfiguration()
             settings.port = 0
             settings.migrations = Migrator(directory: TestDatabase.sqlDirectory)
             var logger = logs.map { capture in Logger(label: "test.service") { _ in capture } } ?? Logger(label: "test.service")
             logger.logLevel = logs == nil ? .warning : .trace
             let (ports, portIn) = AsyncStream.makeStream(of: Int.self)
-            let app = APService.application(pool: pool, configuration: settings, clock: clock, logger: logger) { port in portIn.yield(port) }
+            let app = APService.application(pool: pool, readPool: readPool, configuration: settings, clock: clock, logger: logger) { port in portIn.yield(port) }
             let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
             let running = Task { try await group.run() }
             var iterator = ports.makeAsyncIterator()
@@ -63,11 +64,13 @@ public struct Harness: Sendable {
                 await group.triggerGracefulShutdown()
                 try await running.value
                 await pool.shutdown()
+                await readPool?.shutdown()
                 return value
             } catch {
                 await group.triggerGracefulShutdown()
                 _ = try? await running.value
                 await pool.shutdown()
+                await readPool?.shutdown()
                 throw error
             }
     }

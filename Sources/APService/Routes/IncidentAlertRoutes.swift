@@ -84,7 +84,7 @@ extension API {
             let id = try ctx.id("premisesId")
             let today = today()
             let nights = try req.nights(default: today.adding(days: -30), days: 60, max: 800)
-            return try JSONResponse(req.page(try await run(ctx, .manage, premises: id) { c, _ in
+            return try JSONResponse(req.page(try await run(ctx, .manage, premises: id, replica: true) { c, _ in
                 try OccupancyStore.occupancy(c, premisesIds: [id], nights: nights, today: today)[id] ?? []
             }))
         }

@@ -13,7 +13,7 @@ extension API {
             let id = try ctx.id("premisesId")
             let today = today()
             let nights = try req.nights(default: today.adding(days: -30), days: 30, max: 800)
-            let report = try await run(ctx, .manage, premises: id) { c, _ in
+            let report = try await run(ctx, .manage, premises: id, replica: true) { c, _ in
                 try OccupancyReportStore.reports(c, premisesIds: [id], nights: nights, today: today)[0]
             }
             guard try req.wantsCSV() else { return try JSONResponse(report).response(from: req, context: ctx) }
@@ -27,7 +27,7 @@ extension API {
         r.get("occupancy-report") { req, ctx in
             let today = today()
             let nights = try req.nights(default: today.adding(days: -30), days: 30, max: 800)
-            let summary = try await run(ctx, .manage) { c, p in
+            let summary = try await run(ctx, .manage, replica: true) { c, p in
                 let ids = try p.premisesIds.map { Array($0) } ?? PremisesStore.list(c).map(\.id)
                 return try OccupancyReportStore.summary(c, premisesIds: ids, nights: nights, today: today)
             }
@@ -45,7 +45,7 @@ extension API {
                 guard let n = Int(text), (1...90).contains(n) else { throw Problem.badRequest("bad-days", "days is 1 to 90", field: "days") }
                 return n
             } ?? 28
-            return JSONResponse(try await run(ctx, .manage, premises: id) { c, _ in
+            return JSONResponse(try await run(ctx, .manage, premises: id, replica: true) { c, _ in
                 try OccupancyReportStore.forecast(c, premisesIds: [id], today: today, days: days)[0]
             })
         }

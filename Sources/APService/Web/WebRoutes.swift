@@ -60,7 +60,7 @@ extension API {
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
             let today = today()
             let p = s.principal
-            let (premises, reports, alerts) = try await pool.withConnection { c in
+            let (premises, reports, alerts) = try await reads.withConnection { c in
                 let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
                 let ids = premises.map(\.id)
                 let reports = try OccupancyReportStore.reports(c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!, today: today)
@@ -93,7 +93,7 @@ extension API {
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
             let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
             let today = today()
-            let (board, forecast, incidents) = try await pool.withConnection { c in
+            let (board, forecast, incidents) = try await reads.withConnection { c in
                 (try BedStore.board(c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
                  try OccupancyReportStore.forecast(c, premisesIds: [premises.id], today: today)[0],
                  try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400)))
@@ -158,7 +158,7 @@ extension API {
         let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
         let today = today()
         let nights = try Self.month(req.query("month"), today: today)
-        let report = try await pool.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+        let report = try await reads.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
         return (premises, nights, report)
     }
 

@@ -127,12 +127,6 @@ extension Request {
         }
     }
 
-    func uuid(_ name: String) throws -> UUID? {
-        guard let text = query(name) else { return nil }
-        guard let id = UUID(uuidString: text) else { throw Problem.badRequest("bad-id", "\(name) must be a UUID", field: name) }
-        return id
-    }
-
     /// Cuts one page out of a list: `limit` (1 to 500, default 100) and the opaque `cursor` from the previous page.
     func page<Item: Encodable & Sendable>(_ items: [Item]) throws -> Page<Item> {
         var limit = 100

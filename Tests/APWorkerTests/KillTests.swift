@@ -46,9 +46,10 @@ import TestDatabase
         try await TestDatabase.withFresh { reference in
             try await TestDatabase.withFresh { killed in
                 for config in [reference, killed] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
-                // A pause between premises makes a run last over half a second, so the kills land mid-run.
+                // A pause between premises makes a run last over a second, so the kills land mid-run even
+                // when the whole suite slows the start of each process.
                 func check(_ config: PGConfig) throws -> Process {
-                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "50"], database: config.database!)
+                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "100"], database: config.database!)
                 }
                 let whole = try check(reference)
                 await whole.exited()

@@ -142,7 +142,6 @@ public func problem(_ body: () async throws -> Void) async -> APIProblem? {
 }
 
 /// Any JSON value, for reading answers loosely.
-public typealias JSONObject = [String: JSONValue]
 public enum JSONValue: Decodable, Sendable, Equatable {
     case string(String), number(Double), bool(Bool), object([String: JSONValue]), array([JSONValue]), null
     public init(from decoder: any Decoder) throws {

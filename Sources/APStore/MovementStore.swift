@@ -79,7 +79,7 @@ public enum MovementStore {
         }
         let late = now.timeIntervalSince(at) > lateAfter
         if late, (entry.lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError.invalid("late-entry-needs-reason", "an entry for a time more than 5 minutes ago needs a reason (--reason)", field: "lateReason")
+            throw StoreError.invalid("late-entry-needs-reason", "an entry for a time more than 5 minutes ago needs a reason why it is late (lateReason; with ap, --reason)", field: "lateReason")
         }
         if entry.destination.count > 500 || entry.note.count > 2000 {
             throw StoreError.invalid("text-too-long", "destination is at most 500 characters and note 2000", field: entry.note.count > 2000 ? "note" : "destination")

@@ -30,9 +30,14 @@ extension PGConnection {
         let prelude = [PGStatement("SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true), set_config('ap.premises', $3, true)",
                                    [actor.name, actor.origin, premises]),
                        PGStatement("SET LOCAL ROLE ap_app")]
-        // A new transaction sends its settings with BEGIN, in one round trip.
-        if transactionState == .idle { return try transaction(prelude: prelude, body) }
-        _ = try pipeline(prelude)
+        let label = "acting \(actor.name) \(actor.origin) \(premises)"
+        // A new transaction sends its settings with BEGIN, in one round trip; one already acting for
+        // the same actor (a store call inside a service request) has them in force already.
+        if transactionState == .idle { return try transaction(prelude: prelude, label: label, body) }
+        if transactionLabel != label {
+            _ = try pipeline(prelude)
+            transactionLabel = label
+        }
         return try body(self)
     }
 }

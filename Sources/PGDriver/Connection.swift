@@ -36,6 +36,15 @@ public struct PGConfig: Sendable {
 public final class PGConnection {
     let pg: OpaquePointer
     var bindings = Bindings()
+    /// What the open transaction was begun as (its `label`), so that code running inside it can tell
+    /// whether its own settings are already in force. Only a transaction run by `transaction(...)` has
+    /// one: nil otherwise, and setting it then does nothing (a hand-made BEGIN is not tracked).
+    public var transactionLabel: String? {
+        get { inTransactionCall ? label : nil }
+        set { if inTransactionCall { label = newValue } }
+    }
+    var label: String?
+    var inTransactionCall = false
     private var prepared: [String: (name: String, types: [Oid])] = [:]
     private var nextStatement = 0
     /// Prepared statements kept per connection; beyond this, statements run unnamed.

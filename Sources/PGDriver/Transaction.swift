@@ -12,10 +12,13 @@ extension PGConnection {
     /// so `body` must do nothing outside the database that cannot be repeated.
     ///
     /// `prelude` runs first inside the transaction, sent together with BEGIN in one round trip
-    /// (session settings for the transaction, say).
+    /// (session settings for the transaction, say); `label` names it in `transactionLabel` meanwhile.
     public func transaction<T>(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
-                               prelude: [PGStatement] = [], _ body: (PGConnection) throws -> T) throws -> T {
+                               prelude: [PGStatement] = [], label: String? = nil, _ body: (PGConnection) throws -> T) throws -> T {
         let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"
+        self.label = label
+        inTransactionCall = true
+        defer { inTransactionCall = false; self.label = nil }
         var attempt = 1
         while true {
             do {

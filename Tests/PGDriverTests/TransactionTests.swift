@@ -6,6 +6,27 @@ import TestDatabase
 @Suite struct TransactionTests {
     struct Boom: Error {}
 
+    @Test func aTransactionsLabelLastsAsLongAsItDoes() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                #expect(c.transactionLabel == nil)
+                try c.transaction(label: "a") { c throws in
+                    #expect(c.transactionLabel == "a")
+                    c.transactionLabel = "b"
+                    #expect(c.transactionLabel == "b")
+                }
+                #expect(c.transactionLabel == nil)
+                #expect(throws: Boom.self) { try c.transaction(label: "c") { _ in throw Boom() } }
+                #expect(c.transactionLabel == nil)
+                // A hand-made BEGIN is not tracked: no label, and none can be set.
+                try c.execute("BEGIN")
+                c.transactionLabel = "d"
+                #expect(c.transactionLabel == nil)
+                try c.execute("ROLLBACK")
+            }
+        }
+    }
+
     @Test func commitsOnReturnAndRollsBackOnThrow() async throws {
         try await TestDatabase.withFresh { config in
             try await TestDatabase.withConnection(config) { c in

@@ -21,14 +21,19 @@ struct API: Sendable {
     /// Everything runs in one transaction as the application role, attributed to the principal (so
     /// that audit rows name them) and limited by row-level security to the premises they work at: a
     /// handler that forgot its check still could not read another premises' rows.
+    ///
+    /// `ownStatement`: the body is a single store statement that takes the principal's settings and
+    /// role itself (`MovementStore.record`), run on its own as its own transaction.
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          replica: Bool = false, _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
+                          replica: Bool = false, ownStatement: Bool = false,
+                          _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
         let principal = try ctx.require(access)
         return try await (replica ? reads : pool).withConnection { c in
             // The checks run as the owner, which row-level security does not limit, so that another
             // premises' record is told apart from one that does not exist (403, not 404).
             if let premises { try Self.check(c, principal, premises: premises) }
             if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
+            if ownStatement { return try body(c, principal) }
             return try c.acting(as: principal.actor) { c in try body(c, principal) }
         }
     }

@@ -84,42 +84,13 @@ public enum MovementStore {
         if entry.destination.count > 500 || entry.note.count > 2000 {
             throw StoreError.invalid("text-too-long", "destination is at most 500 characters and note 2000", field: entry.note.count > 2000 ? "note" : "destination")
         }
-        return try c.acting(as: actor) { c in
-            // Locking the placement makes two staff recording the same resident at once take turns. The
-            // last entry is read by a second statement, whose snapshot is taken after the lock is held: a
-            // join in the locking statement would read the log as it was before the wait. Both go in one
-            // pipeline, one round trip.
-            let answers = try c.pipeline([
-                PGStatement("SELECT id, arrived_at FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived' FOR UPDATE",
-                            [entry.residentId, premisesId]),
-                PGStatement("""
-                    SELECT m.kind, m.at FROM placements p JOIN counted_movements m ON m.placement_id = p.id
-                    WHERE p.resident_id = $1 AND p.premises_id = $2 AND p.status = 'arrived'
-                    ORDER BY m.at DESC, m.seq DESC LIMIT 1
-                    """, [entry.residentId, premisesId]),
-            ])
-            guard let placement = answers[0].first else {
-                throw StoreError.conflict("not-staying-here", "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who you mean")
-            }
-            let last = answers[1].first
-            let placementId: UUID = try placement.decode("id")
-            if at < (try placement.decode("arrived_at", as: Date.self)) {
-                throw StoreError.invalid("before-arrival", "that time is before the resident arrived", field: "at")
-            }
-            let isIn = try last.map { try $0.value("kind", as: MovementKind.self) == .in } ?? true
-            if entry.kind == .in && isIn { throw StoreError.conflict("already-in", "the resident is already signed in", field: "kind") }
-            if entry.kind == .out && !isIn { throw StoreError.conflict("already-out", "the resident is already signed out", field: "kind") }
-            if let last, at < (try last.decode("at", as: Date.self)) {
-                throw StoreError.invalid("out-of-order", "the resident's last entry is later than that time: void that entry first if it is wrong", field: "at")
-            }
-            return try translating {
-                try movement(c.query("""
-                    INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by, destination, expected_back, note, late_reason)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING \(columns)
-                    """, [premisesId, placementId, entry.residentId, entry.kind.rawValue, at, actor.staffId, entry.destination,
-                          entry.expectedBack, entry.note, late ? entry.lateReason : nil])[0])
-            }
-        }
+        // One statement (sql/0013_record_movement.sql) that takes the actor's settings itself: on its
+        // own it is its own transaction, and the premises' chain head is locked only while it commits.
+        let sql = "SELECT \(columns) FROM record_movement($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        let params: [any PGEncodable] = [actor.name, actor.origin, actor.premisesScope, premisesId, entry.residentId, entry.kind.rawValue, at,
+                                     actor.staffId, entry.destination, entry.expectedBack, entry.note, late ? entry.lateReason : nil]
+        let insert = { (c: PGConnection) throws -> Movement in try translating { try movement(c.query(sql, params)[0]) } }
+        return c.transactionState == .idle ? try insert(c) : try c.acting(as: actor, insert)
     }
 
     /// Voids a wrong entry with a reason, by appending a correction that names it.

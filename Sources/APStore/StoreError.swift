@@ -52,6 +52,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         "incident_versions_pkey": .conflict("edited-meanwhile", "the incident was edited at the same moment: read it again and redo your change", field: "version"),
         "accounts_staff_id_key": .conflict("staff-has-account", "that staff member has an account already: issue it a new token instead", field: "staffId"),
         "staff_premises_pkey": .invalid("premises-repeated", "each premises is listed once", field: "premisesIds"),
+        "movements_resident_staying": .conflict("not-staying-here", "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who you mean"),
+        "movements_after_arrival": .invalid("before-arrival", "that time is before the resident arrived", field: "at"),
+        "movements_not_already_in": .conflict("already-in", "the resident is already signed in", field: "kind"),
+        "movements_not_already_out": .conflict("already-out", "the resident is already signed out", field: "kind"),
+        "movements_in_order": .invalid("out-of-order", "the resident's last entry is later than that time: void that entry first if it is wrong", field: "at"),
         "out_of_service_bed_allocated": .conflict("bed-allocated", "the bed is allocated on some of those nights: move the resident first", field: "nights"),
     ]
 }

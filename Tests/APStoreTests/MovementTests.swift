@@ -69,6 +69,38 @@ import TestDatabase
         }
     }
 
+    /// Recording is one statement that takes the actor's settings itself: it is audited under the actor,
+    /// limited to the actor's premises by row-level security, and leaves nothing set on the connection
+    /// for whoever uses it next.
+    @Test func recordingActsForItsActorAndLeavesNothingBehind() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, stay, shiftStaff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                var staff = shiftStaff
+                let (elsewhere, _) = try f.premises()
+                let now = at("2026-11-24T19:00:00Z")
+                // Scoped to another premises, the database does not let the actor see the placement.
+                staff.premises = [elsewhere.id]
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now) }?.code == "not-staying-here")
+                #expect(try MovementStore.history(c, placementId: stay.id).isEmpty)
+
+                staff.premises = [p.id]
+                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now)
+                #expect(try AuditStore.entries(c, table: "movements", rowId: out.id).map(\.actor) == [staff.name])
+                let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
+                #expect(try after.decode("role", as: String.self) != "ap_app")
+                #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "")
+
+                // Inside a transaction already acting for someone, it joins that transaction.
+                let back = try c.acting(as: staff) { c in
+                    try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: now.addingTimeInterval(600))
+                }
+                #expect(try MovementStore.history(c, placementId: stay.id).map(\.id) == [out.id, back.id])
+            }
+        }
+    }
+
     /// The application role cannot alter the log at all; every other role is stopped by the trigger.
     @Test func theLogIsAppendOnly() async throws {
         try await TestDatabase.withFresh { config in

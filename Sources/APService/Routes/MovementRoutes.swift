@@ -21,7 +21,7 @@ extension API {
             let entry = MovementStore.Entry(residentId: body.residentId, kind: body.kind, at: body.at, destination: body.destination ?? "",
                                             expectedBack: body.expectedBack, note: body.note ?? "", lateReason: body.lateReason)
             let now = clock()
-            return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
+            return JSONResponse(try await run(ctx, .shift, premises: id, ownStatement: true) { c, p in
                 try MovementStore.record(c, actor: p.actor, premisesId: id, entry, now: now)
             }, status: .created)
         }

@@ -43,5 +43,17 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Through a bed or an alert: the caller's own beds (by the premises index), or anything for those who
+-- see all; an EXISTS here became a hash of every bed or alert in the country, built on every query.
+ALTER POLICY premises_scope ON bed_allocations
+    USING ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])))
+    WITH CHECK ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])));
+ALTER POLICY premises_scope ON out_of_service_periods
+    USING ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])))
+    WITH CHECK ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])));
+ALTER POLICY premises_scope ON alert_outbox
+    USING ((SELECT ap_sees_all()) OR alert_id IN (SELECT a.id FROM alerts a WHERE a.premises_id = ANY ((SELECT ap_premises())::uuid[])))
+    WITH CHECK ((SELECT ap_sees_all()) OR alert_id IN (SELECT a.id FROM alerts a WHERE a.premises_id = ANY ((SELECT ap_premises())::uuid[])));
+
 DROP FUNCTION ap_may_see_resident(uuid);
 DROP FUNCTION ap_may_see(uuid);

@@ -122,14 +122,17 @@ public enum MovementStore {
     /// Every arrived resident at the premises, in or out by the log, by name.
     public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
         try c.query("""
-            SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, b.code AS bed_code,
-                   rm.code AS room_code,
+            SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, bed.bed_code,
+                   bed.room_code,
                    coalesce(last.kind, 'in') AS kind, coalesce(last.at, p.arrived_at) AS since,
                    coalesce(last.destination, '') AS destination, last.expected_back
             FROM placements p JOIN residents r ON r.id = p.resident_id
-            LEFT JOIN bed_allocations a ON a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $2::date
-            LEFT JOIN beds b ON b.id = a.bed_id
-            LEFT JOIN rooms rm ON rm.id = b.room_id
+            -- Lateral, so that each placement's bed is an index probe: as plain joins the planner could
+            -- join every allocation in the country to every placement here.
+            LEFT JOIN LATERAL (
+                SELECT b.code AS bed_code, rm.code AS room_code
+                FROM bed_allocations a JOIN beds b ON b.id = a.bed_id JOIN rooms rm ON rm.id = b.room_id
+                WHERE a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $2::date LIMIT 1) AS bed ON true
             LEFT JOIN LATERAL (
                 SELECT m.kind, m.at, m.destination, m.expected_back FROM counted_movements m
                 WHERE m.placement_id = p.id ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true

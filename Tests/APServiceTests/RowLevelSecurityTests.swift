@@ -23,6 +23,11 @@ import TestDatabase
                 let tables = ["movements", "counted_movements", "placements", "alerts", "incidents", "incident_versions", "beds", "rooms"]
                 var owner: [String: (all: Int, home: Int)] = [:]
                 for t in tables { owner[t] = (try count("SELECT count(*) FROM \(t)"), try count("SELECT count(*) FROM \(t) WHERE premises_id = '\(home)'")) }
+                // Tables limited through a bed or an alert.
+                let through = ["bed_allocations": "JOIN beds b ON b.id = x.bed_id WHERE b.premises_id", "out_of_service_periods": "JOIN beds b ON b.id = x.bed_id WHERE b.premises_id",
+                               "alert_outbox": "JOIN alerts a ON a.id = x.alert_id WHERE a.premises_id"]
+                for (t, join) in through { owner[t] = (try count("SELECT count(*) FROM \(t)"), try count("SELECT count(*) FROM \(t) x \(join) = '\(home)'")) }
+                #expect(owner["bed_allocations"]!.all > owner["bed_allocations"]!.home && owner["bed_allocations"]!.home > 0)
                 let elsewhereOnly: [UUID] = try c.query("""
                     SELECT r.id FROM residents r WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.resident_id = r.id AND p.premises_id = $1)
                       AND EXISTS (SELECT 1 FROM placements p WHERE p.resident_id = r.id)
@@ -31,7 +36,7 @@ import TestDatabase
 
                 // As a staff member of the home premises: the same unscoped queries see only home rows.
                 try c.acting(as: staff.actor) { c throws in
-                    for t in tables { #expect(try count("SELECT count(*) FROM \(t)") == owner[t]!.home, "\(t)") }
+                    for t in tables + through.keys { #expect(try count("SELECT count(*) FROM \(t)") == owner[t]!.home, "\(t)") }
                     #expect(try c.query("SELECT count(*) FROM residents WHERE id = ANY($1)", [elsewhereOnly])[0].decode(0, as: Int.self) == 0)
                     #expect(try c.query("SELECT count(*) FROM licence_conditions WHERE resident_id = ANY($1)", [elsewhereOnly])[0].decode(0, as: Int.self) == 0)
                 }
@@ -46,7 +51,7 @@ import TestDatabase
                 #expect(refused?.sqlState == "42501")
                 // An admin (and the worker) see every premises.
                 try c.acting(as: admin.actor) { c throws in
-                    for t in tables { #expect(try count("SELECT count(*) FROM \(t)") == owner[t]!.all, "\(t)") }
+                    for t in tables + through.keys { #expect(try count("SELECT count(*) FROM \(t)") == owner[t]!.all, "\(t)") }
                 }
                 // No setting at all (a transaction that forgot to say whose it is) sees nothing.
                 try c.transaction { c throws in

@@ -17,127 +17,174 @@ public enum CurfewCheckStore {
     /// The channel a new alert is announced on (payload: the alert's id).
     public static let channel = "ap_alerts"
 
+    /// One premises' night to check.
+    public struct Night: Sendable, Hashable {
+        public var premisesId: UUID
+        public var night: LocalDate
+        public init(premisesId: UUID, night: LocalDate) { self.premisesId = premisesId; self.night = night }
+    }
+
     /// Runs under the worker's name; two runs for the same premises and night take turns (an advisory
     /// lock), and the alerts' unique constraint keeps each alert to one however often it runs.
     /// With `outbox`, each new alert is also queued for the webhook (see `OutboxStore`).
     public static func check(_ c: PGConnection, actor: Actor = .worker(), premisesId: UUID, night: LocalDate, now: Date,
                              grace: TimeInterval = 15 * 60, outbox: Bool = false) throws -> Outcome {
-        try c.acting(as: actor) { c in
-            // Three pipelines, one round trip each: lock and premises; every read of the night; the writes.
+        try check(c, actor: actor, [Night(premisesId: premisesId, night: night)], now: now, grace: grace, outbox: outbox)[0]
+    }
+
+    /// Checks many premises' nights together, in one transaction and the same few statements as one:
+    /// a worker's pass over every premises costs one round of statements, not one a premises. The
+    /// outcomes are in the order of `nights` (each given once).
+    public static func check(_ c: PGConnection, actor: Actor = .worker(), _ nights: [Night], now: Date,
+                             grace: TimeInterval = 15 * 60, outbox: Bool = false) throws -> [Outcome] {
+        precondition(Set(nights).count == nights.count, "each premises' night is checked once in a batch")
+        if nights.isEmpty { return [] }
+        return try c.acting(as: actor) { c in
+            // Three pipelines, one round trip each: locks and premises; every read; the writes. The locks
+            // are taken in one order, so that two batches never wait for each other in a circle.
+            let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
             let head = try c.pipeline([
-                PGStatement("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [premisesId.uuidString + night.description]),
-                // The same statement shapes run for every premises, night and pass: a custom plan for each
-                // execution costs more in planning (about a millisecond) than in running.
+                PGStatement("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s", [keys]),
+                // The same statement shapes run for every pass: a custom plan for each execution costs
+                // more in planning (about a millisecond) than in running.
                 PGStatement("SET LOCAL plan_cache_mode = force_generic_plan"),
-                PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = $1", [premisesId]),
+                PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)", [Array(Set(nights.map(\.premisesId)))]),
             ])
-            guard let premises = try head[2].first.map(PremisesStore.premises), let zone = TimeZone(identifier: premises.timeZone),
-                  let baseline = CurfewWindow(start: premises.curfewStart, end: premises.curfewEnd) else {
-                throw StoreError.notFound("premises", field: "premisesId")
+            var premises: [UUID: (Premises, TimeZone, CurfewWindow)] = [:]
+            for row in head[2] {
+                let p = try PremisesStore.premises(row)
+                if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (p, zone, baseline) }
             }
-            // Every window of the night lies between noon on the night's date and noon two days later.
-            let span = DateInterval(start: Zone.instant(night, CurfewWindow.noonTime, in: zone), end: Zone.instant(night.adding(days: 2), CurfewWindow.noonTime, in: zone))
+            // Every window of a night lies between noon on the night's date and noon two days later.
+            var spans: [DateInterval] = []
+            for n in nights {
+                guard let (_, zone, _) = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
+                spans.append(DateInterval(start: Zone.instant(n.night, CurfewWindow.noonTime, in: zone),
+                                          end: Zone.instant(n.night.adding(days: 2), CurfewWindow.noonTime, in: zone)))
+            }
+            let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
+            // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
+            // the generic plan hashed every placement in the country, for one premises as for a hundred.
             let placedSQL = """
-                SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
-                WHERE p.premises_id = $1 AND p.status IN ('arrived', 'departed') AND p.arrived_at < $3 AND (p.departed_at IS NULL OR p.departed_at > $2)
+                SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at, s.start, s.stop
+                FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
+                CROSS JOIN LATERAL (
+                    SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
+                    WHERE p.premises_id = s.premises_id AND p.status IN ('arrived', 'departed')
+                      AND p.arrived_at < s.stop AND (p.departed_at IS NULL OR p.departed_at > s.start) OFFSET 0) AS p
                 """
             let reads = try c.pipeline([
-                PGStatement("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", [premisesId, span.start, span.end]),
+                PGStatement("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", items),
                 PGStatement("""
                     SELECT \(ConditionStore.columns) FROM licence_conditions
                     WHERE kind IN ('curfew', 'reporting') AND resident_id IN (SELECT resident_id FROM (\(placedSQL)) AS x)
-                    """, [premisesId, span.start, span.end]),
+                    """, items),
                 PGStatement("""
-                    SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
-                    WHERE withdrawn_at IS NULL AND starts_at < $3 AND ends_at > $2 AND resident_id IN (SELECT resident_id FROM (\(placedSQL)) AS x)
-                    """, [premisesId, span.start, span.end]),
-                // The log that counts: each placement's last entry before the span (one backward probe of the
+                    SELECT \(ConditionStore.absenceColumns) FROM authorised_absences a
+                    WHERE withdrawn_at IS NULL
+                      AND EXISTS (SELECT 1 FROM (\(placedSQL)) AS x WHERE x.resident_id = a.resident_id AND a.starts_at < x.stop AND a.ends_at > x.start)
+                    """, items),
+                // The log that counts: each placement's last entry before its span (one backward probe of the
                 // (placement_id, at, seq) index each, however long the history), and every entry in the span.
                 PGStatement("""
                     WITH placed AS (\(placedSQL))
-                    SELECT last.* FROM placed CROSS JOIN LATERAL (
+                    SELECT placed.i, last.* FROM placed CROSS JOIN LATERAL (
                         SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
-                        WHERE m.placement_id = placed.id AND m.at < $2
+                        WHERE m.placement_id = placed.id AND m.at < placed.start
                         ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last
                     UNION ALL
-                    SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
-                    WHERE m.placement_id IN (SELECT id FROM placed) AND m.at >= $2 AND m.at < $3
-                    ORDER BY placement_id, at, seq
-                    """, [premisesId, span.start, span.end]),
+                    SELECT placed.i, m.id, m.placement_id, m.kind, m.at, m.seq FROM placed
+                    JOIN counted_movements m ON m.placement_id = placed.id AND m.at >= placed.start AND m.at < placed.stop
+                    ORDER BY i, placement_id, at, seq
+                    """, items),
                 PGStatement("""
-                    SELECT placement_id, at FROM reports
-                    WHERE placement_id IN (SELECT id FROM (\(placedSQL)) AS x) AND at >= $2 - interval '1 hour' AND at < $3 + interval '1 hour'
-                    """, [premisesId, span.start, span.end]),
+                    SELECT x.i, r.placement_id, r.at FROM (\(placedSQL)) AS x
+                    JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
+                    """, items),
             ])
 
             var conditions: [UUID: [CurfewCondition]] = [:]
             var reporting: [UUID: [LicenceCondition]] = [:]
             for row in reads[1] {
                 let lc = try ConditionStore.condition(row)
-                if lc.kind == .reporting {
-                    if lc.startsOn <= night, lc.endsOn.map({ night < $0 }) ?? true { reporting[lc.residentId, default: []].append(lc) }
-                } else if let curfew = try lc.curfewCondition() {
-                    conditions[lc.residentId, default: []].append(curfew)
-                }
+                if lc.kind == .reporting { reporting[lc.residentId, default: []].append(lc) }
+                else if let curfew = try lc.curfewCondition() { conditions[lc.residentId, default: []].append(curfew) }
             }
-            var reports: [UUID: [Date]] = [:]
-            for row in reads[4] { reports[try row.decode("placement_id"), default: []].append(try row.decode("at")) }
+            struct Key: Hashable { var item: Int; var placement: UUID }
+            var reports: [Key: [Date]] = [:]
+            for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
             var absences: [UUID: [DateInterval]] = [:]
             for row in reads[2] {
                 let a = try ConditionStore.absence(row)
                 absences[a.residentId, default: []].append(a.interval)
             }
-            var entries: [UUID: [CurfewCheck.Entry]] = [:]
+            var entries: [Key: [CurfewCheck.Entry]] = [:]
             for row in reads[3] {
-                entries[try row.decode("placement_id"), default: []].append(
+                entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
                     CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.decode("kind", as: String.self) == "out", at: try row.decode("at")))
             }
 
-            var rows: (placements: [UUID], kinds: [String], evidence: [String], escalate: [Bool]) = ([], [], [], [])
+            var residents = Array(repeating: 0, count: nights.count)
+            var rows: (placements: [UUID], nights: [LocalDate], kinds: [String], evidence: [String], escalate: [Bool]) = ([], [], [], [], [])
             for row in reads[0] {
+                let item: Int = try row.decode("i")
+                let night = nights[item].night, span = spans[item]
+                guard let (_, zone, baseline) = premises[nights[item].premisesId] else { continue }
+                residents[item] += 1
                 let placement: UUID = try row.decode("id"), resident: UUID = try row.decode("resident_id"), rosh: RoSH = try row.value("rosh")
                 let placed = DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture)
-                let away = absences[resident] ?? []
+                let away = (absences[resident] ?? []).filter { $0.intersects(span) }
+                let key = Key(item: item, placement: placement)
+                func raise(_ kind: AlertKind, evidence: [UUID], escalate: Bool) {
+                    rows.placements.append(placement); rows.nights.append(night); rows.kinds.append(kind.rawValue)
+                    rows.evidence.append(evidence.map { $0.uuidString.lowercased() }.joined(separator: ",")); rows.escalate.append(escalate)
+                }
                 let curfew = CurfewNight.intervals(night: night, baseline: baseline, conditions: conditions[resident] ?? [], absences: away, zone: zone)
-                for breach in CurfewCheck.breaches(curfew: curfew, absences: away, placed: placed, entries: entries[placement] ?? [], grace: grace, now: now) {
-                    rows.placements.append(placement)
-                    rows.kinds.append(breach.kind.rawValue)
-                    rows.evidence.append(breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ","))
-                    rows.escalate.append(breach.kind == .absentOvernight && rosh >= .high)
+                for breach in CurfewCheck.breaches(curfew: curfew, absences: away, placed: placed, entries: entries[key] ?? [], grace: grace, now: now) {
+                    raise(breach.kind, evidence: breach.evidence, escalate: breach.kind == .absentOvernight && rosh >= .high)
                 }
-                let missed = (reporting[resident] ?? []).flatMap { lc in
+                let missed = (reporting[resident] ?? []).filter { $0.startsOn <= night && ($0.endsOn.map { night < $0 } ?? true) }.flatMap { lc in
                     ReportingCheck.missed(times: lc.reporting?.times ?? [], days: lc.reporting?.days.map(Set.init), night: night, zone: zone, placed: placed,
-                                          absences: away, reports: reports[placement] ?? [], grace: grace, now: now)
+                                          absences: away, reports: reports[key] ?? [], grace: grace, now: now)
                 }
-                if !missed.isEmpty {  // one alert a night, however many times were missed
-                    rows.placements.append(placement)
-                    rows.kinds.append(AlertKind.missedReporting.rawValue)
-                    rows.evidence.append("")
-                    rows.escalate.append(false)
-                }
+                if !missed.isEmpty { raise(.missedReporting, evidence: [], escalate: false) }  // one alert a night, however many times were missed
             }
 
             let writes = try c.pipeline([
                 PGStatement("""
                     WITH new AS (
                         INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
-                        SELECT p.premises_id, p.resident_id, p.id, $2, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
-                        FROM unnest($1::uuid[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, kind, evidence, escalate)
+                        SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
+                        FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night, kind, evidence, escalate)
                         JOIN placements p ON p.id = x.placement_id
                         ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
-                        RETURNING id)
-                    SELECT id, pg_notify($6, id::text) FROM new
-                    """, [rows.placements, night, rows.kinds, rows.evidence, rows.escalate, channel]),
+                        RETURNING id, premises_id, night)
+                    SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
+                    """, [rows.placements, rows.nights, rows.kinds, rows.evidence, rows.escalate, channel]),
                 // An alert whose evidence has since been voided is resolved, never deleted.
                 PGStatement("""
                     UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason
-                    FROM movements v WHERE a.premises_id = $1 AND a.night = $2 AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
-                    """, [premisesId, night]),
+                    FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
+                    WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
+                    RETURNING a.premises_id, a.night
+                    """, [nights.map(\.premisesId), nights.map(\.night)]),
             ])
-            let raisedIds: [UUID] = try writes[0].map { try $0.decode("id") }
-            if outbox { try OutboxStore.enqueue(c, alertIds: raisedIds, now: now) }
-            let raised = raisedIds.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1) ORDER BY kind", [raisedIds]))
-            return Outcome(residents: reads[0].count, raised: raised, resolved: writes[1].affectedRows)
+            let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
+            var raisedIds = Array(repeating: [UUID](), count: nights.count)
+            for row in writes[0] {
+                if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { raisedIds[i].append(try row.decode("id")) }
+            }
+            var resolved = Array(repeating: 0, count: nights.count)
+            for row in writes[1] {
+                if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { resolved[i] += 1 }
+            }
+            let allRaised = raisedIds.flatMap { $0 }
+            if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
+            let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1) ORDER BY kind", [allRaised]))
+            let byId = Dictionary(grouping: alerts, by: \.id)
+            return nights.indices.map { i in
+                Outcome(residents: residents[i], raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue }, resolved: resolved[i])
+            }
         }
     }
 }

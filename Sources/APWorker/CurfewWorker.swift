@@ -58,39 +58,47 @@ public struct CurfewWorker: Service {
 
     /// One pass: for each premises, every night from the oldest not yet reconciled (within the look-back)
     /// to the current one. A night is over, and reconciled, at noon two days after it starts, when every
-    /// window of it has certainly ended.
-    public func runOnce() async throws -> Pass {
+    /// window of it has certainly ended. The nights are checked in batches (`batchSize` premises' nights
+    /// a transaction): a batch's check and the record that it was done commit together, or neither does.
+    public func runOnce(batchSize: Int = 50) async throws -> Pass {
         let now = clock()
         let settings = self.settings
         return try await pool.withConnection { c in
-            var pass = Pass()
+            let reconciled: [UUID: LocalDate] = try Dictionary(uniqueKeysWithValues: c.query("""
+                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
+                """).map { (try $0.decode("premises_id"), try $0.decode("night")) })
+            var due: [(premises: Premises, night: LocalDate, over: Bool)] = []
             for premises in try PremisesStore.list(c) {
                 guard let zone = TimeZone(identifier: premises.timeZone) else { continue }
                 // The night in progress: the local date twelve hours ago (a night runs noon to noon).
                 let current = Zone.local(now.addingTimeInterval(-12 * 3600), in: zone).date
                 let oldest = current.adding(days: -settings.lookBackNights)
-                let lastReconciled: LocalDate? = try c.query("""
-                    SELECT max(night) AS night FROM curfew_checks WHERE premises_id = $1 AND reconciled_at IS NOT NULL
-                    """, [premises.id])[0].decode("night")
-                var night = max(oldest, lastReconciled.map { $0.adding(days: 1) } ?? oldest)
+                var night = max(oldest, reconciled[premises.id].map { $0.adding(days: 1) } ?? oldest)
                 while night <= current {
-                    let over = now >= Zone.instant(night.adding(days: 2), LocalTime(hour: 12, minute: 0)!, in: zone)
-                    // The check and the record that it was done commit together, or neither does.
-                    let outcome = try c.acting(as: .worker()) { c in
-                        let outcome = try CurfewCheckStore.check(c, premisesId: premises.id, night: night, now: now, grace: settings.grace,
-                                                                 outbox: settings.outbox)
-                        try c.query("""
-                            INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at) VALUES ($1, $2, $3, CASE WHEN $4 THEN $3 END)
-                            ON CONFLICT (premises_id, night) DO UPDATE
-                            SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
-                            """, [premises.id, night, now, over])
-                        return outcome
-                    }
-                    pass.checked.append("\(premises.code) \(night)")
-                    if over { pass.reconciled.append("\(premises.code) \(night)") }
+                    due.append((premises, night, now >= Zone.instant(night.adding(days: 2), LocalTime(hour: 12, minute: 0)!, in: zone)))
+                    night = night.adding(days: 1)
+                }
+            }
+            var pass = Pass()
+            for start in stride(from: 0, to: due.count, by: max(1, batchSize)) {
+                let batch = Array(due[start..<min(start + max(1, batchSize), due.count)])
+                let outcomes = try c.acting(as: .worker()) { c in
+                    let outcomes = try CurfewCheckStore.check(c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
+                                                              grace: settings.grace, outbox: settings.outbox)
+                    try c.query("""
+                        INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at)
+                        SELECT x.premises_id, x.night, $3, CASE WHEN x.over THEN $3::timestamptz END
+                        FROM unnest($1::uuid[], $2::date[], $4::bool[]) AS x(premises_id, night, over)
+                        ON CONFLICT (premises_id, night) DO UPDATE
+                        SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
+                        """, [batch.map(\.premises.id), batch.map(\.night), now, batch.map(\.over)])
+                    return outcomes
+                }
+                for (item, outcome) in zip(batch, outcomes) {
+                    pass.checked.append("\(item.premises.code) \(item.night)")
+                    if item.over { pass.reconciled.append("\(item.premises.code) \(item.night)") }
                     pass.raised += outcome.raised.count
                     pass.resolved += outcome.resolved
-                    night = night.adding(days: 1)
                 }
             }
             return pass

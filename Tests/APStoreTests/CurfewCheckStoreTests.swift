@@ -156,6 +156,41 @@ import TestDatabase
     }
 }
 
+/// A worker's pass checks many premises' nights in one batch: each gets exactly its own alerts.
+@Suite struct CurfewCheckBatchTests {
+    func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
+
+    @Test func aBatchRaisesWhatEachNightAloneWould() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                // At A: out on the 15th at 20:00, back at noon on the 16th (late return and absent overnight
+                // on the 15th, nothing on the 16th). At B: back at 23:30 on the 16th (late return), nothing on the 15th.
+                let (a, ra, _, sa) = try f.arrivedResident(arrivedAt: at("2026-01-01T12:00:00Z"))
+                let (b, rb, _, sb) = try f.arrivedResident(arrivedAt: at("2026-01-01T12:00:00Z"))
+                _ = try MovementStore.record(c, actor: sa, premisesId: a.id, .init(residentId: ra.id, kind: .out), now: at("2026-01-15T20:00:00Z"))
+                _ = try MovementStore.record(c, actor: sa, premisesId: a.id, .init(residentId: ra.id, kind: .in), now: at("2026-01-16T12:00:00Z"))
+                _ = try MovementStore.record(c, actor: sb, premisesId: b.id, .init(residentId: rb.id, kind: .out), now: at("2026-01-16T22:00:00Z"))
+                _ = try MovementStore.record(c, actor: sb, premisesId: b.id, .init(residentId: rb.id, kind: .in), now: at("2026-01-16T23:30:00Z"))
+
+                let fifteenth = LocalDate("2026-01-15")!, sixteenth = LocalDate("2026-01-16")!
+                let nights = [CurfewCheckStore.Night(premisesId: a.id, night: fifteenth), .init(premisesId: b.id, night: sixteenth),
+                              .init(premisesId: a.id, night: sixteenth), .init(premisesId: b.id, night: fifteenth)]
+                let outcomes = try CurfewCheckStore.check(c, nights, now: at("2026-01-18T12:00:00Z"))
+                #expect(outcomes.map { $0.raised.map(\.kind) } == [[.absentOvernight, .lateReturn], [.lateReturn], [], []])
+                #expect(outcomes.map(\.residents) == [1, 1, 1, 1])
+                #expect(outcomes[0].raised.allSatisfy { $0.premisesId == a.id && $0.night == fifteenth && $0.residentId == ra.id })
+                #expect(outcomes[1].raised.allSatisfy { $0.premisesId == b.id && $0.night == sixteenth && $0.residentId == rb.id })
+                // Alone, or in the batch again: nothing more.
+                #expect(try CurfewCheckStore.check(c, premisesId: b.id, night: sixteenth, now: at("2026-01-18T13:00:00Z")).raised.isEmpty)
+                #expect(try CurfewCheckStore.check(c, nights, now: at("2026-01-18T13:00:00Z")).allSatisfy(\.raised.isEmpty))
+                #expect(try AlertStore.list(c, premisesId: a.id, since: fifteenth).count == 2)
+                #expect(try AlertStore.list(c, premisesId: b.id, since: fifteenth).count == 1)
+            }
+        }
+    }
+}
+
 @Suite struct MissedReportingTests {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
 

@@ -40,7 +40,7 @@ public enum CurfewCheckStore {
         precondition(Set(nights).count == nights.count, "each premises' night is checked once in a batch")
         if nights.isEmpty { return [] }
         return try c.acting(as: actor) { c in
-            // Three pipelines, one round trip each: locks and premises; every read; the writes. The locks
+            // Four round trips: locks and premises; the placements; every other read; the writes. The locks
             // are taken in one order, so that two batches never wait for each other in a circle.
             let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
             let head = try c.pipeline([
@@ -73,21 +73,29 @@ public enum CurfewCheckStore {
                     WHERE p.premises_id = s.premises_id AND p.status IN ('arrived', 'departed')
                       AND p.arrived_at < s.stop AND (p.departed_at IS NULL OR p.departed_at > s.start) OFFSET 0) AS p
                 """
+            // Who was placed first, then every read keyed by those placements (one round trip more, the
+            // placements found once instead of once a read).
+            let placed = try c.query("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", items)
+            var stays: (items: [Int], ids: [UUID], residents: [UUID], starts: [Date], stops: [Date]) = ([], [], [], [], [])
+            for row in placed {
+                let item: Int = try row.decode("i")
+                stays.items.append(item); stays.ids.append(try row.decode("id")); stays.residents.append(try row.decode("resident_id"))
+                stays.starts.append(spans[item].start); stays.stops.append(spans[item].end)
+            }
+            let stayParams: [any PGEncodable] = [stays.items, stays.ids, stays.starts, stays.stops]
+            let staysSQL = "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
             let reads = try c.pipeline([
-                PGStatement("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", items),
+                PGStatement("SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
+                            [Array(Set(stays.residents))]),
+                // Every absence of these residents touching any of the spans; each night keeps its own below.
                 PGStatement("""
-                    SELECT \(ConditionStore.columns) FROM licence_conditions
-                    WHERE kind IN ('curfew', 'reporting') AND resident_id IN (SELECT resident_id FROM (\(placedSQL)) AS x)
-                    """, items),
-                PGStatement("""
-                    SELECT \(ConditionStore.absenceColumns) FROM authorised_absences a
-                    WHERE withdrawn_at IS NULL
-                      AND EXISTS (SELECT 1 FROM (\(placedSQL)) AS x WHERE x.resident_id = a.resident_id AND a.starts_at < x.stop AND a.ends_at > x.start)
-                    """, items),
+                    SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
+                    WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
+                    """, [Array(Set(stays.residents)), spans.map(\.start).min()!, spans.map(\.end).max()!]),
                 // The log that counts: each placement's last entry before its span (one backward probe of the
                 // (placement_id, at, seq) index each, however long the history), and every entry in the span.
                 PGStatement("""
-                    WITH placed AS (\(placedSQL))
+                    WITH placed AS (\(staysSQL))
                     SELECT placed.i, last.* FROM placed CROSS JOIN LATERAL (
                         SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
                         WHERE m.placement_id = placed.id AND m.at < placed.start
@@ -96,37 +104,37 @@ public enum CurfewCheckStore {
                     SELECT placed.i, m.id, m.placement_id, m.kind, m.at, m.seq FROM placed
                     JOIN counted_movements m ON m.placement_id = placed.id AND m.at >= placed.start AND m.at < placed.stop
                     ORDER BY i, placement_id, at, seq
-                    """, items),
+                    """, stayParams),
                 PGStatement("""
-                    SELECT x.i, r.placement_id, r.at FROM (\(placedSQL)) AS x
+                    SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
                     JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
-                    """, items),
+                    """, stayParams),
             ])
 
             var conditions: [UUID: [CurfewCondition]] = [:]
             var reporting: [UUID: [LicenceCondition]] = [:]
-            for row in reads[1] {
+            for row in reads[0] {
                 let lc = try ConditionStore.condition(row)
                 if lc.kind == .reporting { reporting[lc.residentId, default: []].append(lc) }
                 else if let curfew = try lc.curfewCondition() { conditions[lc.residentId, default: []].append(curfew) }
             }
             struct Key: Hashable { var item: Int; var placement: UUID }
             var reports: [Key: [Date]] = [:]
-            for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
+            for row in reads[3] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
             var absences: [UUID: [DateInterval]] = [:]
-            for row in reads[2] {
+            for row in reads[1] {
                 let a = try ConditionStore.absence(row)
                 absences[a.residentId, default: []].append(a.interval)
             }
             var entries: [Key: [CurfewCheck.Entry]] = [:]
-            for row in reads[3] {
+            for row in reads[2] {
                 entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
                     CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.decode("kind", as: String.self) == "out", at: try row.decode("at")))
             }
 
             var residents = Array(repeating: 0, count: nights.count)
             var rows: (placements: [UUID], nights: [LocalDate], kinds: [String], evidence: [String], escalate: [Bool]) = ([], [], [], [], [])
-            for row in reads[0] {
+            for row in placed {
                 let item: Int = try row.decode("i")
                 let night = nights[item].night, span = spans[item]
                 guard let (_, zone, baseline) = premises[nights[item].premisesId] else { continue }

@@ -75,7 +75,7 @@ public enum CurfewCheckStore {
                 """
             // Who was placed first, then every read keyed by those placements (one round trip more, the
             // placements found once instead of once a read).
-            let placed = try c.query("SELECT x.*, r.rosh FROM (\(placedSQL)) AS x JOIN residents r ON r.id = x.resident_id", items)
+            let placed = try c.query(placedSQL, items)
             var stays: (items: [Int], ids: [UUID], residents: [UUID], starts: [Date], stops: [Date]) = ([], [], [], [], [])
             for row in placed {
                 let item: Int = try row.decode("i")
@@ -133,30 +133,36 @@ public enum CurfewCheckStore {
             }
 
             var residents = Array(repeating: 0, count: nights.count)
-            var rows: (placements: [UUID], nights: [LocalDate], kinds: [String], evidence: [String], escalate: [Bool]) = ([], [], [], [], [])
+            var rows: (placements: [UUID], residents: [UUID], nights: [LocalDate], kinds: [String], evidence: [String]) = ([], [], [], [], [])
             for row in placed {
                 let item: Int = try row.decode("i")
                 let night = nights[item].night, span = spans[item]
                 guard let (_, zone, baseline) = premises[nights[item].premisesId] else { continue }
                 residents[item] += 1
-                let placement: UUID = try row.decode("id"), resident: UUID = try row.decode("resident_id"), rosh: RoSH = try row.value("rosh")
+                let placement: UUID = try row.decode("id"), resident: UUID = try row.decode("resident_id")
                 let placed = DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture)
                 let away = (absences[resident] ?? []).filter { $0.intersects(span) }
                 let key = Key(item: item, placement: placement)
-                func raise(_ kind: AlertKind, evidence: [UUID], escalate: Bool) {
-                    rows.placements.append(placement); rows.nights.append(night); rows.kinds.append(kind.rawValue)
-                    rows.evidence.append(evidence.map { $0.uuidString.lowercased() }.joined(separator: ",")); rows.escalate.append(escalate)
+                func raise(_ kind: AlertKind, evidence: [UUID]) {
+                    rows.placements.append(placement); rows.residents.append(resident); rows.nights.append(night); rows.kinds.append(kind.rawValue)
+                    rows.evidence.append(evidence.map { $0.uuidString.lowercased() }.joined(separator: ","))
                 }
                 let curfew = CurfewNight.intervals(night: night, baseline: baseline, conditions: conditions[resident] ?? [], absences: away, zone: zone)
                 for breach in CurfewCheck.breaches(curfew: curfew, absences: away, placed: placed, entries: entries[key] ?? [], grace: grace, now: now) {
-                    raise(breach.kind, evidence: breach.evidence, escalate: breach.kind == .absentOvernight && rosh >= .high)
+                    raise(breach.kind, evidence: breach.evidence)
                 }
                 let missed = (reporting[resident] ?? []).filter { $0.startsOn <= night && ($0.endsOn.map { night < $0 } ?? true) }.flatMap { lc in
                     ReportingCheck.missed(times: lc.reporting?.times ?? [], days: lc.reporting?.days.map(Set.init), night: night, zone: zone, placed: placed,
                                           absences: away, reports: reports[key] ?? [], grace: grace, now: now)
                 }
-                if !missed.isEmpty { raise(.missedReporting, evidence: [], escalate: false) }  // one alert a night, however many times were missed
+                if !missed.isEmpty { raise(.missedReporting, evidence: []) }  // one alert a night, however many times were missed
             }
+            // Absent overnight at high or very high RoSH is escalated: the risk of only those few residents
+            // is read (not every resident's with the placements).
+            let overnight = Set(zip(rows.kinds, rows.residents).filter { $0.0 == AlertKind.absentOvernight.rawValue }.map(\.1))
+            let rosh: [UUID: RoSH] = overnight.isEmpty ? [:] : try Dictionary(uniqueKeysWithValues: c.query(
+                "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]).map { (try $0.decode("id"), try $0.value("rosh")) })
+            let escalate = zip(rows.kinds, rows.residents).map { $0.0 == AlertKind.absentOvernight.rawValue && (rosh[$0.1].map { $0 >= .high } ?? false) }
 
             let writes = try c.pipeline([
                 PGStatement("""
@@ -168,7 +174,7 @@ public enum CurfewCheckStore {
                         ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
                         RETURNING id, premises_id, night)
                     SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
-                    """, [rows.placements, rows.nights, rows.kinds, rows.evidence, rows.escalate, channel]),
+                    """, [rows.placements, rows.nights, rows.kinds, rows.evidence, escalate, channel]),
                 // An alert whose evidence has since been voided is resolved, never deleted.
                 PGStatement("""
                     UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason

@@ -130,13 +130,17 @@ import TestDatabase
                 try c.execute("ROLLBACK")
             }
             // Two sessions lock two rows in opposite orders: the server picks one to fail with a deadlock.
+            // Each waits until both hold their first row (a busy suite may start the second late).
+            let bothLocked = DispatchGroup()
+            bothLocked.enter(); bothLocked.enter()
             let errors = try await withThrowingTaskGroup(of: PGError?.self) { group in
                 for order in [[1, 2], [2, 1]] {
                     group.addTask {
                         try await TestDatabase.withConnection(config) { c in
                             try c.execute("BEGIN")
                             try c.query("UPDATE t SET v = v + 1 WHERE id = $1", [order[0]])
-                            Thread.sleep(forTimeInterval: 0.3)
+                            bothLocked.leave()
+                            _ = bothLocked.wait(timeout: .now() + 30)
                             let e = pgError { try c.query("UPDATE t SET v = v + 1 WHERE id = $1", [order[1]]) }
                             try c.execute(e == nil ? "COMMIT" : "ROLLBACK")
                             return e

@@ -93,18 +93,23 @@ public enum CurfewCheckStore {
                     WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
                     """, [Array(Set(stays.residents)), spans.map(\.start).min()!, spans.map(\.end).max()!]),
                 // The log that counts: each placement's last entry before its span (one backward probe of the
-                // (placement_id, at, seq) index each, however long the history), and every entry in the span.
+                // (placement_id, at, seq) index each, however long the history)...
                 PGStatement("""
-                    WITH placed AS (\(staysSQL))
-                    SELECT placed.i, last.* FROM placed CROSS JOIN LATERAL (
+                    SELECT placed.i, last.* FROM (\(staysSQL)) AS placed CROSS JOIN LATERAL (
                         SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
                         WHERE m.placement_id = placed.id AND m.at < placed.start
                         ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last
-                    UNION ALL
-                    SELECT placed.i, m.id, m.placement_id, m.kind, m.at, m.seq FROM placed
-                    JOIN counted_movements m ON m.placement_id = placed.id AND m.at >= placed.start AND m.at < placed.stop
-                    ORDER BY i, placement_id, at, seq
                     """, stayParams),
+                // ...and every entry in the span: one range of the (premises_id, at) index a premises' night, not
+                // a probe a placement (most placements have none in a night). Entries of placements not being
+                // checked are ignored below.
+                PGStatement("""
+                    SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
+                    CROSS JOIN LATERAL (
+                        SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
+                        WHERE m.premises_id = s.premises_id AND m.at >= s.start AND m.at < s.stop OFFSET 0) AS m
+                    ORDER BY s.i, m.placement_id, m.at, m.seq
+                    """, items),
                 PGStatement("""
                     SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
                     JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
@@ -120,14 +125,14 @@ public enum CurfewCheckStore {
             }
             struct Key: Hashable { var item: Int; var placement: UUID }
             var reports: [Key: [Date]] = [:]
-            for row in reads[3] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
+            for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
             var absences: [UUID: [DateInterval]] = [:]
             for row in reads[1] {
                 let a = try ConditionStore.absence(row)
                 absences[a.residentId, default: []].append(a.interval)
             }
             var entries: [Key: [CurfewCheck.Entry]] = [:]
-            for row in reads[2] {
+            for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
                 entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
                     CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.decode("kind", as: String.self) == "out", at: try row.decode("at")))
             }

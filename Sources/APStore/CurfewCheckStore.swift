@@ -50,23 +50,24 @@ public enum CurfewCheckStore {
                 PGStatement("SET LOCAL plan_cache_mode = force_generic_plan"),
                 PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)", [Array(Set(nights.map(\.premisesId)))]),
             ])
-            var premises: [UUID: (Premises, TimeZone, CurfewWindow)] = [:]
+            var premises: [UUID: (zone: TimeZone, baseline: CurfewWindow)] = [:]
             for row in head[2] {
                 let p = try PremisesStore.premises(row)
-                if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (p, zone, baseline) }
+                if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (zone, baseline) }
             }
             // Every window of a night lies between noon on the night's date and noon two days later.
-            var spans: [DateInterval] = []
-            for n in nights {
-                guard let (_, zone, _) = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
-                spans.append(DateInterval(start: Zone.instant(n.night, CurfewWindow.noonTime, in: zone),
-                                          end: Zone.instant(n.night.adding(days: 2), CurfewWindow.noonTime, in: zone)))
+            let settings = try nights.map { n in
+                guard let p = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
+                return p
+            }
+            let spans = zip(nights, settings).map { n, p in
+                DateInterval(start: Zone.instant(n.night, CurfewWindow.noonTime, in: p.zone), end: Zone.instant(n.night.adding(days: 2), CurfewWindow.noonTime, in: p.zone))
             }
             let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
             // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
             // the generic plan hashed every placement in the country, for one premises as for a hundred.
             let placedSQL = """
-                SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at, s.start, s.stop
+                SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at
                 FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
                 CROSS JOIN LATERAL (
                     SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
@@ -75,23 +76,22 @@ public enum CurfewCheckStore {
                 """
             // Who was placed first, then every read keyed by those placements (one round trip more, the
             // placements found once instead of once a read).
-            let placed = try c.query(placedSQL, items)
-            var stays: (items: [Int], ids: [UUID], residents: [UUID], starts: [Date], stops: [Date]) = ([], [], [], [], [])
-            for row in placed {
-                let item: Int = try row.decode("i")
-                stays.items.append(item); stays.ids.append(try row.decode("id")); stays.residents.append(try row.decode("resident_id"))
-                stays.starts.append(spans[item].start); stays.stops.append(spans[item].end)
+            struct Stay { var item: Int; var placement: UUID; var resident: UUID; var placed: DateInterval }
+            let stays = try c.query(placedSQL, items).map { row in
+                Stay(item: try row.decode("i"), placement: try row.decode("id"), resident: try row.decode("resident_id"),
+                     placed: DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture))
             }
-            let stayParams: [any PGEncodable] = [stays.items, stays.ids, stays.starts, stays.stops]
+            let stayParams: [any PGEncodable] = [stays.map(\.item), stays.map(\.placement), stays.map { spans[$0.item].start }, stays.map { spans[$0.item].end }]
+            let residentIds = Array(Set(stays.map(\.resident)))
             let staysSQL = "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
             let reads = try c.pipeline([
                 PGStatement("SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
-                            [Array(Set(stays.residents))]),
+                            [residentIds]),
                 // Every absence of these residents touching any of the spans; each night keeps its own below.
                 PGStatement("""
                     SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
                     WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
-                    """, [Array(Set(stays.residents)), spans.map(\.start).min()!, spans.map(\.end).max()!]),
+                    """, [residentIds, spans.map(\.start).min()!, spans.map(\.end).max()!]),
                 // The log that counts: each placement's last entry before its span (one backward probe of the
                 // (placement_id, at, seq) index each, however long the history)...
                 PGStatement("""
@@ -139,13 +139,10 @@ public enum CurfewCheckStore {
 
             var residents = Array(repeating: 0, count: nights.count)
             var rows: (placements: [UUID], residents: [UUID], nights: [LocalDate], kinds: [String], evidence: [String]) = ([], [], [], [], [])
-            for row in placed {
-                let item: Int = try row.decode("i")
-                let night = nights[item].night, span = spans[item]
-                guard let (_, zone, baseline) = premises[nights[item].premisesId] else { continue }
+            for stay in stays {
+                let item = stay.item, placement = stay.placement, resident = stay.resident, placed = stay.placed
+                let night = nights[item].night, span = spans[item], (zone, baseline) = settings[item]
                 residents[item] += 1
-                let placement: UUID = try row.decode("id"), resident: UUID = try row.decode("resident_id")
-                let placed = DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture)
                 let away = (absences[resident] ?? []).filter { $0.intersects(span) }
                 let key = Key(item: item, placement: placement)
                 func raise(_ kind: AlertKind, evidence: [UUID]) {
@@ -199,7 +196,7 @@ public enum CurfewCheckStore {
             }
             let allRaised = raisedIds.flatMap { $0 }
             if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
-            let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1) ORDER BY kind", [allRaised]))
+            let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1)", [allRaised]))
             let byId = Dictionary(grouping: alerts, by: \.id)
             return nights.indices.map { i in
                 Outcome(residents: residents[i], raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue }, resolved: resolved[i])

@@ -80,8 +80,9 @@ public struct CurfewWorker: Service {
                 }
             }
             var pass = Pass()
-            for start in stride(from: 0, to: due.count, by: max(1, batchSize)) {
-                let batch = Array(due[start..<min(start + max(1, batchSize), due.count)])
+            let size = max(1, batchSize)
+            for start in stride(from: 0, to: due.count, by: size) {
+                let batch = Array(due[start..<min(start + size, due.count)])
                 let outcomes = try c.acting(as: .worker()) { c in
                     let outcomes = try CurfewCheckStore.check(c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
                                                               grace: settings.grace, outbox: settings.outbox)

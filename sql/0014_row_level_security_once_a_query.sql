@@ -45,15 +45,18 @@ END $$;
 
 -- Through a bed or an alert: the caller's own beds (by the premises index), or anything for those who
 -- see all; an EXISTS here became a hash of every bed or alert in the country, built on every query.
-ALTER POLICY premises_scope ON bed_allocations
-    USING ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])))
-    WITH CHECK ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])));
-ALTER POLICY premises_scope ON out_of_service_periods
-    USING ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])))
-    WITH CHECK ((SELECT ap_sees_all()) OR bed_id IN (SELECT b.id FROM beds b WHERE b.premises_id = ANY ((SELECT ap_premises())::uuid[])));
-ALTER POLICY premises_scope ON alert_outbox
-    USING ((SELECT ap_sees_all()) OR alert_id IN (SELECT a.id FROM alerts a WHERE a.premises_id = ANY ((SELECT ap_premises())::uuid[])))
-    WITH CHECK ((SELECT ap_sees_all()) OR alert_id IN (SELECT a.id FROM alerts a WHERE a.premises_id = ANY ((SELECT ap_premises())::uuid[])));
+DO $$
+DECLARE
+    t text;
+    through text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['bed_allocations', 'out_of_service_periods', 'alert_outbox'] LOOP
+        through := CASE t WHEN 'alert_outbox' THEN 'alert_id IN (SELECT a.id FROM alerts a'
+                          ELSE 'bed_id IN (SELECT b.id FROM beds b' END;
+        EXECUTE format('ALTER POLICY premises_scope ON %I USING (%2$s) WITH CHECK (%2$s)', t,
+                       format('(SELECT ap_sees_all()) OR %s WHERE premises_id = ANY ((SELECT ap_premises())::uuid[]))', through));
+    END LOOP;
+END $$;
 
 DROP FUNCTION ap_may_see_resident(uuid);
 DROP FUNCTION ap_may_see(uuid);

@@ -10,7 +10,7 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     init(_ value: Value, status: HTTPResponse.Status = .ok) { self.value = value; self.status = status }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try APIJSON.encoder.encode(value)
+        let data = try APIJSON.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

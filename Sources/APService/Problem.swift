@@ -37,7 +37,7 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let data = try APIJSON.encoder.encode(self)
+        let data = try APIJSON.encode(self)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

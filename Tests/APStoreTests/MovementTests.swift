@@ -65,6 +65,14 @@ import TestDatabase
                 #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: " ", now: now) }?.field == "reason")
                 // After the void the resident can be signed out for real.
                 _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now.addingTimeInterval(120))
+                // The database's own wall, for a writer that skips the store: a void of a void is refused.
+                let direct = #expect(throws: PGError.self) {
+                    try c.query("""
+                        INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, voids, void_reason) VALUES ($1, $2, $3, 'void', $4, $5, 'x')
+                        """, [p.id, stay.id, r.id, now.addingTimeInterval(180), void.id])
+                }
+                #expect(direct?.constraint == "movements_void_of_void")
+                #expect(try c.query("SELECT chain_first_break('movements', $1)", [p.id])[0].decode(0, as: Int?.self) == nil)
             }
         }
     }

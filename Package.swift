@@ -64,7 +64,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ap-server", dependencies: ["APServer"]),
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
-        .executableTarget(name: "ap-bench", dependencies: ["APDomain", "APStore", "PGDriver", "Civil"]),
+        .executableTarget(name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "PGDriver", "Civil"]),
         // Fresh migrated databases for tests (a template cloned per test).
         .target(name: "TestDatabase", dependencies: ["PGDriver", "PGMigrations"], path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),

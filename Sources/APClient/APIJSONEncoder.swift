@@ -42,7 +42,8 @@ private enum Node {
             out.append(contentsOf: arena[range])
         case .array(let elements):
             out.append(UInt8(ascii: "["))
-            for (i, e) in elements.list.enumerated() {
+            let list = elements.list
+            for (i, e) in list.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 e.write(from: arena, to: &out)
             }
@@ -50,15 +51,19 @@ private enum Node {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             // Foundation sorts by the keys' UTF-8 bytes; a key given twice keeps its last value.
-            var seen = Set<String>()
-            var sorted: [(key: String, node: Node)] = []
-            for m in members.list.reversed() where seen.insert(m.key).inserted { sorted.append(m) }
-            sorted.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (i, m) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(m.key, to: &out)
+            let list = members.list
+            let order = list.indices.sorted { a, b in
+                let c = utf8Compare(list[a].key, list[b].key)
+                return c != 0 ? c < 0 : a < b
+            }
+            var first = true
+            for (n, i) in order.enumerated() {
+                if n + 1 < order.count && utf8Compare(list[i].key, list[order[n + 1]].key) == 0 { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(list[i].key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                m.node.write(from: arena, to: &out)
+                list[i].node.write(from: arena, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -66,8 +71,43 @@ private enum Node {
 }
 
 private let hexDigits = Array("0123456789abcdef".utf8)
+private let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
+/// Compares two strings by their UTF-8 bytes, as Foundation orders keys.
+private func utf8Compare(_ a: String, _ b: String) -> Int {
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            let n = min(x.count, y.count)
+            let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            return c != 0 ? Int(c) : x.count - y.count
+        }
+    }
+}
+
+/// `uuid.uuidString` (upper case), without the C library's formatted printing it goes through.
+private func writeUUID(_ id: UUID, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    withUnsafeBytes(of: id.uuid) { bytes in
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(upperHexDigits[Int(b >> 4)]); out.append(upperHexDigits[Int(b & 0xF)])
+        }
+    }
+    out.append(UInt8(ascii: "\""))
+}
 
 private func writeString(_ s: String, to out: inout [UInt8]) {
+    var s = s
+    // Most text needs no escape: one copy.
+    let plain = s.withUTF8 { bytes in
+        guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: bytes)
+        out.append(UInt8(ascii: "\""))
+        return true
+    }
+    if plain { return }
     out.append(UInt8(ascii: "\""))
     for b in s.utf8 {
         switch b {
@@ -170,10 +210,11 @@ private final class BytesEncoder: Encoder {
 
     /// The node for any value, with the types Foundation's encoder writes in its own way.
     func node<T: Encodable>(for value: T, at key: (any CodingKey)? = nil, topLevel: Bool = false) throws -> Node {
+        // Metatype comparisons first: a dynamic cast of every value was a large share of the cost.
+        if T.self == UUID.self { let v = unsafeBitCast(value, to: UUID.self); return arena.scalar { writeUUID(v, to: &$0) } }
+        if T.self == Date.self { let v = unsafeBitCast(value, to: Date.self); return arena.scalar { writeInstant(v, to: &$0) } }
+        if T.self == String.self { return string(unsafeBitCast(value, to: String.self)) }
         switch value {
-        case let v as String: return string(v)
-        case let v as Date: return arena.scalar { writeInstant(v, to: &$0) }
-        case let v as UUID: return string(v.uuidString)
         case let v as Int: return integer(v)
         case let v as Bool: return bool(v)
         case let v as Double: return number(try floatingText(v, codingPath))

@@ -7,6 +7,7 @@ import PGDriver
 //   ap-bench occupancy DATABASE_URL RUNS    the store's occupancy against psql (see Occupancy.swift)
 //   ap-bench movements DATABASE_URL SECONDS the sign-in/out log and the curfew function (see Movements.swift)
 //   ap-bench curfew DATABASE_URL            the curfew check, set-based against naive (see Curfew.swift)
+//   ap-bench json SECONDS                   the API's JSON encoder against Foundation's (see JSON.swift)
 //   ap-bench report-sql DATABASE_URL PREFIX FROM TO TODAY   the occupancy report's SQL as a pgbench script
 // scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
@@ -45,6 +46,10 @@ func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethr
 let args = CommandLine.arguments
 if args.count == 7 && args[1] == "report-sql", let from = LocalDate(args[4]), let to = LocalDate(args[5]), let today = LocalDate(args[6]) {
     try reportSQL(url: args[2], prefix: args[3], from: from, to: to, today: today)
+    exit(0)
+}
+if args.count == 3 && args[1] == "json", let seconds = Double(args[2]) {
+    try jsonBenchmark(seconds: seconds)
     exit(0)
 }
 if args.count == 3 && args[1] == "curfew" {

@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("openapi.yaml")]),
         // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
-        .target(name: "APClient"),
+        .target(name: "APClient", dependencies: ["Civil"]),
         // `ap`, the shift's command line: a client of the service only (no database, no libpq).
         .target(name: "APCLI", dependencies: [
             "APClient", "Civil",

@@ -1,3 +1,4 @@
+import Civil
 import Foundation
 
 extension APIJSON {
@@ -156,16 +157,8 @@ private func writeInstant(_ date: Date, to out: inout [UInt8]) {
     let total = Int(seconds)
     let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
     let secondOfDay = total - days * 86_400
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    let date = LocalDate(daysSince1970: Int32(days))
+    let (year, month, day) = (date.year, date.month, date.day)
     func two(_ n: Int) { out.append(UInt8(ascii: "0") + UInt8(n / 10)); out.append(UInt8(ascii: "0") + UInt8(n % 10)) }
     out.append(UInt8(ascii: "\""))
     two(year / 100); two(year % 100)

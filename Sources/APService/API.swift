@@ -23,7 +23,7 @@ struct API: Sendable {
     /// handler that forgot its check still could not read another premises' rows.
     ///
     /// `ownStatement`: the body is a single store statement that takes the principal's settings and
-    /// role itself (`MovementStore.record`), run on its own as its own transaction.
+    /// role itself, in one round trip (`MovementStore.record`, `MovementStore.roll(actor:)`).
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
                           replica: Bool = false, ownStatement: Bool = false,
                           _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {

@@ -121,7 +121,17 @@ public enum MovementStore {
 
     /// Every arrived resident at the premises, in or out by the log, by name.
     public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
-        try c.query("""
+        let statement = rollStatement(premisesId: premisesId, night: night)
+        return try rollEntries(c.query(statement.sql, statement.params))
+    }
+
+    /// The same, read for `actor` in one round trip when no transaction is open.
+    public static func roll(_ c: PGConnection, actor: Actor, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+        try rollEntries(c.acting(as: actor, rollStatement(premisesId: premisesId, night: night)))
+    }
+
+    static func rollStatement(premisesId: UUID, night: LocalDate) -> PGStatement {
+        PGStatement("""
             SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, bed.bed_code,
                    bed.room_code,
                    coalesce(last.kind, 'in') AS kind, coalesce(last.at, p.arrived_at) AS since,
@@ -141,7 +151,11 @@ public enum MovementStore {
                 WHERE m.placement_id = p.id ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true
             WHERE p.premises_id = $1 AND p.status = 'arrived'
             ORDER BY r.family_name, r.given_name, r.crn
-            """, [premisesId, night]).map {
+            """, [premisesId, night])
+    }
+
+    static func rollEntries(_ result: PGResult) throws -> [RollEntry] {
+        try result.map {
             RollEntry(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
                       name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), roomCode: try $0.decode("room_code"), isIn: try $0.decode("kind", as: String.self) == "in",
                       since: try $0.decode("since"), destination: try $0.decode("destination"), expectedBack: try $0.decode("expected_back"))

@@ -109,6 +109,32 @@ import TestDatabase
         }
     }
 
+    /// Who is in, read for an actor in one round trip: the same answer as inside a transaction, limited
+    /// to the actor's premises by row-level security, and nothing left set on the connection.
+    @Test func theRollReadForAnActorIsScopedAndLeavesNothingBehind() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, r, _, shiftStaff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
+                var staff = shiftStaff
+                let (elsewhere, _) = try f.premises()
+                let night = LocalDate("2026-11-24")!
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, destination: "gym"), now: at("2026-11-24T19:00:00Z"))
+                staff.premises = [p.id]
+                let inTransaction = try c.acting(as: staff) { c in try MovementStore.roll(c, premisesId: p.id, night: night) }
+                let alone = try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night)
+                #expect(alone == inTransaction && alone.map(\.residentId) == [r.id] && alone[0].isIn == false && alone[0].destination == "gym")
+                let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
+                #expect(try after.decode("role", as: String.self) != "ap_app")
+                #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "")
+                #expect(c.transactionState == .idle)
+                // Scoped to another premises, the database shows the actor nobody here.
+                staff.premises = [elsewhere.id]
+                #expect(try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night).isEmpty)
+            }
+        }
+    }
+
     /// The application role cannot alter the log at all; every other role is stopped by the trigger.
     @Test func theLogIsAppendOnly() async throws {
         try await TestDatabase.withFresh { config in

@@ -40,7 +40,9 @@ extension API {
         r.get("premises/{premisesId}/roll") { req, ctx in
             let id = try ctx.id("premisesId")
             let night = try req.date("night", default: today())
-            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in try MovementStore.roll(c, premisesId: id, night: night) }))
+            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id, ownStatement: true) { c, p in
+                try MovementStore.roll(c, actor: p.actor, premisesId: id, night: night)
+            }))
         }
         r.post("premises/{premisesId}/reports") { req, ctx in
             let id = try ctx.id("premisesId")

@@ -36,11 +36,15 @@ private enum Node {
     case scalar(Range<Int>)
     case object(Members)
     case array(Elements)
+    /// What a super encoder is given, known only once the object is written.
+    case deferred(BytesEncoder)
 
     func write(from arena: [UInt8], to out: inout [UInt8]) {
         switch self {
         case .scalar(let range):
             out.append(contentsOf: arena[range])
+        case .deferred(let encoder):
+            (encoder.result ?? .object(Members())).write(from: arena, to: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             let list = elements.list
@@ -267,15 +271,23 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return container
     }
 
-    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder {
-        // What the super encoder is given is written when the object is: the member points at it.
+    mutating func superEncoder() -> any Encoder { superEncoder(named: SuperKey()) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key) }
+
+    private func superEncoder(named key: any CodingKey) -> any Encoder {
         let nested = BytesEncoder(arena: encoder.arena, codingPath: codingPath + [key])
-        let members = Members()
-        nested.result = .object(members)
-        add(key, .object(members))
+        members.list.append((key.stringValue, .deferred(nested)))
         return nested
     }
+}
+
+/// The key Foundation gives a super encoder asked for without one.
+private struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { nil }
 }
 
 private struct Unkeyed: UnkeyedEncodingContainer {
@@ -325,9 +337,7 @@ private struct Unkeyed: UnkeyedEncodingContainer {
 
     mutating func superEncoder() -> any Encoder {
         let nested = BytesEncoder(arena: encoder.arena, codingPath: codingPath + [Index(count)])
-        let members = Members()
-        nested.result = .object(members)
-        elements.list.append(.object(members))
+        elements.list.append(.deferred(nested))
         return nested
     }
 }

@@ -37,10 +37,15 @@ import Testing
 
     /// Keys written by hand, out of order, with an explicit null and nested containers.
     struct HandWritten: Encodable {
-        enum K: String, CodingKey { case b, a, c, list, inner, nothing }
+        enum K: String, CodingKey { case b, a, c, list, inner, nothing, parent }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
+            try c.encode("overwritten", forKey: .b)
             try c.encode("second", forKey: .b)
+            var parent = c.superEncoder(forKey: .parent).container(keyedBy: K.self)
+            try parent.encode(1, forKey: .c)
+            var single = c.superEncoder().singleValueContainer()
+            try single.encode("as super")
             try c.encodeNil(forKey: .nothing)
             var inner = c.nestedContainer(keyedBy: K.self, forKey: .inner)
             try inner.encode(2.5, forKey: .c)
@@ -49,6 +54,8 @@ import Testing
             try list.encode(1)
             try list.encodeNil()
             try list.encode("x")
+            var inList = list.superEncoder().singleValueContainer()
+            try inList.encode(3)
             var deeper = list.nestedContainer(keyedBy: K.self)
             try deeper.encode(UInt8(7), forKey: .a)
             try c.encode("first", forKey: .a)

@@ -77,6 +77,14 @@ import TestDatabase
         }
     }
 
+    /// The pooled connection as the next request finds it: its own role, no actor, no scope, no transaction.
+    func expectNothingLeft(on c: PGConnection, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
+        #expect(try after.decode("role", as: String.self) != "ap_app", sourceLocation: sourceLocation)
+        #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "", sourceLocation: sourceLocation)
+        #expect(c.transactionState == .idle, sourceLocation: sourceLocation)
+    }
+
     /// Recording is one statement that takes the actor's settings itself: it is audited under the actor,
     /// limited to the actor's premises by row-level security, and leaves nothing set on the connection
     /// for whoever uses it next.
@@ -96,9 +104,7 @@ import TestDatabase
                 staff.premises = [p.id]
                 let out = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now)
                 #expect(try AuditStore.entries(c, table: "movements", rowId: out.id).map(\.actor) == [staff.name])
-                let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
-                #expect(try after.decode("role", as: String.self) != "ap_app")
-                #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "")
+                try expectNothingLeft(on: c)
 
                 // Inside a transaction already acting for someone, it joins that transaction.
                 let back = try c.acting(as: staff) { c in
@@ -124,10 +130,7 @@ import TestDatabase
                 let inTransaction = try c.acting(as: staff) { c in try MovementStore.roll(c, premisesId: p.id, night: night) }
                 let alone = try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night)
                 #expect(alone == inTransaction && alone.map(\.residentId) == [r.id] && alone[0].isIn == false && alone[0].destination == "gym")
-                let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
-                #expect(try after.decode("role", as: String.self) != "ap_app")
-                #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "")
-                #expect(c.transactionState == .idle)
+                try expectNothingLeft(on: c)
                 // Scoped to another premises, the database shows the actor nobody here.
                 staff.premises = [elsewhere.id]
                 #expect(try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night).isEmpty)

@@ -79,7 +79,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Tests/ServiceHarness"),
-        .testTarget(name: "APServiceTests", dependencies: ["APService", "APClient", "APStore", "Civil", "ServiceHarness", "TestDatabase"]),
+        .testTarget(name: "APServiceTests", dependencies: [
+            "APService", "APClient", "APStore", "Civil", "ServiceHarness", "TestDatabase",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWorker", "ServiceHarness", "TestDatabase"]),
         .testTarget(name: "OpsTests", dependencies: ["APStore", "TestDatabase"]),
     ]

@@ -24,8 +24,12 @@ struct API: Sendable {
     ///
     /// `ownStatement`: the body is a single store statement that takes the principal's settings and
     /// role itself, in one round trip (`MovementStore.record`, `MovementStore.roll(actor:)`).
+    ///
+    /// `references`: the ids a request's body names (a bed, a resident, a key worker), each checked like
+    /// the path's record, so that a body cannot reach another premises' records either; a refusal names
+    /// the body's field.
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          replica: Bool = false, ownStatement: Bool = false,
+                          references: [Reference] = [], replica: Bool = false, ownStatement: Bool = false,
                           _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
         let principal = try ctx.require(access)
         return try await (replica ? reads : pool).withConnection { c in
@@ -33,6 +37,7 @@ struct API: Sendable {
             // premises' record is told apart from one that does not exist (403, not 404).
             if let premises { try Self.check(c, principal, premises: premises) }
             if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
+            for r in references { try Self.check(c, principal, r.kind, r.id, field: r.field) }
             if ownStatement { return try body(c, principal) }
             return try c.acting(as: principal.actor) { c in try body(c, principal) }
         }
@@ -46,12 +51,23 @@ struct API: Sendable {
         }
     }
 
-    static func check(_ c: PGConnection, _ p: Principal, _ kind: ScopeStore.Kind, _ id: UUID) throws {
-        guard let owners = try ScopeStore.premises(c, of: kind, id: id) else { throw Problem.notFound(Self.name(kind)) }
+    static func check(_ c: PGConnection, _ p: Principal, _ kind: ScopeStore.Kind, _ id: UUID, field: String? = nil) throws {
+        guard let owners = try ScopeStore.premises(c, of: kind, id: id) else { throw Problem.notFound(Self.name(kind), field: field) }
         guard let mine = p.premisesIds else { return }
-        // A resident not yet placed anywhere is a referral: managers may see them to place them.
-        if owners.isEmpty, [.resident, .condition, .absence].contains(kind), p.account.role == .manager { return }
-        guard !owners.isDisjoint(with: mine) else { throw Problem.forbiddenPremises() }
+        // No escape for records that belong to no premises: only those who see all see them.
+        guard !owners.isDisjoint(with: mine) else { throw Problem.forbiddenPremises(field: field) }
+    }
+
+    /// An id in a request's body, with the field that holds it.
+    struct Reference: Sendable {
+        let kind: ScopeStore.Kind
+        let id: UUID
+        let field: String
+        init(_ kind: ScopeStore.Kind, _ id: UUID, _ field: String) {
+            self.kind = kind
+            self.id = id
+            self.field = field
+        }
     }
 
     static func name(_ kind: ScopeStore.Kind) -> String {

@@ -2,6 +2,7 @@ import APStore
 import APClient
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import PGDriver
 
@@ -65,7 +66,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let page as WebPage {
             response = try page.response(from: request, context: context)
         } catch {
-            var problem = Self.problem(for: error, context: context)
+            var problem = Self.problem(for: error, logger: context.logger)
             problem.requestId = context.id
             response = try problem.response(from: request, context: context)
         }
@@ -73,7 +74,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    static func problem(for error: any Error, context: Context) -> Problem {
+    static func problem(for error: any Error, logger: Logger) -> Problem {
         switch error {
         case let problem as Problem:
             return problem
@@ -86,15 +87,24 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .invalid: return Problem(.unprocessableContent, store.code, store.message, field: store.field)
             }
         case let pg as PGError where pg.isUnavailable:
-            context.logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
+            logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
             return Problem(.serviceUnavailable, "database-unavailable", "the database cannot be reached just now: try again shortly", retryAfter: 5)
         case let pg as PGError where [.uniqueViolation, .exclusionViolation].contains(pg.kind):
             // A rule the store has no sentence for yet: still the client's conflict, never a 500.
-            context.logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
+            logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
             return Problem(.conflict, "conflict", "that clashes with a record that exists: check the values")
         case let pg as PGError where [.checkViolation, .notNullViolation, .foreignKeyViolation].contains(pg.kind):
-            context.logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
+            logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
             return Problem(.unprocessableContent, "invalid-value", "a value is not allowed, or refers to something that does not exist: check the input")
+        case let pg as PGError where pg.sqlState == "42501":
+            // Row-level security refused a row: the service's own checks should have caught it first (a
+            // body's id of another premises), but the answer is the client's 403, never a 500.
+            logger.notice("row-level security refused a write", metadata: ["table": "\(pg.table ?? "?")"])
+            return Problem.forbiddenPremises()
+        case let pg as PGError where pg.kind == .raised:
+            // A rule of the schema the store has no sentence for yet.
+            logger.notice("unmapped rule", metadata: ["constraint": "\(pg.constraint ?? "?")"])
+            return Problem(.unprocessableContent, "invalid-value", "the records' rules refuse that: check the input")
         case let pg as PGError where pg.sqlState?.hasPrefix("22") == true:
             // A data exception: a value the database cannot hold as given. The client's to fix.
             return Problem(.unprocessableContent, "invalid-value", "a value could not be stored as given (too large, or not valid text): check the input")
@@ -107,13 +117,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: return Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
             default:
                 if http.status.code < 500 { return Problem(http.status, "bad-request", "the request could not be read: check it against /openapi.yaml") }
-                context.logger.error("server error", metadata: ["status": "\(http.status.code)"])
+                logger.error("server error", metadata: ["status": "\(http.status.code)"])
                 return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
             }
         default:
             // A PGError's description never carries values; other errors are named by type only.
             let text = (error as? PGError).map { "\($0)" } ?? String(describing: type(of: error))
-            context.logger.error("server error", metadata: ["error": "\(text)"])
+            logger.error("server error", metadata: ["error": "\(text)"])
             return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
         }
     }

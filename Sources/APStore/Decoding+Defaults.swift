@@ -20,10 +20,12 @@ extension NewPremises {
 }
 
 extension NewResident {
-    enum CodingKeys: String, CodingKey { case crn, givenName, familyName, dateOfBirth, gender, rosh, mappa, practitioner, contingencyPlan }
+    enum CodingKeys: String, CodingKey {
+        case premisesId, crn, givenName, familyName, dateOfBirth, gender, rosh, mappa, practitioner, contingencyPlan
+    }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(crn: try c.decode(String.self, forKey: .crn), givenName: try c.decode(String.self, forKey: .givenName),
+        self.init(premisesId: try c.decodeIfPresent(UUID.self, forKey: .premisesId), crn: try c.decode(String.self, forKey: .crn), givenName: try c.decode(String.self, forKey: .givenName),
                   familyName: try c.decode(String.self, forKey: .familyName), dateOfBirth: try c.decode(LocalDate.self, forKey: .dateOfBirth),
                   gender: try c.decode(Gender.self, forKey: .gender), rosh: try c.decode(RoSH.self, forKey: .rosh),
                   mappa: try c.decodeIfPresent(Mappa.self, forKey: .mappa), practitioner: try c.decode(Practitioner.self, forKey: .practitioner),

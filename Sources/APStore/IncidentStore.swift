@@ -75,6 +75,34 @@ public enum IncidentStore {
         }
     }
 
+    /// Every person an incident names is of its premises: a resident it added or placed, a staff member
+    /// who works there. The first one who is not is named by field (`staffIds[1]`, `followUps[0].owner`),
+    /// never by value. The database holds the same rule (incident_versions_check_people).
+    static func checkPeople(_ c: PGConnection, premisesId: UUID, _ d: IncidentDraft) throws {
+        let rows = try c.query("""
+            SELECT 1 AS list, x.i FROM unnest($2::uuid[]) WITH ORDINALITY AS x(id, i) WHERE NOT EXISTS (
+                SELECT 1 FROM residents r WHERE r.id = x.id AND (r.premises_id = $1
+                    OR EXISTS (SELECT 1 FROM placements p WHERE p.resident_id = r.id AND p.premises_id = $1)))
+            UNION ALL
+            SELECT 2, x.i FROM unnest($3::uuid[]) WITH ORDINALITY AS x(id, i)
+            WHERE NOT EXISTS (SELECT 1 FROM staff_premises sp WHERE sp.staff_id = x.id AND sp.premises_id = $1)
+            UNION ALL
+            SELECT 3, x.i FROM unnest($4::uuid[]) WITH ORDINALITY AS x(id, i)
+            WHERE NOT EXISTS (SELECT 1 FROM staff_premises sp WHERE sp.staff_id = x.id AND sp.premises_id = $1)
+            ORDER BY 1, 2 LIMIT 1
+            """, [premisesId, d.residentIds, d.staffIds, d.followUps.map(\.owner)])
+        guard let row = rows.first else { return }
+        let index = Int(try row.decode("i", as: Int64.self)) - 1
+        switch try row.decode("list", as: Int32.self) {
+        case 1:
+            throw StoreError.invalid("resident-not-here", "that resident is not one of this premises': check the id", field: "residentIds[\(index)]")
+        case 2:
+            throw StoreError.invalid("staff-not-here", "that staff member does not work at this premises: check the id", field: "staffIds[\(index)]")
+        default:
+            throw StoreError.invalid("staff-not-here", "a follow-up's owner must work at this premises: check the id", field: "followUps[\(index)].owner")
+        }
+    }
+
     static func insertVersion(_ c: PGConnection, actor: Actor, id: UUID, premisesId: UUID, version: Int, status: IncidentStatus, _ d: IncidentDraft) throws -> Incident {
         try translating {
             try incident(c.query("""
@@ -89,6 +117,7 @@ public enum IncidentStore {
     public static func report(_ c: PGConnection, actor: Actor, premisesId: UUID, _ draft: IncidentDraft, now: Date) throws -> Incident {
         try check(draft, now: now)
         return try c.acting(as: actor) { c in
+            try checkPeople(c, premisesId: premisesId, draft)
             let id: UUID = try translating { try c.query("INSERT INTO incidents (premises_id) VALUES ($1) RETURNING id", [premisesId])[0].decode("id") }
             return try insertVersion(c, actor: actor, id: id, premisesId: premisesId, version: 1, status: .open, draft)
         }
@@ -106,6 +135,7 @@ public enum IncidentStore {
             if current.version != version {
                 throw StoreError.conflict("edited-meanwhile", "the incident was edited since you read it (now version \(current.version)): read it again and redo your change", field: "version")
             }
+            try checkPeople(c, premisesId: current.premisesId, draft)
             let next = status ?? current.status
             if next != current.status && !current.status.canBecome(next) {
                 throw StoreError.conflict("incident-status", "an incident that is \(current.status.rawValue) cannot become \(next.rawValue)", field: "status")

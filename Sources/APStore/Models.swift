@@ -70,6 +70,9 @@ public struct Practitioner: Codable, Sendable, Equatable {
 
 public struct Resident: Codable, Sendable, Equatable {
     public var id: UUID
+    /// The premises that added the resident (the referral's). Nil only for a resident added before
+    /// residents belonged to a premises and never placed: only admins see them.
+    public var premisesId: UUID?
     public var crn: CRN
     public var givenName: String
     public var familyName: String
@@ -82,6 +85,9 @@ public struct Resident: Codable, Sendable, Equatable {
 }
 
 public struct NewResident: Codable, Sendable {
+    /// The premises adding the resident. The service fills it in for an account that works at one
+    /// premises; an account that works at several must say which.
+    public var premisesId: UUID?
     public var crn: String
     public var givenName: String
     public var familyName: String
@@ -91,8 +97,9 @@ public struct NewResident: Codable, Sendable {
     public var mappa: Mappa?
     public var practitioner: Practitioner
     public var contingencyPlan: String = ""
-    public init(crn: String, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender, rosh: RoSH,
-                mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String = "") {
+    public init(premisesId: UUID? = nil, crn: String, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender,
+                rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String = "") {
+        self.premisesId = premisesId
         self.crn = crn; self.givenName = givenName; self.familyName = familyName; self.dateOfBirth = dateOfBirth
         self.gender = gender; self.rosh = rosh; self.mappa = mappa; self.practitioner = practitioner; self.contingencyPlan = contingencyPlan
     }

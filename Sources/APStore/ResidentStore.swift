@@ -5,14 +5,14 @@ import PGDriver
 
 public enum ResidentStore {
     static let columns = """
-        id, crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
+        id, premises_id, crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
         practitioner_name, practitioner_phone, practitioner_email, contingency_plan
         """
 
     static func resident(_ row: PGRow) throws -> Resident {
         let category: Int16? = try row.decode("mappa_category"), level: Int16? = try row.decode("mappa_level")
         guard let crn = CRN(try row.decode("crn", as: String.self)) else { throw PGError(.decoding, "column \"crn\": not a CRN", column: "crn") }
-        return Resident(id: try row.decode("id"), crn: crn, givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
+        return Resident(id: try row.decode("id"), premisesId: try row.decode("premises_id"), crn: crn, givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
                         dateOfBirth: try row.decode("date_of_birth"), gender: try row.value("gender"), rosh: try row.value("rosh"),
                         mappa: category.flatMap { c in level.map { Mappa(category: Int(c), level: Int($0)) } },
                         practitioner: Practitioner(name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
@@ -20,7 +20,12 @@ public enum ResidentStore {
                         contingencyPlan: try row.decode("contingency_plan"))
     }
 
+    /// Adds a resident, who belongs from now on to `new.premisesId` (and later to every premises where
+    /// they have a placement) and to nobody else.
     public static func create(_ c: PGConnection, _ new: NewResident) throws -> Resident {
+        guard let premisesId = new.premisesId else {
+            throw StoreError.invalid("premises-required", "say which premises is adding the resident (premisesId)", field: "premisesId")
+        }
         guard let crn = CRN(new.crn) else { throw StoreError.invalid("crn-format", CRNRule.text, field: "crn") }
         try requireText(new.givenName, field: "givenName")
         try requireText(new.familyName, field: "familyName")
@@ -31,11 +36,11 @@ public enum ResidentStore {
         return try translating {
             try resident(c.query("""
                 INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
-                    practitioner_name, practitioner_phone, practitioner_email, contingency_plan)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING \(columns)
+                    practitioner_name, practitioner_phone, practitioner_email, contingency_plan, premises_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING \(columns)
                 """, [crn.value, new.givenName, new.familyName, new.dateOfBirth, new.gender.rawValue, new.rosh.rawValue,
                       new.mappa.map { Int16($0.category) }, new.mappa.map { Int16($0.level) }, new.practitioner.name,
-                      new.practitioner.phone, new.practitioner.email, new.contingencyPlan])[0])
+                      new.practitioner.phone, new.practitioner.email, new.contingencyPlan, premisesId])[0])
         }
     }
 

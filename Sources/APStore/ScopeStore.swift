@@ -2,14 +2,15 @@ import Foundation
 import PGDriver
 
 /// Which premises a record belongs to: what the service checks an account against before it reads or
-/// writes the record. A resident belongs to every premises they have had a placement at.
+/// writes the record. A resident belongs to the premises that added them and to every premises they
+/// have had a placement at; their conditions and absences with them.
 public enum ScopeStore {
     public enum Kind: String, Sendable, CaseIterable {
         case room, bed, outOfServicePeriod, placement, resident, condition, absence, movement, incident, alert, staff, account, token
     }
 
     /// The premises `id` belongs to: nil when there is no such record; empty for a record that belongs
-    /// to none yet (a resident not yet placed, an admin's account).
+    /// to none (an admin's account; a resident added before residents belonged to a premises and never placed).
     public static func premises(_ c: PGConnection, of kind: Kind, id: UUID) throws -> Set<UUID>? {
         let rows = try c.query(sql[kind]!, [id])
         guard let first = rows.first else { return nil }
@@ -24,15 +25,9 @@ public enum ScopeStore {
         .bed: "SELECT true AS found, premises_id FROM beds WHERE id = $1",
         .outOfServicePeriod: "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE o.id = $1",
         .placement: "SELECT true AS found, premises_id FROM placements WHERE id = $1",
-        .resident: """
-            SELECT true AS found, p.premises_id FROM residents r LEFT JOIN placements p ON p.resident_id = r.id WHERE r.id = $1
-            """,
-        .condition: """
-            SELECT true AS found, p.premises_id FROM licence_conditions c LEFT JOIN placements p ON p.resident_id = c.resident_id WHERE c.id = $1
-            """,
-        .absence: """
-            SELECT true AS found, p.premises_id FROM authorised_absences a LEFT JOIN placements p ON p.resident_id = a.resident_id WHERE a.id = $1
-            """,
+        .resident: residentScope("SELECT $1::uuid AS resident_id"),
+        .condition: residentScope("SELECT resident_id FROM licence_conditions WHERE id = $1"),
+        .absence: residentScope("SELECT resident_id FROM authorised_absences WHERE id = $1"),
         .movement: "SELECT true AS found, premises_id FROM movements WHERE id = $1",
         .incident: "SELECT true AS found, premises_id FROM incidents WHERE id = $1",
         .alert: "SELECT true AS found, premises_id FROM alerts WHERE id = $1",
@@ -45,4 +40,14 @@ public enum ScopeStore {
             LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE t.id = $1
             """,
     ]
+
+    /// The premises of the resident `residentSQL` finds (one row, one column `resident_id`): the one that
+    /// added them and those of their placements.
+    static func residentScope(_ residentSQL: String) -> String {
+        """
+        WITH x AS (\(residentSQL))
+        SELECT true AS found, r.premises_id FROM residents r JOIN x ON r.id = x.resident_id
+        UNION SELECT true, p.premises_id FROM placements p JOIN x ON p.resident_id = x.resident_id
+        """
+    }
 }

@@ -101,16 +101,18 @@ public struct SyntheticData: Sendable {
             let n = stays.count
             let residentIds: [UUID] = try c.query("""
                 INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
-                                       practitioner_name, practitioner_phone, contingency_plan)
+                                       practitioner_name, practitioner_phone, contingency_plan, premises_id)
                 SELECT crn, g, f, dob, gender, rosh, CASE WHEN m THEN 2 END, CASE WHEN m THEN 1 END, 'Probation Practitioner',
-                       '0300 000 0000', 'Call the out-of-hours manager, then the police on 101 if not back within the hour.'
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bool[])
-                     WITH ORDINALITY AS r(crn, g, f, dob, gender, rosh, m, i) ORDER BY i
+                       '0300 000 0000', 'Call the out-of-hours manager, then the police on 101 if not back within the hour.',
+                       ($9::uuid[])[p + 1]
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bool[], $8::int8[])
+                     WITH ORDINALITY AS r(crn, g, f, dob, gender, rosh, m, p, i) ORDER BY i
                 RETURNING id
                 """, [(0..<n).map { String(crnLetter) + String(format: "%06d", $0 + 1) },
                       (0..<n).map { _ in given[Int(rng.next(UInt64(given.count)))] }, (0..<n).map { _ in family[Int(rng.next(UInt64(family.count)))] },
                       (0..<n).map { _ in today.adding(days: -(365 * 20 + Int(rng.next(365 * 40)))) }, stays.map(\.gender.rawValue),
-                      (0..<n).map { _ in ["low", "medium", "high", "high", "very_high"][Int(rng.next(5))] }, (0..<n).map { _ in rng.next(3) == 0 }])
+                      (0..<n).map { _ in ["low", "medium", "high", "high", "very_high"][Int(rng.next(5))] }, (0..<n).map { _ in rng.next(3) == 0 },
+                      stays.map { $0.premises }, premisesIds])
                 .map { try $0.decode("id") }
             summary.residents = n
 

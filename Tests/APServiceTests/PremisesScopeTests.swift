@@ -44,6 +44,25 @@ import Testing
         }
     }
 
+    /// `x` with its resident replaced by one the premises added and has not placed, with a condition
+    /// and an absence of their own.
+    static func unplaced(_ h: Harness, _ x: Ids) async throws -> Ids {
+        try await h.db { c in
+            var y = x
+            let r = try ResidentStore.create(c, NewResident(premisesId: x.premises, crn: "U700001", givenName: "Not", familyName: "Placed",
+                                                            dateOfBirth: LocalDate("1991-02-03")!, gender: .male, rosh: .high,
+                                                            practitioner: Practitioner(name: "PP")))
+            y.resident = r.id
+            y.crn = r.crn.value
+            y.condition = try ConditionStore.add(c, actor: .system, residentId: r.id, NewCondition(
+                kind: .curfew, source: .licence, startsOn: LocalDate("2030-01-01")!,
+                curfew: CurfewDetails(windows: [CurfewWindow(start: LocalTime(hour: 21, minute: 0)!, end: LocalTime(hour: 7, minute: 0)!)!]))).id
+            y.absence = try ConditionStore.addAbsence(c, actor: .system, residentId: r.id, during: DateInterval(start: Date(), duration: 3600),
+                                                      reason: "hospital appointment", approvedBy: "A Manager", role: "manager").id
+            return y
+        }
+    }
+
     /// The path with ids filled in, and a body that is valid (so that only the premises can be why it is refused).
     static func request(_ op: String, _ x: Ids) -> (path: String, body: [String: Any]?)? {
         let d = "2030-02-01", d2 = "2030-02-05"
@@ -131,6 +150,7 @@ import Testing
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {
         try await Harness.with { h in
             let x = try await Self.ids(h, at: h.other)
+            let y = try await Self.unplaced(h, x)
             let writes = { try await h.db { c in try c.query("SELECT count(*) FROM audit_log WHERE action <> 'refused'")[0].decode(0, as: Int.self) } }
             let before = try await writes()
             var checked = 0
@@ -143,6 +163,21 @@ import Testing
                 checked += 1
             }
             #expect(checked >= 50)
+
+            // A resident the other premises added and has not placed yet belongs to it just the same.
+            var unplacedChecked = 0
+            for op in try ContractTests.operations().sorted() where !Self.unscoped.contains(op) {
+                let request = try #require(Self.request(op, y))
+                let text = request.path + "\(request.body ?? [:])"
+                guard [y.resident, y.condition, y.absence].contains(where: { text.contains($0.uuidString) }) else { continue }
+                let method = String(op.split(separator: " ")[0])
+                let reply = try await h.manager.send(method, request.path, body: try request.body.map { try JSONSerialization.data(withJSONObject: $0) })
+                #expect(reply.status == 403, "\(op) answered \(reply.status) for another premises' unplaced resident")
+                unplacedChecked += 1
+            }
+            #expect(unplacedChecked >= 9)
+            let unplacedFound: Page<Resident> = try await h.manager.get("api/v1/residents", query: ["crn": y.crn])
+            #expect(unplacedFound.items.isEmpty)
             #expect(try await writes() == before, "a refused request wrote something")
 
             // The lists that are not per premises show only the caller's own.

@@ -23,16 +23,18 @@ struct Fixture {
         return (p, out)
     }
 
-    func resident(gender: Gender = .male, given: String = "Sam", family: String = "Smith") throws -> Resident {
+    /// A resident added by `premisesId`, or by a premises of their own made for them.
+    func resident(gender: Gender = .male, given: String = "Sam", family: String = "Smith", at premisesId: UUID? = nil) throws -> Resident {
         let n = Fixture.counter.add(1, ordering: .relaxed).newValue
+        let premisesId = try premisesId ?? premises(gender: gender, beds: [:]).0.id
         return try ResidentStore.create(c, NewResident(
-            crn: "T" + String(format: "%06d", n % 1_000_000), givenName: given, familyName: family,
+            premisesId: premisesId, crn: "T" + String(format: "%06d", n % 1_000_000), givenName: given, familyName: family,
             dateOfBirth: LocalDate(year: 1990, month: 5, day: 17)!, gender: gender, rosh: .high, mappa: Mappa(category: 2, level: 1),
             practitioner: Practitioner(name: "P. Practitioner", phone: "0161 000 0000")))
     }
 
     func placement(_ premises: Premises, _ nights: Nights, gender: Gender = .male) throws -> Placement {
-        try PlacementStore.create(c, residentId: resident(gender: gender).id, premisesId: premises.id, expected: nights)
+        try PlacementStore.create(c, residentId: resident(gender: gender, at: premises.id).id, premisesId: premises.id, expected: nights)
     }
 }
 
@@ -45,7 +47,7 @@ extension Fixture {
     /// A premises with one arrived resident (arrived at `arrivedAt`), and a staff member to act as.
     func arrivedResident(arrivedAt: Date, premises: (Premises, [String: Bed])? = nil, bed: String = "1A") throws -> (Premises, Resident, Placement, Actor) {
         let (p, beds) = try premises ?? self.premises()
-        let r = try resident()
+        let r = try resident(at: p.id)
         let local = Zone.local(arrivedAt, in: TimeZone(identifier: "Europe/London")!).date
         let stay = try PlacementStore.create(c, residentId: r.id, premisesId: p.id, expected: Nights(from: local, to: local.adding(days: 60))!)
         _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[bed]!.id, nights: Nights(from: local, to: local.adding(days: 60))!)

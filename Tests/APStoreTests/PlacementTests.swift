@@ -108,8 +108,8 @@ extension Placement {
 @Suite struct ResidentTests {
     typealias F = Fixture
 
-    func new(_ crn: String, given: String = "Ana", family: String = "Lopez") -> NewResident {
-        NewResident(crn: crn, givenName: given, familyName: family, dateOfBirth: LocalDate(year: 1988, month: 2, day: 29)!, gender: .female,
+    func new(_ crn: String, given: String = "Ana", family: String = "Lopez", at premisesId: UUID) -> NewResident {
+        NewResident(premisesId: premisesId, crn: crn, givenName: given, familyName: family, dateOfBirth: LocalDate(year: 1988, month: 2, day: 29)!, gender: .female,
                     rosh: .veryHigh, mappa: Mappa(category: 1, level: 2), practitioner: Practitioner(name: "J. Okafor", email: "j.okafor@example.org"),
                     contingencyPlan: "Call the out-of-hours manager; then the police on 101.")
     }
@@ -117,19 +117,20 @@ extension Placement {
     @Test func crnIsValidatedAndUnique() async throws {
         try await TestDatabase.withFresh { config in
             try await TestDatabase.withConnection(config) { c in
-                let made = try ResidentStore.create(c, new(" x320741 "))
+                let home = try Fixture(c: c).premises(gender: .female, beds: [:]).0.id
+                let made = try ResidentStore.create(c, new(" x320741 ", at: home))
                 #expect(made.crn.value == "X320741")
                 #expect(try ResidentStore.get(c, crn: CRN("X320741")!) == made)
-                let duplicate = storeError { _ = try ResidentStore.create(c, new("X320741")) }
+                let duplicate = storeError { _ = try ResidentStore.create(c, new("X320741", at: home)) }
                 #expect(duplicate?.code == "crn-taken" && duplicate?.kind == .conflict)
                 #expect(duplicate?.message.contains("X320741") == false)  // no personal data in errors
                 for bad in ["X32074", "320741X", "XX20741", ""] {
-                    #expect(storeError { _ = try ResidentStore.create(c, new(bad)) }?.code == "crn-format", "\(bad)")
+                    #expect(storeError { _ = try ResidentStore.create(c, new(bad, at: home)) }?.code == "crn-format", "\(bad)")
                 }
                 // The database's own check, when the store is bypassed.
                 let raw = pgError { try c.query("INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, practitioner_name) VALUES ('x1', 'a', 'b', '2000-01-01', 'male', 'low', 'p')") }
                 #expect(raw?.constraint == "residents_crn_format")
-                #expect(storeError { _ = try ResidentStore.create(c, NewResident(crn: "A000001", givenName: "a", familyName: "b", dateOfBirth: LocalDate(year: 2000, month: 1, day: 1)!, gender: .male, rosh: .low, mappa: Mappa(category: 5, level: 1), practitioner: Practitioner(name: "p"))) }?.field == "mappa")
+                #expect(storeError { _ = try ResidentStore.create(c, NewResident(premisesId: home, crn: "A000001", givenName: "a", familyName: "b", dateOfBirth: LocalDate(year: 2000, month: 1, day: 1)!, gender: .male, rosh: .low, mappa: Mappa(category: 5, level: 1), practitioner: Practitioner(name: "p"))) }?.field == "mappa")
             }
         }
     }
@@ -138,9 +139,10 @@ extension Placement {
     @Test func hostileLookingTextRoundTripsUnchanged() async throws {
         try await TestDatabase.withFresh { config in
             try await TestDatabase.withConnection(config) { c in
+                let home = try Fixture(c: c).premises(gender: .female, beds: [:]).0.id
                 let names = [("Seán", "O'Brien; DROP TABLE residents;--"), ("Zoë", "Ğülşen-Łukasz \"Bobby\""), ("Robert'); SELECT pg_sleep(5); --", "日本")]
                 for (i, (given, family)) in names.enumerated() {
-                    let made = try ResidentStore.create(c, new("Q00000\(i)", given: given, family: family))
+                    let made = try ResidentStore.create(c, new("Q00000\(i)", given: given, family: family, at: home))
                     let read = try ResidentStore.get(c, id: made.id)!
                     #expect(read.givenName == given && read.familyName == family)
                     #expect(read.contingencyPlan == "Call the out-of-hours manager; then the police on 101.")

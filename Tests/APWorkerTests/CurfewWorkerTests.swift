@@ -19,7 +19,7 @@ func outAllNightWorld(_ c: PGConnection) throws -> (Premises, Resident) {
     let p = try PremisesStore.create(c, NewPremises(code: "W1", name: "Worker House", region: "Wales", gender: .male))
     let room = try PremisesStore.addRoom(c, premisesId: p.id, code: "R1")
     let bed = try PremisesStore.addBed(c, roomId: room.id, code: "1A", openedOn: LocalDate("2025-01-01")!)
-    let r = try ResidentStore.create(c, NewResident(crn: "W123456", givenName: "Wyn", familyName: "Jones", dateOfBirth: LocalDate("1990-01-01")!,
+    let r = try ResidentStore.create(c, NewResident(premisesId: p.id, crn: "W123456", givenName: "Wyn", familyName: "Jones", dateOfBirth: LocalDate("1990-01-01")!,
                                                     gender: .male, rosh: .medium, practitioner: Practitioner(name: "PP")))
     let stay = try PlacementStore.create(c, residentId: r.id, premisesId: p.id, expected: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)
     _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)

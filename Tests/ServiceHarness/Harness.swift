@@ -1,4 +1,5 @@
 import APClient
+import APDomain
 import APService
 import APStore
 import Civil
@@ -19,7 +20,7 @@ public struct Harness: Sendable {
     public let home: UUID
     public let other: UUID
 
-    public struct Tokens: Sendable { public let staff, manager, admin, worker, otherStaff: String }
+    public struct Tokens: Sendable { public let staff, manager, admin, worker, otherStaff, otherManager: String }
 
     /// A generous timeout: the whole suite runs in parallel on two cores.
     public func client(_ token: String?) -> APIClient { APIClient(baseURL: url, token: token, timeout: 60) }
@@ -29,6 +30,8 @@ public struct Harness: Sendable {
     public var worker: APIClient { client(tokens.worker) }
     /// A staff member at `other`.
     public var otherStaff: APIClient { client(tokens.otherStaff) }
+    /// A manager at `other`.
+    public var otherManager: APIClient { client(tokens.otherManager) }
     public var anonymous: APIClient { client(nil) }
 
     public func db<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
@@ -113,9 +116,19 @@ func demoTemplate() async throws -> String {
         _ = try demo.loadIfEmpty(into: c)
         _ = try demo.accounts(c)
         let other = try PremisesStore.list(c).sorted { $0.code < $1.code }[1]
-        let staff = try PremisesStore.addStaff(c, name: "Other Staff", role: .staff, premisesIds: [other.id])
-        _ = try AccountStore.create(c, actor: .system, staffId: staff.id, name: "Other Staff", role: .staff)
+        for (name, role) in otherAccounts { _ = try otherAccount(c, name: name, role: role, at: other.id) }
     }
+}
+
+/// The accounts at the second premises that tests act as.
+let otherAccounts: [(String, StaffRole)] = [("Other Staff", .staff), ("Other Manager", .manager)]
+
+/// The account called `name` at `premises`, made the first time it is asked for.
+func otherAccount(_ c: PGConnection, name: String, role: StaffRole, at premises: UUID) throws -> UUID {
+    if let id = try c.query("SELECT id FROM accounts WHERE name = $1", [name]).first?.decode("id", as: UUID.self) { return id }
+    let staff = try PremisesStore.addStaff(c, name: name, role: role, premisesIds: [premises])
+    let accountRole: Account.Role = role == .manager ? .manager : .staff
+    return try AccountStore.create(c, actor: .system, staffId: staff.id, name: name, role: accountRole).id
 }
 
 /// Fresh tokens for the demo's accounts and for a staff member at a second premises (a token is kept
@@ -126,13 +139,12 @@ func seed(_ config: PGConfig, now: Date) async throws -> Seeded {
         _ = try demo.loadIfEmpty(into: c)
         let a = try demo.accounts(c)
         let other = try PremisesStore.list(c).sorted { $0.code < $1.code }[1]
-        let account: UUID = try c.query("SELECT id FROM accounts WHERE name = 'Other Staff'").first?.decode("id", as: UUID.self) ?? {
-            let staff = try PremisesStore.addStaff(c, name: "Other Staff", role: .staff, premisesIds: [other.id])
-            return try AccountStore.create(c, actor: .system, staffId: staff.id, name: "Other Staff", role: .staff).id
-        }()
-        let token = try AccountStore.issueToken(c, actor: .system, accountId: account, validFor: 86_400, now: now).secret
+        let tokens = try otherAccounts.map { name, role in
+            let account = try otherAccount(c, name: name, role: role, at: other.id)
+            return try AccountStore.issueToken(c, actor: .system, accountId: account, validFor: 86_400, now: now).secret
+        }
         return Seeded(tokens: Harness.Tokens(staff: a.staff.token, manager: a.manager.token, admin: a.admin.token, worker: a.worker.token,
-                                             otherStaff: token), home: a.premises.id, other: other.id)
+                                             otherStaff: tokens[0], otherManager: tokens[1]), home: a.premises.id, other: other.id)
     }
 }
 

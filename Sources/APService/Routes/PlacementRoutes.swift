@@ -21,9 +21,11 @@ extension API {
         r.post("placements") { req, ctx in
             let new = try await req.body(NewPlacement.self, ctx, .manage)
             let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
-            // No check of the resident's premises: placing someone who stayed elsewhere is a transfer, and the
-            // answer holds only ids.
-            return JSONResponse(try await run(ctx, .manage, premises: new.premisesId) { c, _ in
+            // The resident must be one the caller may see: added by, or placed at, a premises they work at.
+            // A move from another premises is booked by an admin.
+            var references = [Reference(.resident, new.residentId, "residentId")]
+            if let keyWorker = new.keyWorkerId { references.append(Reference(.staff, keyWorker, "keyWorkerId")) }
+            return JSONResponse(try await run(ctx, .manage, premises: new.premisesId, references: references) { c, _ in
                 try PlacementStore.create(c, residentId: new.residentId, premisesId: new.premisesId, expected: nights,
                                           keyWorkerId: new.keyWorkerId, notes: new.notes ?? "")
             }, status: .created)
@@ -80,14 +82,16 @@ extension API {
             let id = try ctx.id("placementId")
             let body = try await req.body(NewAllocation.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
+            let bed = Reference(.bed, body.bedId, "bedId")
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), references: [bed]) { c, _ in
                 try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
             }, status: .created)
         }
         r.post("placements/{placementId}/bed-move") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(BedMove.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
+            let bed = Reference(.bed, body.bedId, "bedId")
+            return JSONResponse(try await run(ctx, .manage, scope: (.placement, id), references: [bed]) { c, _ in
                 try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
             }, status: .created)
         }

@@ -15,8 +15,14 @@ extension API {
 
     func residentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("residents") { req, ctx in
-            let new = try await req.body(NewResident.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage) { c, _ in try ResidentStore.create(c, new) }, status: .created)
+            var new = try await req.body(NewResident.self, ctx, .manage)
+            // The resident belongs to the premises adding them; an account at one premises need not say which.
+            if new.premisesId == nil, let mine = try ctx.require(.manage).premisesIds, mine.count == 1 { new.premisesId = mine.first }
+            guard let premisesId = new.premisesId else {
+                throw Problem.invalid("premises-required", "say which premises is adding the resident: give premisesId", field: "premisesId")
+            }
+            let resident = new
+            return JSONResponse(try await run(ctx, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) }, status: .created)
         }
         r.get("residents") { req, ctx in
             _ = try ctx.require(.shift)

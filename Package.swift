@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "APClient", dependencies: ["Civil"]),
         // `ap`, the shift's command line: a client of the service only (no database, no libpq).
         .target(name: "APCLI", dependencies: [
-            "APClient", "Civil",
+            "APClient", "APDomain", "Civil",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ap", dependencies: ["APCLI"]),
@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Tests/ServiceHarness"),
         .testTarget(name: "APServiceTests", dependencies: [
-            "APService", "APClient", "APStore", "Civil", "ServiceHarness", "TestDatabase",
+            "APService", "APClient", "APDomain", "APStore", "Civil", "ServiceHarness", "TestDatabase",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWorker", "ServiceHarness", "TestDatabase"]),

@@ -1,3 +1,4 @@
+import APDomain
 import Civil
 import Foundation
 
@@ -10,12 +11,31 @@ enum Output {
     static func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
     static func dim(_ s: String) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
 
-    static func line(_ s: String = "") { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+    /// Prints a line. Text from the service is shown, never acted on: a control or text-direction character
+    /// in a name or note (refused by the service, but perhaps stored before it was) is written out as
+    /// `<U+202E>`, so it can neither split a row nor disguise one. New lines stay (notes have lines), and so do
+    /// the colour codes this type adds itself.
+    static func line(_ s: String = "") { FileHandle.standardOutput.write(Data((visible(s, keepingNewLines: true) + "\n").utf8)) }
+
+    static let ownCodes = ["\u{1B}[31m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[0m"]
+
+    static func visible(_ s: String, keepingNewLines: Bool) -> String {
+        guard colour else { return TextRules.visible(s, keepingNewLines: keepingNewLines) }
+        var out = ""
+        var rest = Substring(s)
+        while let code = ownCodes.compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            out += TextRules.visible(String(rest[..<code.lowerBound]), keepingNewLines: keepingNewLines) + rest[code]
+            rest = rest[code.upperBound...]
+        }
+        return out + TextRules.visible(String(rest), keepingNewLines: keepingNewLines)
+    }
     static func error(_ s: String) { FileHandle.standardError.write(Data(("ap: " + s + "\n").utf8)) }
 
     /// Columns padded to their widest cell (measured without colour codes).
     static func table(_ header: [String], _ rows: [[String]]) {
         guard !rows.isEmpty else { return }
+        // A cell is one line whatever it holds.
+        let rows = rows.map { $0.map { visible($0, keepingNewLines: false) } }
         let plain = { (s: String) in colour ? s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) : s }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], plain(cell).count) } }

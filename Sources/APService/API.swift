@@ -15,6 +15,8 @@ struct API: Sendable {
     let clock: @Sendable () -> Date
     /// Cleared whenever a token or account changes here, so that a revocation takes effect at once.
     let principals: PrincipalCache
+    /// The key that signs the sign-in form's CSRF token, read from the database once.
+    let formKey = FormKey()
 
     /// Runs `body` on a pool connection once the principal's role is one of `access` and, when
     /// `premises` is given, the principal works there (admins and the worker: anywhere it exists).
@@ -97,11 +99,18 @@ extension Request {
         if JSONText.controlCharacter(in: buffer.readableBytesView) != nil {
             throw Problem.invalid("control-character", "text may not contain control characters (other than tab and new line): remove them")
         }
+        if let key = JSONText.repeatedKey(in: buffer.readableBytesView) {
+            throw Problem.badRequest("repeated-key", "an object in the body gives \(key ?? "a key") twice: send each field once", field: key)
+        }
         do {
-            return try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+            let value = try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+            try BodyRules.check(value, today: Zone.local(ctx.now ?? Date(), in: API.london).date)
+            return value
         } catch let error as DecodingError {
             throw Problem.decoding(error)
         } catch let error as StoreError {
+            throw error
+        } catch let error as Problem {
             throw error
         }
     }
@@ -226,6 +235,53 @@ enum JSONText {
             } else {
                 i += 1
             }
+        }
+        return nil
+    }
+}
+
+extension JSONText {
+    /// The first key that an object in the JSON text gives twice, if any. Decoders keep one of the two
+    /// silently (which one differs between parsers), so a body that repeats a key could mean one thing to
+    /// a proxy or a log and another to the service: it is refused instead. The key is given back only when
+    /// it is a plain field name (letters and digits), never as other text the client sent (nil inside).
+    static func repeatedKey(in bytes: some Collection<UInt8>) -> String?? {
+        let b = Array(bytes)
+        // One entry per open container: nil for an array, the keys seen so far for an object.
+        var stack: [Set<String>?] = []
+        var expectingKey = false
+        var i = 0
+        while i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "{"):
+                stack.append([])
+                expectingKey = true
+            case UInt8(ascii: "["):
+                stack.append(nil)
+                expectingKey = false
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = stack.popLast()
+                expectingKey = false
+            case UInt8(ascii: ","):
+                expectingKey = stack.last.map { $0 != nil } ?? false
+            case UInt8(ascii: ":"):
+                expectingKey = false
+            case UInt8(ascii: "\""):
+                let start = i
+                i += 1
+                while i < b.count && b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard expectingKey, i < b.count, var keys = stack.last ?? nil else { break }
+                // Escapes are resolved, so that "a" and "\u0061" are one key.
+                let raw = Data(b[start...i])
+                let key = (try? JSONDecoder().decode(String.self, from: raw)) ?? String(decoding: raw, as: UTF8.self)
+                if keys.contains(key) { return .some(key.allSatisfy { $0.isLetter || $0.isNumber } && !key.isEmpty ? key : nil) }
+                keys.insert(key)
+                stack[stack.count - 1] = keys
+                expectingKey = false
+            default:
+                break
+            }
+            i += 1
         }
         return nil
     }

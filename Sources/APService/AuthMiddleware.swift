@@ -23,8 +23,10 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     func authenticated(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Problem.unauthenticated }
-        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        // The scheme's name is case-insensitive (RFC 7235: "bearer", "BEARER" are Bearer).
+        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
+              header[..<space].lowercased() == "bearer" else { throw Problem.unauthenticated }
+        let token = String(header[space...]).trimmingCharacters(in: .whitespaces)
         let now = clock()
         let key = SHA256.hex(token)
         let result: Result<Principal, AccountStore.Refusal>
@@ -38,6 +40,7 @@ struct AuthMiddleware: RouterMiddleware {
         case .success(let principal):
             var context = context
             context.principal = principal
+            context.now = now
             context.logger[metadataKey: "account"] = .string(principal.account.id.uuidString.lowercased())
             do {
                 return try await next(request, context)

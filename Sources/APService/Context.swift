@@ -7,6 +7,8 @@ import Hummingbird
 public struct APRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The service's clock when the request's token was checked: the rules on a body's dates read it.
+    public var now: Date?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

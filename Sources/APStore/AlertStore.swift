@@ -72,7 +72,7 @@ public enum AlertStore {
     }
 
     public static func acknowledge(_ c: PGConnection, actor: Actor, alertId: UUID, outcome: AlertOutcome, note: String = "") throws -> Alert {
-        if note.count > 2000 { throw StoreError.invalid("note-too-long", "a note is at most 2000 characters", field: "note") }
+        try limitText(note, field: "note")
         return try c.acting(as: actor) { c in
             guard try c.query("""
                 INSERT INTO alert_acknowledgements (alert_id, premises_id, acknowledged_by, outcome, note)
@@ -84,7 +84,7 @@ public enum AlertStore {
 
     /// Resolves an alert once, saying why (a correction voided the movement it was based on, say).
     public static func resolve(_ c: PGConnection, actor: Actor, alertId: UUID, reason: String) throws {
-        try requireText(reason, field: "reason", max: 500)
+        try requireText(reason, field: "reason")
         try c.acting(as: actor) { c in
             let n = try c.query("UPDATE alerts SET resolved_at = now(), resolved_reason = $2 WHERE id = $1 AND resolved_at IS NULL", [alertId, reason]).affectedRows
             if n == 0 { throw StoreError.conflict("alert-resolved", "no open alert with that id: it may be resolved already", field: "alertId") }

@@ -122,7 +122,7 @@ public enum ConditionStore {
 
     public static func addAbsence(_ c: PGConnection, actor: Actor, residentId: UUID, during: DateInterval, reason: String,
                                   approvedBy name: String, role: String) throws -> AuthorisedAbsence {
-        try requireText(reason, field: "reason", max: 500)
+        try requireText(reason, field: "reason")
         try requireText(name, field: "approvedByName")
         try requireText(role, field: "approvedByRole")
         guard during.duration > 0 else { throw StoreError.invalid("absence-empty", "an absence ends after it starts", field: "endsAt") }
@@ -137,7 +137,7 @@ public enum ConditionStore {
     }
 
     public static func withdrawAbsence(_ c: PGConnection, actor: Actor, absenceId: UUID, reason: String) throws {
-        try requireText(reason, field: "reason", max: 500)
+        try requireText(reason, field: "reason")
         try c.acting(as: actor) { c in
             let n = try c.query("UPDATE authorised_absences SET withdrawn_at = now(), withdrawn_reason = $2 WHERE id = $1 AND withdrawn_at IS NULL",
                                 [absenceId, reason]).affectedRows

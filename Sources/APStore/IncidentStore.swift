@@ -62,14 +62,14 @@ public enum IncidentStore {
     }
 
     static func check(_ d: IncidentDraft, now: Date) throws {
-        try requireText(d.description, field: "description", max: 20_000)
-        if d.occurredAt > now.addingTimeInterval(60) {
+        try requireText(d.description, field: "description")
+        if d.occurredAt > now.addingTimeInterval(DateRules.eventMargin) {
             throw StoreError.invalid("time-in-future", "an incident cannot have happened in the future", field: "occurredAt")
         }
         if !d.policeInformed && d.policeReference != nil {
             throw StoreError.invalid("police-reference-without-police", "a police reference means the police were informed: set policeInformed", field: "policeReference")
         }
-        if d.location.count > 200 { throw StoreError.invalid("location-too-long", "location is at most 200 characters", field: "location") }
+        try limitText(d.location, field: "location")
         if d.followUps.contains(where: { $0.action.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw StoreError.invalid("follow-up-action", "every follow-up action says what is to be done", field: "followUps")
         }

@@ -74,16 +74,16 @@ public enum MovementStore {
     public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: Entry, now: Date) throws -> Movement {
         guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
         let at = entry.at ?? now
-        if at > now.addingTimeInterval(60) {
+        if at > now.addingTimeInterval(DateRules.eventMargin) {
             throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: "at")
         }
         let late = now.timeIntervalSince(at) > lateAfter
         if late, (entry.lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw StoreError.invalid("late-entry-needs-reason", "an entry for a time more than 5 minutes ago needs a reason why it is late (lateReason; with ap, --reason)", field: "lateReason")
         }
-        if entry.destination.count > 500 || entry.note.count > 2000 {
-            throw StoreError.invalid("text-too-long", "destination is at most 500 characters and note 2000", field: entry.note.count > 2000 ? "note" : "destination")
-        }
+        try limitText(entry.destination, field: "destination")
+        try limitText(entry.note, field: "note")
+        try limitText(entry.lateReason ?? "", field: "lateReason")
         // One statement (sql/0013_record_movement.sql) that takes the actor's settings itself: on its
         // own it is its own transaction, and the premises' chain head is locked only while it commits.
         let sql = "SELECT \(columns) FROM record_movement($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
@@ -95,7 +95,7 @@ public enum MovementStore {
 
     /// Voids a wrong entry with a reason, by appending a correction that names it.
     public static func void(_ c: PGConnection, actor: Actor, movementId: UUID, reason: String, now: Date) throws -> Movement {
-        try requireText(reason, field: "reason", max: 500)
+        try requireText(reason, field: "reason")
         return try c.acting(as: actor) { c in
             guard let target = try c.query("SELECT \(columns) FROM movements WHERE id = $1", [movementId]).first.map(movement) else {
                 throw StoreError.notFound("movement", field: "movementId")

@@ -121,7 +121,7 @@ public enum PlacementStore {
 
     static func notInFuture(_ instant: Date, _ now: Date, field: String) throws {
         // A minute's grace for clocks that disagree a little.
-        if instant > now.addingTimeInterval(60) {
+        if instant > now.addingTimeInterval(DateRules.eventMargin) {
             throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: field)
         }
     }

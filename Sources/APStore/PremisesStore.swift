@@ -39,7 +39,7 @@ public enum PremisesStore {
     }
 
     public static func addRoom(_ c: PGConnection, premisesId: UUID, code: String, characteristics: [RoomCharacteristic] = []) throws -> Room {
-        try requireText(code, field: "code", max: 20)
+        try requireText(code, field: "code")
         let row = try translating {
             try c.query("INSERT INTO rooms (premises_id, code, characteristics) VALUES ($1, $2, $3) RETURNING id",
                         [premisesId, code, characteristics.map(\.rawValue)])[0]
@@ -58,7 +58,7 @@ public enum PremisesStore {
     }
 
     public static func addBed(_ c: PGConnection, roomId: UUID, code: String, openedOn: LocalDate) throws -> Bed {
-        try requireText(code, field: "code", max: 20)
+        try requireText(code, field: "code")
         return try translating {
             guard let row = try c.query("""
                 WITH new AS (

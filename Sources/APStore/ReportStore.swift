@@ -8,8 +8,8 @@ public enum ReportStore {
     @discardableResult
     public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, residentId: UUID, at: Date? = nil, note: String = "", now: Date) throws -> UUID {
         let at = at ?? now
-        if at > now.addingTimeInterval(60) { throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: "at") }
-        if note.count > 2000 { throw StoreError.invalid("note-too-long", "a note is at most 2000 characters", field: "note") }
+        if at > now.addingTimeInterval(DateRules.eventMargin) { throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: "at") }
+        try limitText(note, field: "note")
         return try c.acting(as: actor) { c in
             guard let placement = try c.query("SELECT id FROM placements WHERE resident_id = $1 AND premises_id = $2 AND status = 'arrived'",
                                               [residentId, premisesId]).first else {

@@ -29,7 +29,7 @@ public enum ResidentStore {
         guard let crn = CRN(new.crn) else { throw StoreError.invalid("crn-format", CRNRule.text, field: "crn") }
         try requireText(new.givenName, field: "givenName")
         try requireText(new.familyName, field: "familyName")
-        try requireText(new.practitioner.name, field: "practitioner")
+        try requireText(new.practitioner.name, field: "practitioner.name")
         if let m = new.mappa, !(1...4).contains(m.category) || !(1...3).contains(m.level) {
             throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
         }

@@ -33,10 +33,20 @@ extension PGRow {
     }
 }
 
-/// Checks free text before it reaches the database, so that the error names the field.
-func requireText(_ value: String, field: String, max: Int = 200) throws {
+/// Checks free text that must be given before it reaches the database, so that the error names the
+/// field; its length is the domain's limit for the field (`TextRules`), which the service has already
+/// checked for callers over HTTP.
+func requireText(_ value: String, field: String) throws {
     if value.trimmingCharacters(in: .whitespaces).isEmpty {
         throw StoreError.invalid("\(field)-required", "\(field) is required", field: field)
     }
-    if value.count > max { throw StoreError.invalid("\(field)-too-long", "\(field) is longer than \(max) characters", field: field) }
+    try limitText(value, field: field)
+}
+
+/// Checks that free text keeps to the domain's limit for its field (`TextRules`).
+func limitText(_ value: String, field: String) throws {
+    let max = TextRules.rule(for: String(field.split(separator: ".").last ?? "")).max
+    if value.unicodeScalars.count > max {
+        throw StoreError.invalid("text-too-long", "\(field) is longer than \(max) characters: shorten it", field: field)
+    }
 }

@@ -92,6 +92,29 @@ import TestDatabase
         }
     }
 
+    /// Issue 15, item 5: a name that got into the records with a line break, a C1 control or a
+    /// text-direction override (stored before the service refused them) cannot split or disguise a row of
+    /// `ap roll`: each shows as <U+…>.
+    @Test func hiddenCharactersInANameShowAsWhatTheyAre() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let before = try await ap("roll")
+            let crn = try #require(try await Self.roll(ap).first?["crn"]?.string)
+            try await h.db { c in
+                _ = try c.query("UPDATE residents SET given_name = $1, family_name = $2 WHERE crn = $3",
+                                ["Ann\r\nAP-001 X999999 Fake Row\u{9B}2J", "\u{202E}eoD", crn])
+            }
+            let after = try await ap("roll")
+            #expect(after.status == 0, "\(after)")
+            #expect(after.out.split(separator: "\n").count == before.out.split(separator: "\n").count, "\(after)")
+            #expect(after.out.contains("Ann<U+000D><U+000A>AP-001 X999999 Fake Row<U+009B>2J"), "\(after)")
+            #expect(after.out.contains("<U+202E>eoD"), "\(after)")
+            #expect(!after.out.unicodeScalars.contains { [0x0D, 0x9B, 0x202E].contains($0.value) })
+            let shown = try await ap("resident", "show", crn)
+            #expect(shown.out.contains("<U+202E>eoD") && !shown.out.unicodeScalars.contains { $0.value == 0x202E }, "\(shown)")
+        }
+    }
+
     @Test func listingsTheirJSONAndRoles() async throws {
         try await Harness.with { h in
             let ap = CLI(h, token: h.tokens.staff)

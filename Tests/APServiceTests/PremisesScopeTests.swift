@@ -65,7 +65,7 @@ import Testing
 
     /// The path with ids filled in, and a body that is valid (so that only the premises can be why it is refused).
     static func request(_ op: String, _ x: Ids) -> (path: String, body: [String: Any]?)? {
-        let d = "2030-02-01", d2 = "2030-02-05"
+        let d = "2028-02-01", d2 = "2028-02-05"
         let condition: [String: Any] = ["kind": "curfew", "source": "licence", "startsOn": d, "wording": "w",
                                         "curfew": ["windows": [["start": "21:00", "end": "07:00"]]]]
         let draft: [String: Any] = ["occurredAt": "2026-01-01T10:00:00Z", "location": "hall", "category": "threats", "severity": "low",

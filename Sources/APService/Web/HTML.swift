@@ -1,3 +1,4 @@
+import APDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,10 +6,12 @@ import NIOCore
 
 /// Server-rendered pages: plain HTML, no scripts, escaped at every insertion.
 enum HTML {
+    /// Escapes for HTML text and attribute values; a control or text-direction character (refused by the
+    /// service, but perhaps stored before it was) is written out as `<U+202E>` rather than acting on the page.
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
-        for ch in s {
+        for ch in TextRules.visible(s, keepingNewLines: true) {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

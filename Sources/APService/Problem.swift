@@ -71,6 +71,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try problem.response(from: request, context: context)
         }
         response.headers[.init("X-Request-Id")!] = context.id
+        // What the API and the pages answer is personal data (or says whether some exists): no cache, in the
+        // browser or between, may keep it.
+        let type = response.headers[.contentType] ?? ""
+        if request.uri.path.hasPrefix("/api/") || type.hasPrefix("text/html") || type.hasPrefix("text/csv") {
+            response.headers[.cacheControl] = "no-store"
+        }
         return response
     }
 

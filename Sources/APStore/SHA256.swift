@@ -45,8 +45,19 @@ public enum SHA256 {
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - $0 * 8)) } }
     }
 
-    public static func hex(_ message: String) -> String {
-        hash(Array(message.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    public static func hex(_ message: String) -> String { hex(hash(Array(message.utf8))) }
+
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`, as hex.
+    public static func hmacHex(key: String, _ message: String) -> String {
+        var k = Array(key.utf8)
+        if k.count > 64 { k = hash(k) }
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        let inner = hash(k.map { $0 ^ 0x36 } + Array(message.utf8))
+        return hex(hash(k.map { $0 ^ 0x5c } + inner))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
 

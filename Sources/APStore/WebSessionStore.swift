@@ -10,8 +10,27 @@ public enum WebSessionStore {
         public let expiresAt: Date
     }
 
-    /// A form's CSRF token before anyone has signed in.
-    public static func newCSRF() -> String { random() }
+    /// A CSRF token for the sign-in form, before there is a session: a random nonce and its HMAC under the
+    /// service's form key, so that only tokens this service issued are accepted (a client cannot choose
+    /// one and send it as both the cookie and the form field).
+    public static func newCSRF(key: String) -> String {
+        let nonce = random()
+        return nonce + "." + SHA256.hmacHex(key: key, "sign-in:" + nonce)
+    }
+
+    /// Whether `token` is one `newCSRF(key:)` made.
+    public static func isIssuedCSRF(_ token: String, key: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit) else { return false }
+        let expected = SHA256.hmacHex(key: key, "sign-in:" + parts[0])
+        // Compared in constant time: every byte is looked at whatever differs first.
+        return expected.utf8.count == parts[1].utf8.count && zip(expected.utf8, parts[1].utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// The key that signs sign-in forms' CSRF tokens (sql/0019_web_form_key.sql). Read as the owner.
+    public static func formKey(_ c: PGConnection) throws -> String {
+        try c.query("SELECT key FROM web_form_key")[0].decode("key")
+    }
 
     static func random() -> String {
         var g = SystemRandomNumberGenerator()

@@ -39,7 +39,7 @@ import Testing
             }
 
             let booking: [String: Any] = ["residentId": added.id.uuidString, "premisesId": h.other.uuidString,
-                                          "expectedArrival": "2030-03-01", "expectedDeparture": "2030-03-20"]
+                                          "expectedArrival": "2028-03-01", "expectedDeparture": "2028-03-20"]
             let booked = try await h.otherManager.postRaw("api/v1/placements", booking)
             #expect(booked.status == 403)
             #expect(Self.problem(booked)?.code == "other-premises")
@@ -173,12 +173,64 @@ import Testing
                 (try c.query("SELECT id FROM residents WHERE premises_id = $1 LIMIT 1", [h.home])[0].decode(0, as: UUID.self),
                  try c.query("SELECT staff_id FROM staff_premises WHERE premises_id = $1 LIMIT 1", [h.other])[0].decode(0, as: UUID.self))
             }
-            let booking: [String: Any] = ["residentId": resident.uuidString, "premisesId": h.home.uuidString, "expectedArrival": "2031-03-01",
-                                          "expectedDeparture": "2031-03-20", "keyWorkerId": foreignStaff.uuidString]
+            let booking: [String: Any] = ["residentId": resident.uuidString, "premisesId": h.home.uuidString, "expectedArrival": "2028-05-01",
+                                          "expectedDeparture": "2028-05-20", "keyWorkerId": foreignStaff.uuidString]
             let reply = try await h.manager.postRaw("api/v1/placements", booking)
             #expect(reply.status == 403 && Self.problem(reply)?.field == "keyWorkerId")
             let byAdmin = try await h.admin.postRaw("api/v1/placements", booking)
             #expect(byAdmin.status == 422 && Self.problem(byAdmin)?.code == "key-worker-not-here")
         }
+    }
+
+    /// Item 9: the Bearer scheme in any case; no cache keeps an answer; a body that repeats a key is refused.
+    @Test func smallOnesBearerCacheAndRepeatedKeys() async throws {
+        try await Harness.with { h in
+            let anonymous = h.anonymous
+            for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+                let reply = try await anonymous.send("GET", "api/v1/me", headers: ["Authorization": "\(scheme) \(h.tokens.staff)"])
+                #expect(reply.status == 200, "\(scheme)")
+            }
+            #expect(try await anonymous.send("GET", "api/v1/me", headers: ["Authorization": "Basic \(h.tokens.staff)"]).status == 401)
+            #expect(try await anonymous.send("GET", "api/v1/me", headers: ["Authorization": "Bearer\(h.tokens.staff)"]).status == 401)
+
+            for path in ["api/v1/me", "api/v1/premises/\(h.home)/roll", "api/v1/residents/\(UUID())"] {
+                let reply = try await h.staff.send("GET", path)
+                #expect(reply.header("Cache-Control") == "no-store", "\(path) \(reply.status)")
+            }
+            #expect(try await anonymous.send("GET", "api/v1/me").header("Cache-Control") == "no-store")
+
+            let notes = "api/v1/premises/\(h.home)/handover/notes"
+            for body in [#"{"text": "first", "text": "second"}"#, #"{"text": "first", "te\u0078t": "second"}"#] {
+                let reply = try await h.staff.send("POST", notes, body: Data(body.utf8))
+                #expect(reply.status == 400 && Self.problem(reply)?.code == "repeated-key", "\(body)")
+                #expect(Self.problem(reply)?.field == "text")
+            }
+            let nested = #"{"occurredAt": "2026-01-01T10:00:00Z", "category": "threats", "severity": "low", "description": "d", "#
+                + #""residentIds": [], "residentIds": []}"#
+            let reply = try await h.staff.send("POST", "api/v1/premises/\(h.home)/incidents", body: Data(nested.utf8))
+            #expect(reply.status == 400 && Self.problem(reply)?.field == "residentIds")
+            let fine = try await h.staff.send("POST", notes, body: Data(#"{"text": "the same key in two objects is fine: {\"text\": 1}"}"#.utf8))
+            #expect(fine.status == 201)
+        }
+    }
+
+    @Test func theRepeatedKeyScanReadsJSONCorrectly() {
+        let cases: [(String, String??)] = [
+            (#"{"a": 1, "b": {"a": 2}, "c": [{"a": 1}, {"a": 2}]}"#, nil),
+            (#"{"a": 1, "b": 2, "a": 3}"#, .some("a")),
+            (#"{"b": {"x": "a\"b", "x": 1}}"#, .some("x")),
+            (#"{"a": "{\"a\": 1, \"a\": 2}"}"#, nil),
+            (#"[{"k": 1}, {"k": 2}, {"k": 3, "k": 4}]"#, .some("k")),
+            (#"{"a b": 1, "a b": 2}"#, .some(nil)),
+            (#"{"\u0061": 1, "a": 2}"#, .some("a")),
+        ]
+        for (text, expected) in cases {
+            #expect(JSONText.repeatedKey(in: Array(text.utf8)) == expected, "\(text)")
+        }
+    }
+
+    /// Item 5, in the pages: what slipped into the records shows as what it is.
+    @Test func pagesShowHiddenCharactersAsWhatTheyAre() {
+        #expect(HTML.escape("Ann\u{202E}eoD <b>\r\n") == "Ann&lt;U+202E&gt;eoD &lt;b&gt;&lt;U+000D&gt;\n")
     }
 }

@@ -40,6 +40,12 @@ import TestDatabase
             #expect(Self.number(http["signIn"]?["status"]) == 303 && http["signIn"]?["location"]?.string == "/overview")
             let session = try #require(http["signIn"]?["session"]?.string)
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Max-Age="), "\(session)")
+            // Issue 15, item 8: the CSRF token is the service's, and sign-out ends the session on the server.
+            #expect(Self.number(http["chosenCSRF"]) == 403)
+            #expect(Self.number(http["signOutWithoutCSRF"]?["status"]) == 403 && http["signOutWithoutCSRF"]?["clearsCookie"] == .bool(false))
+            #expect(Self.number(http["signOutWithoutCSRF"]?["overviewAfter"]) == 200)
+            #expect(Self.number(http["signOut"]?["status"]) == 303 && http["signOut"]?["clearsCookie"] == .bool(true))
+            #expect(Self.number(http["signOut"]?["overviewAfter"]) == 303 && http["signOut"]?["overviewAfterGoesTo"]?.string == "/sign-in")
 
             #expect(r["unsignedLandsOn"]?.string == "/sign-in" && r["signedInLandsOn"]?.string == "/overview")
             #expect(r["cookieVisibleToScripts"] == .bool(false))

@@ -94,6 +94,23 @@ def http_checks(base, token):
     out["badToken"] = req("POST", "/sign-in", urllib.parse.urlencode({"token": "ap_" + "0" * 64, "csrf": csrf}), dict(form, Cookie=f"ap_csrf={csrf}"))[0]
     status, location, cookies = req("POST", "/sign-in", urllib.parse.urlencode({"token": token, "csrf": csrf}), dict(form, Cookie=f"ap_csrf={csrf}"))
     out["signIn"] = {"status": status, "location": location, "session": next((c for c in cookies if c.startswith("ap_session=")), None)}
+    # A CSRF token the client chose itself, sent as both cookie and field, is not one the service issued.
+    chosen = "c" * 64 + "." + "d" * 64
+    out["chosenCSRF"] = req("POST", "/sign-in", urllib.parse.urlencode({"token": token, "csrf": chosen}), dict(form, Cookie=f"ap_csrf={chosen}"))[0]
+    # Sign-out: without the session's CSRF token it is refused and the session lives on (the cookie is not
+    # cleared either); with it, the session ends on the server, so replaying the cookie no longer works.
+    session = out["signIn"]["session"].split(";")[0]
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    c.request("GET", "/overview", headers={"Cookie": session})
+    r = c.getresponse(); page = r.read().decode()
+    session_csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    status, _, cookies = req("POST", "/sign-out", "", dict(form, Cookie=session))
+    out["signOutWithoutCSRF"] = {"status": status, "clearsCookie": any(c.startswith("ap_session=") for c in cookies),
+                                 "overviewAfter": req("GET", "/overview", None, {"Cookie": session})[0]}
+    status, location, cookies = req("POST", "/sign-out", urllib.parse.urlencode({"csrf": session_csrf}), dict(form, Cookie=session))
+    after = req("GET", "/overview", None, {"Cookie": session})
+    out["signOut"] = {"status": status, "location": location, "clearsCookie": any(c.startswith("ap_session=;") for c in cookies),
+                      "overviewAfter": after[0], "overviewAfterGoesTo": after[1]}
     return out
 
 

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PGDriver
+import Synchronization
 
 /// The managers' dashboard: server-rendered pages at `/`, behind the same accounts as the API. A
 /// manager signs in by pasting their API token into a form; the browser then holds a session cookie
@@ -41,19 +42,29 @@ extension API {
         r.get("/") { req, _ in try await webSession(req) == nil ? Self.redirect("/sign-in") : Self.redirect("/overview") }
 
         r.get("sign-in") { req, _ in
-            let csrf = req.cookies[Self.csrfCookie]?.value ?? WebSessionStore.newCSRF()
-            return Self.signInPage(csrf: csrf, message: nil, status: .ok)
+            let key = try await formKey.get(pool)
+            let kept = req.cookies[Self.csrfCookie].map(\.value).flatMap { WebSessionStore.isIssuedCSRF($0, key: key) ? $0 : nil }
+            return Self.signInPage(csrf: kept ?? WebSessionStore.newCSRF(key: key), message: nil, status: .ok)
         }
 
         r.post("sign-in") { req, _ in try await signIn(req) }
 
+        // Sign-out ends the session on the server. One posted without the session's own CSRF token (from
+        // another site, or a stale page) is refused and changes nothing, cookie included: clearing the
+        // cookie while the session lived on would tell the user they had signed out when they had not.
         r.post("sign-out") { req, _ in
             let form = try await Self.form(req)
-            if let session = try await webSession(req), form["csrf"] == session.csrf, let id = req.cookies[Self.sessionCookie]?.value {
-                let now = clock()
-                try await pool.withConnection { c in try WebSessionStore.end(c, id: id, actor: session.principal.actor, now: now) }
+            let cleared = Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
+            guard let session = try await webSession(req), let id = req.cookies[Self.sessionCookie]?.value else {
+                return Self.redirect("/sign-in", cookies: [cleared])
             }
-            return Self.redirect("/sign-in", cookies: [Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)])
+            guard let csrf = form["csrf"], csrf == session.csrf else {
+                throw WebPage(status: .forbidden, title: "Not signed out",
+                              text: "That sign-out did not come from one of this site's pages, so you are still signed in. Use the Sign out button.")
+            }
+            let now = clock()
+            try await pool.withConnection { c in try WebSessionStore.end(c, id: id, actor: session.principal.actor, now: now) }
+            return Self.redirect("/sign-in", cookies: [cleared])
         }
 
         r.get("overview") { req, _ in
@@ -164,8 +175,9 @@ extension API {
 
     func signIn(_ req: Request) async throws -> Response {
         let form = try await Self.form(req)
-        guard let csrf = form["csrf"], let cookie = req.cookies[Self.csrfCookie]?.value, !csrf.isEmpty, csrf == cookie else {
-            return Self.signInPage(csrf: WebSessionStore.newCSRF(), message: "The form had expired: please sign in again.", status: .forbidden)
+        let key = try await formKey.get(pool)
+        guard let csrf = form["csrf"], let cookie = req.cookies[Self.csrfCookie]?.value, csrf == cookie, WebSessionStore.isIssuedCSRF(csrf, key: key) else {
+            return Self.signInPage(csrf: WebSessionStore.newCSRF(key: key), message: "The form had expired: please sign in again.", status: .forbidden)
         }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let now = clock()
@@ -230,5 +242,17 @@ struct WebPage: Error, HTTPResponseError {
     let text: String
     func response(from request: Request, context: some RequestContext) throws -> Response {
         HTML.response(HTML.page(title, "<p>\(HTML.escape(text))</p><p><a href=\"/overview\">Back to the overview</a></p>"), status: status)
+    }
+}
+
+/// The sign-in form's signing key (sql/0019_web_form_key.sql), read once a process.
+final class FormKey: Sendable {
+    private let key = Mutex<String?>(nil)
+
+    func get(_ pool: PGPool) async throws -> String {
+        if let known = key.withLock({ $0 }) { return known }
+        let read = try await pool.withConnection { c in try WebSessionStore.formKey(c) }
+        key.withLock { $0 = read }
+        return read
     }
 }

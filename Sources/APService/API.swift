@@ -48,7 +48,7 @@ struct API: Sendable {
     static func check(_ c: PGConnection, _ p: Principal, premises: UUID) throws {
         if let ids = p.premisesIds {
             guard ids.contains(premises) else { throw Problem.forbiddenPremises(field: "premisesId") }
-        } else if try c.query("SELECT 1 FROM premises WHERE id = $1", [premises]).first == nil {
+        } else if try !PremisesStore.exists(c, id: premises) {
             throw Problem.notFound("premises", field: "premisesId")
         }
     }

@@ -102,4 +102,16 @@ public enum AlertStore {
             ORDER BY night DESC, raised_at DESC
             """, [premisesId, since, openOnly]))
     }
+
+    /// How many alerts are open (neither acknowledged nor resolved) at each of `premisesIds`; a premises
+    /// with none is left out.
+    public static func openCounts(_ c: PGConnection, premisesIds: [UUID]) throws -> [UUID: Int] {
+        var open: [UUID: Int] = [:]
+        for row in try c.query("""
+            SELECT premises_id, count(*)::int8 AS n FROM alerts a
+            WHERE premises_id = ANY($1) AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k WHERE k.alert_id = a.id)
+            GROUP BY 1
+            """, [premisesIds]) { open[try row.decode("premises_id")] = try row.decode("n") }
+        return open
+    }
 }

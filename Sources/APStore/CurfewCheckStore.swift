@@ -203,6 +203,25 @@ public enum CurfewCheckStore {
             }
         }
     }
+
+    /// The last night reconciled (checked once it was over) at each premises that has one.
+    public static func lastReconciled(_ c: PGConnection) throws -> [UUID: LocalDate] {
+        try Dictionary(uniqueKeysWithValues: c.query("""
+            SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
+            """).map { (try $0.decode("premises_id"), try $0.decode("night")) })
+    }
+
+    /// Records that premises' nights were checked at `at`, and reconciled where `over`: in the transaction of
+    /// the check, so that the check and the record of it commit together or not at all.
+    public static func recordChecked(_ c: PGConnection, _ nights: [(premisesId: UUID, night: LocalDate, over: Bool)], at: Date) throws {
+        try c.query("""
+            INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at)
+            SELECT x.premises_id, x.night, $3, CASE WHEN x.over THEN $3::timestamptz END
+            FROM unnest($1::uuid[], $2::date[], $4::bool[]) AS x(premises_id, night, over)
+            ON CONFLICT (premises_id, night) DO UPDATE
+            SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
+            """, [nights.map(\.premisesId), nights.map(\.night), at, nights.map(\.over)])
+    }
 }
 
 extension CurfewWindow {

@@ -3,14 +3,16 @@ import PGDriver
 
 /// The webhook outbox: alerts queued in the transaction that raised them, then delivered at least once.
 public enum OutboxStore {
-    /// One delivery to attempt: the exact body to post, its signature and its idempotency key.
+    /// One delivery to attempt: the exact body to post and its idempotency key.
     public struct Delivery: Sendable, Equatable {
         public let alertId: UUID
         public let body: String
-        /// Hex HMAC-SHA256 of `body` with the shared secret.
-        public let signature: String
         public let attempt: Int
         public var idempotencyKey: String { alertId.uuidString.lowercased() }
+
+        /// Hex HMAC-SHA256 of `body` with the shared secret, computed in this process: the secret never
+        /// travels to the database, where a statement log could record it.
+        public func signature(secret: String) -> String { SHA256.hmacHex(key: secret, body) }
     }
 
     /// Queues alerts, due at once (at `now`, the raising clock's, not the database's).
@@ -33,18 +35,18 @@ public enum OutboxStore {
     }
 
     /// Claims up to `limit` due deliveries for `lease` (another deliverer skips them meanwhile; if this
-    /// one dies, they come due again when the lease ends), signed with `secret`.
-    public static func claim(_ c: PGConnection, secret: String, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws -> [Delivery] {
+    /// one dies, they come due again when the lease ends).
+    public static func claim(_ c: PGConnection, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws -> [Delivery] {
         try c.acting(as: .worker(origin: "outbox")) { c in
             try c.query("""
                 WITH due AS (
-                    SELECT alert_id FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2
-                    ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-                UPDATE alert_outbox o SET next_attempt_at = $3, attempts = o.attempts + 1
+                    SELECT alert_id FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+                    ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                UPDATE alert_outbox o SET next_attempt_at = $2, attempts = o.attempts + 1
                 FROM due WHERE o.alert_id = due.alert_id
-                RETURNING o.alert_id, o.payload::text AS body, encode(hmac(o.payload::text, $1, 'sha256'), 'hex') AS signature, o.attempts
-                """, [secret, now, now.addingTimeInterval(lease), limit]).map {
-                Delivery(alertId: try $0.decode("alert_id"), body: try $0.decode("body"), signature: try $0.decode("signature"), attempt: try $0.decode("attempts"))
+                RETURNING o.alert_id, o.payload::text AS body, o.attempts
+                """, [now, now.addingTimeInterval(lease), limit]).map {
+                Delivery(alertId: try $0.decode("alert_id"), body: try $0.decode("body"), attempt: try $0.decode("attempts"))
             }
         }
     }

@@ -29,6 +29,10 @@ public enum PremisesStore {
         try c.query("SELECT \(premisesColumns) FROM premises WHERE id = $1", [id]).first.map(premises)
     }
 
+    public static func exists(_ c: PGConnection, id: UUID) throws -> Bool {
+        try !c.query("SELECT 1 FROM premises WHERE id = $1", [id]).isEmpty
+    }
+
     public static func get(_ c: PGConnection, code: String) throws -> Premises? {
         try c.query("SELECT \(premisesColumns) FROM premises WHERE code = $1", [code]).first.map(premises)
     }

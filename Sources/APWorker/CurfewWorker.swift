@@ -64,9 +64,7 @@ public struct CurfewWorker: Service {
         let now = clock()
         let settings = self.settings
         return try await pool.withConnection { c in
-            let reconciled: [UUID: LocalDate] = try Dictionary(uniqueKeysWithValues: c.query("""
-                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
-                """).map { (try $0.decode("premises_id"), try $0.decode("night")) })
+            let reconciled = try CurfewCheckStore.lastReconciled(c)
             var due: [(premises: Premises, night: LocalDate, over: Bool)] = []
             for premises in try PremisesStore.list(c) {
                 guard let zone = TimeZone(identifier: premises.timeZone) else { continue }
@@ -86,13 +84,7 @@ public struct CurfewWorker: Service {
                 let outcomes = try c.acting(as: .worker()) { c in
                     let outcomes = try CurfewCheckStore.check(c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
                                                               grace: settings.grace, outbox: settings.outbox)
-                    try c.query("""
-                        INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at)
-                        SELECT x.premises_id, x.night, $3, CASE WHEN x.over THEN $3::timestamptz END
-                        FROM unnest($1::uuid[], $2::date[], $4::bool[]) AS x(premises_id, night, over)
-                        ON CONFLICT (premises_id, night) DO UPDATE
-                        SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
-                        """, [batch.map(\.premises.id), batch.map(\.night), now, batch.map(\.over)])
+                    try CurfewCheckStore.recordChecked(c, batch.map { ($0.premises.id, $0.night, $0.over) }, at: now)
                     return outcomes
                 }
                 for (item, outcome) in zip(batch, outcomes) {

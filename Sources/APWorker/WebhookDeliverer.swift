@@ -55,14 +55,14 @@ public struct WebhookDeliverer: Service {
     /// Claims what is due, posts each, and records the outcome.
     public func deliverOnce() async throws -> Pass {
         let secret = settings.secret, now = clock()
-        let due = try await pool.withConnection { try OutboxStore.claim($0, secret: secret, now: now) }
+        let due = try await pool.withConnection { try OutboxStore.claim($0, now: now) }
         var pass = Pass()
         for delivery in due {
             var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
             request.httpMethod = "POST"
             request.httpBody = Data(delivery.body.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue("sha256=" + delivery.signature, forHTTPHeaderField: "X-AP-Signature")
+            request.setValue("sha256=" + delivery.signature(secret: secret), forHTTPHeaderField: "X-AP-Signature")
             request.setValue(delivery.idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
             // What went wrong, in words that carry none of the payload.
             let failure: String?

@@ -32,6 +32,25 @@ import TestDatabase
         }
         #expect(inputs.map(SHA256.hex) == theirs)
     }
+
+    /// HMAC-SHA256 against RFC 4231's second case and pgcrypto's hmac, for keys shorter and longer than
+    /// a block and messages of every padding length.
+    @Test func hmacAgreesWithTheRFCAndPostgreSQL() async throws {
+        #expect(SHA256.hmacHex(key: "Jefe", "what do ya want for nothing?")
+                    == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        let pairs = (0..<140).map { n in (String(repeating: "k", count: n), String(repeating: "é", count: n / 2) + String(n)) }
+        let keys = pairs.map(\.0)
+        let messages = pairs.map(\.1)
+        let theirs: [String] = try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                try c.query("""
+                    SELECT encode(hmac(m, k, 'sha256'), 'hex') AS h FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(k, m, i)
+                    ORDER BY i
+                    """, [keys, messages]).map { try $0.decode("h") }
+            }
+        }
+        #expect(pairs.map { SHA256.hmacHex(key: $0.0, $0.1) } == theirs)
+    }
 }
 
 @Suite struct AccountTests {

@@ -75,13 +75,7 @@ extension API {
                 let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
                 let ids = premises.map(\.id)
                 let reports = try OccupancyReportStore.reports(c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!, today: today)
-                var open: [UUID: Int] = [:]
-                for row in try c.query("""
-                    SELECT premises_id, count(*)::int8 AS n FROM alerts a
-                    WHERE premises_id = ANY($1) AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k WHERE k.alert_id = a.id)
-                    GROUP BY 1
-                    """, [ids]) { open[try row.decode("premises_id")] = try row.decode("n") }
-                return (premises, reports, open)
+                return (premises, reports, try AlertStore.openCounts(c, premisesIds: ids))
             }
             var body = "<p>\(premises.count) premises. Tonight is \(today).</p><div class=\"cards\">"
             for (premises, report) in zip(premises, reports) {

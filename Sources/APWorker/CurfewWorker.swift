@@ -39,20 +39,10 @@ public struct CurfewWorker: Service {
 
     /// Passes every `interval` until graceful shutdown; a pass that fails is logged and the next one tries again.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let pass = try await runOnce()
-                    logger.info("curfew pass", metadata: ["checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
-                                                          "raised": "\(pass.raised)", "resolved": "\(pass.resolved)"])
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("curfew pass failed; trying again next time", metadata: ["error": "\(error)"])
-                }
-                // Graceful shutdown cancels the wait: that is the end of the loop, not a failure.
-                do { try await Task.sleep(for: settings.interval) } catch { return }
-            }
+        try await repeatedly(every: settings.interval, logger: logger, name: "curfew pass") {
+            let pass = try await runOnce()
+            logger.info("curfew pass", metadata: ["checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
+                                                  "raised": "\(pass.raised)", "resolved": "\(pass.resolved)"])
         }
     }
 

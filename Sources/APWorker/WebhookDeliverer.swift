@@ -35,19 +35,10 @@ public struct WebhookDeliverer: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let pass = try await deliverOnce()
-                    if pass.delivered + pass.failed > 0 {
-                        logger.info("webhook pass", metadata: ["delivered": "\(pass.delivered)", "failed": "\(pass.failed)"])
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("webhook pass failed; trying again next time", metadata: ["error": "\(error)"])
-                }
-                do { try await Task.sleep(for: settings.interval) } catch { return }
+        try await repeatedly(every: settings.interval, logger: logger, name: "webhook pass") {
+            let pass = try await deliverOnce()
+            if pass.delivered + pass.failed > 0 {
+                logger.info("webhook pass", metadata: ["delivered": "\(pass.delivered)", "failed": "\(pass.failed)"])
             }
         }
     }

@@ -134,7 +134,7 @@ public enum CurfewCheckStore {
             var entries: [Key: [CurfewCheck.Entry]] = [:]
             for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
                 entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
-                    CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.decode("kind", as: String.self) == "out", at: try row.decode("at")))
+                    CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
             }
 
             var residents = Array(repeating: 0, count: nights.count)

@@ -157,7 +157,7 @@ public enum MovementStore {
     static func rollEntries(_ result: PGResult) throws -> [RollEntry] {
         try result.map {
             RollEntry(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
-                      name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), roomCode: try $0.decode("room_code"), isIn: try $0.decode("kind", as: String.self) == "in",
+                      name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), roomCode: try $0.decode("room_code"), isIn: try $0.value("kind", as: MovementKind.self) == .in,
                       since: try $0.decode("since"), destination: try $0.decode("destination"), expectedBack: try $0.decode("expected_back"))
         }
     }

@@ -27,19 +27,22 @@ let package = Package(
         .target(name: "PGDriver", dependencies: ["CLibPQ", "Civil"]),
         // The domain's types and rules: no I/O; clocks and time zones are passed in.
         .target(name: "APDomain", dependencies: ["Civil"]),
+        // The API's types (requests, responses, pages, problems) and its JSON dialect: one definition, used by
+        // the store (its rows come back as these), the service, the client, `ap`, the tests and the bench.
+        .target(name: "APWire", dependencies: ["APDomain", "Civil"]),
         // The SQL of each feature, on the driver.
-        .target(name: "APStore", dependencies: ["APDomain", "PGDriver"]),
+        .target(name: "APStore", dependencies: ["APDomain", "APWire", "PGDriver"]),
         // Applies sql/NNNN_name.sql in order, once each, with checksums.
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The curfew-check worker: every premises' nights, checked repeatedly, reconciled, caught up.
         .target(name: "APWorker", dependencies: [
-            "APStore", "PGDriver",
+            "APStore", "APWire", "PGDriver",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The HTTP JSON API (Hummingbird 2): every client goes through it. Described by openapi.yaml.
         .target(name: "APService", dependencies: [
-            "APClient", "APDomain", "APStore", "Civil", "PGDriver", "PGMigrations",
+            "APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -48,42 +51,42 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("openapi.yaml")]),
         // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
-        .target(name: "APClient", dependencies: ["Civil"]),
+        .target(name: "APClient", dependencies: ["APWire", "Civil"]),
         // `ap`, the shift's command line: a client of the service only (no database, no libpq).
         .target(name: "APCLI", dependencies: [
-            "APClient", "APDomain", "Civil",
+            "APClient", "APDomain", "APWire", "Civil",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ap", dependencies: ["APCLI"]),
         // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
         .target(name: "APServer", dependencies: [
-            "APStore", "APWorker", "APService", "PGDriver", "PGMigrations",
+            "APStore", "APWire", "APWorker", "APService", "PGDriver", "PGMigrations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ap-server", dependencies: ["APServer"]),
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
-        .executableTarget(name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "PGDriver", "Civil"]),
+        .executableTarget(name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "APWire", "PGDriver", "Civil"]),
         // Fresh migrated databases for tests (a template cloned per test).
         .target(name: "TestDatabase", dependencies: ["PGDriver", "PGMigrations"], path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),
         .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
         .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
-        .testTarget(name: "APStoreTests", dependencies: ["APStore", "TestDatabase"]),
-        .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "TestDatabase"]),
+        .testTarget(name: "APStoreTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
+        .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "APWire", "TestDatabase"]),
         // A running service on a fresh database with the demo loaded, for the service's and the CLI's tests.
         .target(name: "ServiceHarness", dependencies: [
-            "APService", "APClient", "APStore", "Civil", "TestDatabase",
+            "APService", "APClient", "APStore", "APWire", "Civil", "TestDatabase",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Tests/ServiceHarness"),
         .testTarget(name: "APServiceTests", dependencies: [
-            "APService", "APClient", "APDomain", "APStore", "Civil", "ServiceHarness", "TestDatabase",
+            "APService", "APClient", "APDomain", "APStore", "APWire", "Civil", "ServiceHarness", "TestDatabase",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWorker", "ServiceHarness", "TestDatabase"]),
-        .testTarget(name: "OpsTests", dependencies: ["APStore", "TestDatabase"]),
+        .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWire", "APWorker", "ServiceHarness", "TestDatabase"]),
+        .testTarget(name: "OpsTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
     ]
 )

@@ -1,3 +1,4 @@
+import APWire
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,5 @@
 import APClient
+import APWire
 import ArgumentParser
 import Foundation
 

@@ -1,3 +1,4 @@
+import APWire
 import Foundation
 
 /// Where `ap` finds the service: AP_URL and AP_TOKEN (and AP_PREMISES) override the config file that

@@ -1,3 +1,4 @@
+import APWire
 import Civil
 import Foundation
 

@@ -1,20 +1,8 @@
+import APWire
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-
-/// A problem the service answered with (RFC 9457): what was wrong and how to fix it.
-public struct APIProblem: Error, Decodable, Sendable, CustomStringConvertible {
-    public var type: String
-    public var title: String
-    public var status: Int
-    public var detail: String
-    public var field: String?
-    public var requestId: String?
-    /// The stable code: the last part of `type`, e.g. `already-in`.
-    public var code: String { String(type.split(separator: "/").last ?? "") }
-    public var description: String { detail }
-}
 
 /// The service could not be reached, or answered with something that is not the API.
 public struct TransportError: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import APStore
+import APWire
 import ArgumentParser
 import Civil
 import Foundation

@@ -1,7 +1,8 @@
 import APDomain
 import APStore
+import APWire
 import Civil
-import APClient
+
 import Foundation
 import Hummingbird
 import PGDriver

@@ -1,5 +1,6 @@
 import APStore
-import APClient
+
+import APWire
 import Foundation
 import Hummingbird
 

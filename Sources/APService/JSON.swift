@@ -1,4 +1,4 @@
-import APClient
+import APWire
 import Foundation
 import Hummingbird
 import NIOCore
@@ -15,8 +15,3 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     }
 }
 
-/// One page of a list: `nextCursor` is absent on the last page.
-struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
-    let items: [Item]
-    let nextCursor: String?
-}

@@ -1,44 +1,35 @@
 import APStore
-import APClient
+import APWire
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import PGDriver
 
-/// An RFC 9457 problem: what went wrong, in a stable machine-readable `type`, a sentence saying how to
-/// put it right, and the field at fault. Never carries personal data or values the client sent.
-public struct Problem: Error, HTTPResponseError, Codable, Sendable {
-    public var type: String
-    public var title: String
-    public var statusCode: Int
-    public var status: HTTPResponse.Status { .init(code: statusCode) }
-    public var detail: String
-    public var field: String?
-    public var requestId: String?
+/// A problem the service answers with: the wire's `APIProblem`, and what only the service needs to
+/// know about it (a Retry-After, whether it was audited already).
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var wire: APIProblem
     /// Seconds, for 503 and 429.
     var retryAfter: Int?
     /// Already written to the audit trail as a refusal.
     var audited = false
 
-    enum CodingKeys: String, CodingKey { case type, title, statusCode = "status", detail, field, requestId }
-
     public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String, field: String? = nil, retryAfter: Int? = nil) {
-        self.type = "https://ap.example/problems/\(code)"
-        self.title = status.reasonPhrase
-        self.statusCode = status.code
-        self.detail = detail
-        self.field = field
+        wire = APIProblem(status: status.code, title: status.reasonPhrase, code: code, detail: detail, field: field)
         self.retryAfter = retryAfter
     }
 
-    /// The stable code: the last part of `type`.
-    public var code: String { String(type.split(separator: "/").last ?? "") }
+    public var status: HTTPResponse.Status { .init(code: wire.status) }
+    public var statusCode: Int { wire.status }
+    public var code: String { wire.code }
+    public var detail: String { wire.detail }
+    public var field: String? { wire.field }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let data = try APIJSON.encode(self)
+        let data = try APIJSON.encode(wire)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -67,7 +58,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try page.response(from: request, context: context)
         } catch {
             var problem = Self.problem(for: error, logger: context.logger)
-            problem.requestId = context.id
+            problem.wire.requestId = context.id
             response = try problem.response(from: request, context: context)
         }
         response.headers[.init("X-Request-Id")!] = context.id

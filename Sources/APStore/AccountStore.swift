@@ -1,14 +1,7 @@
 import APDomain
+import APWire
 import Foundation
 import PGDriver
-
-public struct Account: Codable, Sendable, Equatable {
-    public enum Role: String, Codable, Sendable, CaseIterable { case staff, manager, admin, worker }
-    public var id: UUID
-    public var staffId: UUID?
-    public var name: String
-    public var role: Role
-}
 
 /// Who a request acts as, once its token is accepted: the account, and the premises it may see
 /// (every premises for admin and worker accounts).
@@ -22,14 +15,6 @@ public struct Principal: Sendable, Equatable {
         return actor
     }
     public func maySee(premises id: UUID) -> Bool { premisesIds?.contains(id) ?? true }
-}
-
-public struct TokenInfo: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var prefix: String
-    public var createdAt: Date
-    public var expiresAt: Date
-    public var revokedAt: Date?
 }
 
 public enum AccountStore {

@@ -1,3 +1,4 @@
+import APWire
 import Foundation
 import PGDriver
 

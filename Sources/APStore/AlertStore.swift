@@ -1,32 +1,8 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
-
-public struct Alert: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var premisesId: UUID
-    public var residentId: UUID
-    /// Who, as staff know them (filled in when listed).
-    public var crn: String = ""
-    public var residentName: String = ""
-    public var placementId: UUID
-    public var night: LocalDate
-    public var kind: AlertKind
-    public var raisedAt: Date
-    public var evidence: [UUID]
-    public var escalate: Bool
-    public var resolvedAt: Date?
-    public var resolvedReason: String?
-    public var acknowledgements: [Acknowledgement]
-}
-
-public struct Acknowledgement: Codable, Sendable, Equatable {
-    public var by: UUID?
-    public var at: Date
-    public var outcome: AlertOutcome
-    public var note: String
-}
 
 public enum AlertStore {
     static let columns = """

@@ -1,4 +1,5 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
@@ -59,18 +60,6 @@ public enum BedStore {
               AND NOT EXISTS (SELECT 1 FROM out_of_service_periods o WHERE o.bed_id = b.id AND o.withdrawn_at IS NULL AND o.nights && daterange($2, $3))
             ORDER BY b.code
             """, [premisesId, nights.from, nights.to, requiring.map(\.rawValue)]).map(PremisesStore.bed)
-    }
-
-    /// What holds a bed over a stretch of nights.
-    public enum Holding: Codable, Sendable, Equatable {
-        case allocated(placementId: UUID, residentId: UUID, crn: String, name: String, nights: Nights)
-        case outOfService(periodId: UUID, reason: OutOfServiceReason, nights: Nights)
-    }
-
-    public struct BoardRow: Codable, Sendable, Equatable {
-        public let bed: Bed
-        /// Allocations and out-of-service periods that touch the range, by first night.
-        public let holdings: [Holding]
     }
 
     /// The bed board: every bed open during `nights`, with who is in it and when it is out of service.

@@ -1,70 +1,8 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
-
-public struct HandoverNote: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var writtenAt: Date
-    public var writtenBy: String?
-    public var text: String
-}
-
-public struct Handover: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var premisesId: UUID
-    /// The previous handover's acknowledgement: this one covers what happened after it.
-    public var since: Date?
-    public var acknowledgedAt: Date
-    public var acknowledgedBy: String?
-}
-
-/// A placement due to arrive or depart, as a shift sees it.
-public struct PlacementDue: Codable, Sendable, Equatable {
-    public var placementId: UUID
-    public var residentId: UUID
-    public var crn: String
-    public var name: String
-    public var status: PlacementStatus
-    public var expectedArrival: LocalDate
-    public var expectedDeparture: LocalDate
-}
-
-/// A resident's curfew tonight: the premises' own, or stricter windows from their licence.
-public struct CurfewTonight: Codable, Sendable, Equatable {
-    public var residentId: UUID
-    public var crn: String
-    public var name: String
-    public var windows: [CurfewWindow]
-}
-
-public struct BedOutOfService: Codable, Sendable, Equatable {
-    public var bedCode: String
-    public var reason: OutOfServiceReason
-    public var nights: Nights
-}
-
-/// What the incoming shift needs to know, since the last acknowledged handover.
-public struct HandoverSummary: Codable, Sendable, Equatable {
-    public var premisesId: UUID
-    public var tonight: LocalDate
-    /// The last acknowledged handover (nil: none yet; the summary then covers the last 24 hours).
-    public var since: Date?
-    public var generatedAt: Date
-    public var out: [RollEntry]
-    public var inCount: Int
-    public var baselineCurfew: CurfewWindow
-    /// Residents whose licence adds curfew windows tonight.
-    public var extraCurfews: [CurfewTonight]
-    /// Open alerts, and any raised since the last handover.
-    public var alerts: [Alert]
-    public var incidents: [Incident]
-    public var arrivalsDue: [PlacementDue]
-    public var departuresDue: [PlacementDue]
-    public var freeBeds: [Bed]
-    public var outOfService: [BedOutOfService]
-    public var notes: [HandoverNote]
-}
 
 public enum HandoverStore {
     static func last(_ c: PGConnection, premisesId: UUID) throws -> Date? {

@@ -1,40 +1,8 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
-
-public struct Movement: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var premisesId: UUID
-    public var placementId: UUID
-    public var residentId: UUID
-    public var kind: MovementKind
-    public var at: Date
-    public var recordedAt: Date
-    public var recordedBy: UUID?
-    public var destination: String
-    public var expectedBack: Date?
-    public var note: String
-    public var lateReason: String?
-    public var voids: UUID?
-    public var voidReason: String?
-    public var seq: Int
-}
-
-/// Where a resident is, by the log.
-public struct RollEntry: Codable, Sendable, Equatable {
-    public var residentId: UUID
-    public var placementId: UUID
-    public var crn: String
-    public var name: String
-    public var bedCode: String?
-    public var roomCode: String?
-    public var isIn: Bool
-    /// The entry that put them where they are; nil when they have not moved since arriving.
-    public var since: Date
-    public var destination: String
-    public var expectedBack: Date?
-}
 
 /// The sign-in/out log.
 public enum MovementStore {
@@ -54,24 +22,8 @@ public enum MovementStore {
                  voids: try row.decode("voids"), voidReason: try row.decode("void_reason"), seq: try row.decode("seq"))
     }
 
-    public struct Entry: Sendable {
-        public var residentId: UUID
-        public var kind: MovementKind
-        /// Nil for now.
-        public var at: Date?
-        public var destination = ""
-        public var expectedBack: Date?
-        public var note = ""
-        public var lateReason: String?
-        public init(residentId: UUID, kind: MovementKind, at: Date? = nil, destination: String = "", expectedBack: Date? = nil,
-                    note: String = "", lateReason: String? = nil) {
-            self.residentId = residentId; self.kind = kind; self.at = at; self.destination = destination
-            self.expectedBack = expectedBack; self.note = note; self.lateReason = lateReason
-        }
-    }
-
     /// Records a resident going out or coming in at `premisesId`.
-    public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: Entry, now: Date) throws -> Movement {
+    public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: NewMovement, now: Date) throws -> Movement {
         guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
         let at = entry.at ?? now
         if at > now.addingTimeInterval(DateRules.eventMargin) {

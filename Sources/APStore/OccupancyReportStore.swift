@@ -1,46 +1,8 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
-
-/// A night of the report: the occupancy figures, and the out-of-service beds by reason.
-public struct ReportNight: Codable, Sendable, Equatable {
-    public var occupancy: OccupancyNight
-    public var outOfServiceByReason: [String: Int]
-}
-
-/// One premises' occupancy over a period, with the figures managers compare premises by.
-public struct OccupancyReport: Codable, Sendable, Equatable {
-    public var premisesId: UUID
-    public var code: String
-    public var name: String
-    public var nights: Nights
-    public var daily: [ReportNight]
-    public var totals: OccupancyTotals
-    /// Nights from arrival to departure, averaged over the departures in the period.
-    public var averageLengthOfStay: Double?
-    public var departuresByReason: [String: Int]
-    public var curfewAlerts: Int
-    public var curfewAlertsPer100ResidentNights: Double?
-    public var incidents: Int
-    public var incidentsPer1000BedNights: Double?
-}
-
-/// Every premises the caller may see, and their sum.
-public struct OccupancySummary: Codable, Sendable, Equatable {
-    public var nights: Nights
-    public var premises: [OccupancyReport]
-    public var totals: OccupancyTotals
-    public var curfewAlertsPer100ResidentNights: Double?
-    public var incidentsPer1000BedNights: Double?
-}
-
-/// The next nights' expected occupancy, from upcoming placements and expected departures.
-public struct OccupancyForecast: Codable, Sendable, Equatable {
-    public var premisesId: UUID
-    public var nights: [OccupancyNight]
-    public var firstFullNight: LocalDate?
-}
 
 public enum OccupancyReportStore {
     public static func reports(_ c: PGConnection, premisesIds: [UUID], nights: Nights, today: LocalDate) throws -> [OccupancyReport] {

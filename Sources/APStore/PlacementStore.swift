@@ -1,4 +1,5 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver

@@ -1,4 +1,5 @@
 import APDomain
+import APWire
 import Foundation
 import PGDriver
 

@@ -1,4 +1,5 @@
 import APDomain
+import APWire
 import Civil
 import Foundation
 import PGDriver
@@ -51,14 +52,6 @@ public enum ResidentStore {
     public static func get(_ c: PGConnection, crn: CRN) throws -> Resident? {
         try c.query("SELECT \(columns) FROM residents WHERE crn = $1", [crn.value]).first.map(resident)
     }
-}
-
-/// Everything staff see about a resident in one place. Reading it is audited.
-public struct ResidentRecord: Codable, Sendable, Equatable {
-    public var resident: Resident
-    public var placements: [Placement]
-    public var conditions: [LicenceCondition]
-    public var recentMovements: [Movement]
 }
 
 extension ResidentStore {

@@ -1,3 +1,4 @@
+import APWire
 /// SHA-256 (FIPS 180-4), for hashing API tokens in this process: a token never travels to the
 /// database, where a slow-query log could record it as a parameter.
 public enum SHA256 {

@@ -1,3 +1,4 @@
+import APWire
 import PGDriver
 
 /// What a caller did wrong, in words that say how to put it right, with a stable code that the API

@@ -1,4 +1,5 @@
 import APStore
+import APWire
 import Civil
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import APStore
+import APWire
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

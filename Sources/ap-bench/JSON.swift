@@ -1,4 +1,5 @@
 import APClient
+import APWire
 import Foundation
 
 /// `ap-bench json SECONDS`: a who-is-in page (30 residents, the shape of /roll's answer) written by the

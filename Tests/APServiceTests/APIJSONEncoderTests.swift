@@ -1,6 +1,7 @@
 import APClient
 import APDomain
 @testable import APStore
+import APWire
 import Civil
 import Foundation
 import Testing

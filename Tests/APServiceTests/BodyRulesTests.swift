@@ -1,6 +1,7 @@
 import APClient
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import PGDriver

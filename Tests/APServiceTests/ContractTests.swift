@@ -1,5 +1,6 @@
 import APClient
 @testable import APService
+import APWire
 import Foundation
 import PGDriver
 import PGMigrations

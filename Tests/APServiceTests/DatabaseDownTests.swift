@@ -1,4 +1,5 @@
 import APClient
+import APWire
 import Foundation
 import PGDriver
 import PGMigrations

@@ -1,6 +1,7 @@
 import APClient
 import APStore
 @testable import APService
+import APWire
 import Foundation
 import Logging
 import PGDriver
@@ -32,7 +33,7 @@ import Testing
 
             let read = try await h.otherManager.send("GET", "api/v1/residents/\(added.id)")
             #expect(read.status == 403)
-            let found: ServiceHarness.Page<Resident> = try await h.otherManager.get("api/v1/residents", query: ["crn": "R900001"])
+            let found: Page<Resident> = try await h.otherManager.get("api/v1/residents", query: ["crn": "R900001"])
             #expect(found.items.isEmpty)
             for path in ["residents/\(added.id)/conditions", "residents/\(added.id)/absences"] {
                 #expect(try await h.otherManager.send("GET", "api/v1/" + path).status == 403, "\(path)")

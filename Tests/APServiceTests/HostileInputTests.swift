@@ -1,6 +1,7 @@
 @testable import APService
 import APClient
 import APStore
+import APWire
 import Foundation
 import ServiceHarness
 import Testing
@@ -41,7 +42,7 @@ import Testing
             let sly = "'); DROP TABLE movements; -- \" OR 1=1 <script>alert(1)</script> ${jndi:ldap://x}"
             let m: Movement = try await h.staff.post(path, ["residentId": resident.uuidString, "kind": "out", "destination": sly])
             #expect(m.destination == sly)
-            let history: ServiceHarness.Page<Movement> = try await h.staff.get("api/v1/placements/\(placement)/movements", query: ["limit": "500"])
+            let history: Page<Movement> = try await h.staff.get("api/v1/placements/\(placement)/movements", query: ["limit": "500"])
             #expect(history.items.last?.destination == sly)
             #expect(try await count() == before + 1)
             let search = try await h.staff.send("GET", "api/v1/residents", query: ["crn": "X' OR '1'='1"])

@@ -1,5 +1,6 @@
 import APClient
 import APStore
+import APWire
 import Foundation
 import PGDriver
 import ServiceHarness

@@ -1,4 +1,5 @@
 import APStore
+import APWire
 import Foundation
 import PGDriver
 import Testing

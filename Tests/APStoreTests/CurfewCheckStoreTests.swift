@@ -1,5 +1,6 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import PGDriver

@@ -1,5 +1,6 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import PGDriver
@@ -8,7 +9,7 @@ import TestDatabase
 
 @Suite struct MovementTests {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
-    typealias Entry = MovementStore.Entry
+    typealias Entry = NewMovement
 
     @Test func signingOutAndInFollowsTheRules() async throws {
         try await TestDatabase.withFresh { config in

@@ -1,5 +1,6 @@
 import APDomain
 import APStore
+import APWire
 import APWorker
 import Civil
 import Foundation

@@ -2,6 +2,7 @@ import APClient
 import APDomain
 import APService
 import APStore
+import APWire
 import Civil
 import Foundation
 import Logging
@@ -101,8 +102,6 @@ extension APIClient {
     }
 }
 
-/// A page of a list.
-public struct Page<Item: Decodable & Sendable>: Decodable, Sendable { public let items: [Item]; public let nextCursor: String? }
 
 struct Seeded: Sendable { let tokens: Harness.Tokens; let home: UUID; let other: UUID }
 

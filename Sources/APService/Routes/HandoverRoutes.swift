@@ -1,11 +1,10 @@
 import APStore
+import APWire
 import Foundation
 import Hummingbird
 
 /// The shift handover: its summary, the outgoing shift's notes, and the incoming shift's acknowledgement.
 extension API {
-    struct NewNote: Decodable, Sendable { var text: String }
-
     func handoverRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("premises/{premisesId}/handover") { _, ctx in
             let id = try ctx.id("premisesId")

@@ -1,15 +1,12 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import Hummingbird
 
 /// Incidents (every edit a new version) and curfew alerts.
 extension API {
-    struct IncidentEdit: Decodable, Sendable { var basedOn: Int; var status: IncidentStatus?; var draft: IncidentDraft }
-    struct NewAlert: Decodable, Sendable { var placementId: UUID; var night: LocalDate; var kind: AlertKind; var evidence: [UUID]?; var escalate: Bool? }
-    struct Acknowledging: Decodable, Sendable { var outcome: AlertOutcome; var note: String? }
-
     func incidentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("premises/{premisesId}/incidents") { req, ctx in
             let id = try ctx.id("premisesId")

@@ -1,28 +1,19 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import Hummingbird
 
 /// The sign-in/out log, its corrections, who is in now, and residents reporting to staff.
 extension API {
-    struct NewMovement: Decodable, Sendable {
-        var residentId: UUID; var kind: MovementKind; var at: Date?; var destination: String?; var expectedBack: Date?
-        var note: String?; var lateReason: String?
-    }
-    struct Voiding: Decodable, Sendable { var reason: String }
-    struct NewReport: Decodable, Sendable { var residentId: UUID; var at: Date?; var note: String? }
-    struct Reported: Encodable, Sendable { var id: UUID }
-
     func movementRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("premises/{premisesId}/movements") { req, ctx in
             let id = try ctx.id("premisesId")
             let body = try await req.body(NewMovement.self, ctx, .shift)
-            let entry = MovementStore.Entry(residentId: body.residentId, kind: body.kind, at: body.at, destination: body.destination ?? "",
-                                            expectedBack: body.expectedBack, note: body.note ?? "", lateReason: body.lateReason)
             let now = clock()
             return JSONResponse(try await run(ctx, .shift, premises: id, ownStatement: true) { c, p in
-                try MovementStore.record(c, actor: p.actor, premisesId: id, entry, now: now)
+                try MovementStore.record(c, actor: p.actor, premisesId: id, body, now: now)
             }, status: .created)
         }
         r.post("movements/{movementId}/void") { req, ctx in

@@ -1,16 +1,11 @@
 import APDomain
 import APStore
+import APWire
 import Foundation
 import Hummingbird
 
 /// Who is calling, staff members, accounts and API tokens.
 extension API {
-    struct Me: Encodable, Sendable { var account: Account; var premisesIds: [UUID]?; var premises: [Premises] }
-    struct NewStaff: Decodable, Sendable { var name: String; var role: StaffRole; var premisesIds: [UUID] }
-    struct NewAccount: Decodable, Sendable { var staffId: UUID?; var name: String; var role: Account.Role }
-    struct NewToken: Decodable, Sendable { var days: Int? }
-    struct IssuedToken: Encodable, Sendable { var token: String; var info: TokenInfo }
-
     func peopleRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("me") { _, ctx in
             JSONResponse(try await run(ctx, .anyone) { c, p in

@@ -1,22 +1,12 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import Hummingbird
 
 /// Placements, their lifecycle, and the beds they hold.
 extension API {
-    struct NewPlacement: Decodable, Sendable {
-        var residentId: UUID; var premisesId: UUID; var expectedArrival: LocalDate; var expectedDeparture: LocalDate
-        var keyWorkerId: UUID?; var notes: String?
-    }
-    struct Arrival: Decodable, Sendable { var at: Date? }
-    struct Departure: Decodable, Sendable { var at: Date?; var reason: DepartureReason }
-    struct Cancellation: Decodable, Sendable { var reason: CancellationReason }
-    struct NonArrival: Decodable, Sendable { var reason: NonArrivalReason }
-    struct NewAllocation: Decodable, Sendable { var bedId: UUID; var from: LocalDate; var to: LocalDate }
-    struct BedMove: Decodable, Sendable { var bedId: UUID; var from: LocalDate }
-
     func placementRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("placements") { req, ctx in
             let new = try await req.body(NewPlacement.self, ctx, .manage)

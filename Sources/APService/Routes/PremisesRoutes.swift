@@ -1,17 +1,12 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import Hummingbird
 
 /// Premises, rooms, beds, out-of-service periods, free beds and the bed board.
 extension API {
-    struct NewRoom: Decodable, Sendable { var code: String; var characteristics: [RoomCharacteristic]? }
-    struct NewBed: Decodable, Sendable { var roomId: UUID; var code: String; var openedOn: LocalDate }
-    struct CloseBed: Decodable, Sendable { var from: LocalDate }
-    struct NewPeriod: Decodable, Sendable { var from: LocalDate; var to: LocalDate; var reason: OutOfServiceReason; var notes: String? }
-    struct Withdrawal: Decodable, Sendable { var reason: String }
-
     func premisesRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("premises") { req, ctx in
             let page = try await run(ctx, .anyone) { c, p in try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }) }

@@ -1,5 +1,6 @@
 import APDomain
 import APStore
+import APWire
 import Civil
 import Foundation
 import Hummingbird
@@ -7,12 +8,6 @@ import Hummingbird
 /// Residents, their licence conditions and authorised absences. Every read of a resident's details is
 /// recorded in the audit trail under the account that made it.
 extension API {
-    struct Variation: Decodable, Sendable { var from: LocalDate; var replacement: NewCondition }
-    struct Ending: Decodable, Sendable { var on: LocalDate }
-    struct NewAbsence: Decodable, Sendable {
-        var startsAt: Date; var endsAt: Date; var reason: String; var approvedByName: String; var approvedByRole: String
-    }
-
     func residentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("residents") { req, ctx in
             var new = try await req.body(NewResident.self, ctx, .manage)

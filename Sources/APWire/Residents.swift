@@ -2,59 +2,6 @@ import APDomain
 import Civil
 import Foundation
 
-public struct Premises: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var code: String
-    public var name: String
-    public var region: String
-    public var gender: Gender
-    public var timeZone: String
-    public var curfewStart: LocalTime
-    public var curfewEnd: LocalTime
-    public var apType: APType
-    public var characteristics: [String]
-}
-
-public struct NewPremises: Codable, Sendable {
-    public var code: String
-    public var name: String
-    public var region: String
-    public var gender: Gender
-    public var timeZone: String = "Europe/London"
-    public var curfewStart: LocalTime = LocalTime(hour: 23, minute: 0)!
-    public var curfewEnd: LocalTime = LocalTime(hour: 6, minute: 0)!
-    public var apType: APType = .normal
-    public var characteristics: [String] = []
-    public init(code: String, name: String, region: String, gender: Gender) {
-        self.code = code; self.name = name; self.region = region; self.gender = gender
-    }
-}
-
-public struct Room: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var premisesId: UUID
-    public var code: String
-    public var characteristics: [RoomCharacteristic]
-}
-
-public struct Bed: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var roomId: UUID
-    public var premisesId: UUID
-    public var code: String
-    public var roomCode: String
-    public var roomCharacteristics: [RoomCharacteristic]
-    public var openedOn: LocalDate
-    public var closedOn: LocalDate?
-}
-
-public struct StaffMember: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var name: String
-    public var role: StaffRole
-    public var premisesIds: [UUID]
-}
-
 public struct Mappa: Codable, Sendable, Equatable {
     public var category: Int
     public var level: Int
@@ -82,9 +29,23 @@ public struct Resident: Codable, Sendable, Equatable {
     public var mappa: Mappa?
     public var practitioner: Practitioner
     public var contingencyPlan: String
+
+    public init(id: UUID, premisesId: UUID? = nil, crn: CRN, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender, rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String) {
+        self.id = id
+        self.premisesId = premisesId
+        self.crn = crn
+        self.givenName = givenName
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.rosh = rosh
+        self.mappa = mappa
+        self.practitioner = practitioner
+        self.contingencyPlan = contingencyPlan
+    }
 }
 
-public struct NewResident: Codable, Sendable {
+public struct NewResident: Codable, Sendable, Equatable {
     /// The premises adding the resident. The service fills it in for an account that works at one
     /// premises; an account that works at several must say which.
     public var premisesId: UUID?
@@ -105,42 +66,6 @@ public struct NewResident: Codable, Sendable {
     }
 }
 
-public struct Placement: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var residentId: UUID
-    public var premisesId: UUID
-    public var expectedArrival: LocalDate
-    public var expectedDeparture: LocalDate
-    public var status: PlacementStatus
-    public var keyWorkerId: UUID?
-    public var arrivedAt: Date?
-    public var departedAt: Date?
-    public var departureReason: DepartureReason?
-    public var cancellationReason: CancellationReason?
-    public var nonArrivalReason: NonArrivalReason?
-    public var notes: String
-}
-
-public struct BedAllocation: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var placementId: UUID
-    public var bedId: UUID
-    public var nights: Nights
-    public var releasedAt: Date?
-}
-
-public struct OutOfServicePeriod: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var bedId: UUID
-    public var nights: Nights
-    public var reason: OutOfServiceReason
-    public var notes: String
-    public var recordedAt: Date
-    public var replaces: UUID?
-    public var withdrawnAt: Date?
-    public var withdrawnReason: String?
-}
-
 /// A licence condition as recorded. Curfew and reporting conditions carry what the system acts on.
 public struct LicenceCondition: Codable, Sendable, Equatable {
     public var id: UUID
@@ -154,6 +79,19 @@ public struct LicenceCondition: Codable, Sendable, Equatable {
     public var curfew: CurfewDetails?
     public var reporting: ReportingDetails?
     public var replaces: UUID?
+
+    public init(id: UUID, residentId: UUID, kind: ConditionKind, source: ConditionSource, startsOn: LocalDate, endsOn: LocalDate? = nil, wording: String, curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil, replaces: UUID? = nil) {
+        self.id = id
+        self.residentId = residentId
+        self.kind = kind
+        self.source = source
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.wording = wording
+        self.curfew = curfew
+        self.reporting = reporting
+        self.replaces = replaces
+    }
 }
 
 public struct CurfewDetails: Codable, Sendable, Equatable {
@@ -169,7 +107,7 @@ public struct ReportingDetails: Codable, Sendable, Equatable {
     public init(times: [LocalTime], days: [Int]? = nil) { self.times = times; self.days = days }
 }
 
-public struct NewCondition: Codable, Sendable {
+public struct NewCondition: Codable, Sendable, Equatable {
     public var kind: ConditionKind
     public var source: ConditionSource
     public var startsOn: LocalDate
@@ -194,4 +132,30 @@ public struct AuthorisedAbsence: Codable, Sendable, Equatable {
     public var approvedByRole: String
     public var withdrawnAt: Date?
     public var interval: DateInterval { DateInterval(start: startsAt, end: endsAt) }
+
+    public init(id: UUID, residentId: UUID, startsAt: Date, endsAt: Date, reason: String, approvedByName: String, approvedByRole: String, withdrawnAt: Date? = nil) {
+        self.id = id
+        self.residentId = residentId
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.reason = reason
+        self.approvedByName = approvedByName
+        self.approvedByRole = approvedByRole
+        self.withdrawnAt = withdrawnAt
+    }
+}
+
+/// Everything staff see about a resident in one place. Reading it is audited.
+public struct ResidentRecord: Codable, Sendable, Equatable {
+    public var resident: Resident
+    public var placements: [Placement]
+    public var conditions: [LicenceCondition]
+    public var recentMovements: [Movement]
+
+    public init(resident: Resident, placements: [Placement], conditions: [LicenceCondition], recentMovements: [Movement]) {
+        self.resident = resident
+        self.placements = placements
+        self.conditions = conditions
+        self.recentMovements = recentMovements
+    }
 }

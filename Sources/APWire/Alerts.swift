@@ -1,0 +1,52 @@
+import APDomain
+import Civil
+import Foundation
+
+public struct Alert: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var premisesId: UUID
+    public var residentId: UUID
+    /// Who, as staff know them (filled in when listed).
+    public var crn: String = ""
+    public var residentName: String = ""
+    public var placementId: UUID
+    public var night: LocalDate
+    public var kind: AlertKind
+    public var raisedAt: Date
+    public var evidence: [UUID]
+    public var escalate: Bool
+    public var resolvedAt: Date?
+    public var resolvedReason: String?
+    public var acknowledgements: [Acknowledgement]
+
+    public init(id: UUID, premisesId: UUID, residentId: UUID, crn: String = "", residentName: String = "", placementId: UUID, night: LocalDate, kind: AlertKind, raisedAt: Date, evidence: [UUID], escalate: Bool, resolvedAt: Date? = nil, resolvedReason: String? = nil, acknowledgements: [Acknowledgement]) {
+        self.id = id
+        self.premisesId = premisesId
+        self.residentId = residentId
+        self.crn = crn
+        self.residentName = residentName
+        self.placementId = placementId
+        self.night = night
+        self.kind = kind
+        self.raisedAt = raisedAt
+        self.evidence = evidence
+        self.escalate = escalate
+        self.resolvedAt = resolvedAt
+        self.resolvedReason = resolvedReason
+        self.acknowledgements = acknowledgements
+    }
+}
+
+public struct Acknowledgement: Codable, Sendable, Equatable {
+    public var by: UUID?
+    public var at: Date
+    public var outcome: AlertOutcome
+    public var note: String
+
+    public init(by: UUID? = nil, at: Date, outcome: AlertOutcome, note: String) {
+        self.by = by
+        self.at = at
+        self.outcome = outcome
+        self.note = note
+    }
+}

@@ -1,3 +1,4 @@
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation

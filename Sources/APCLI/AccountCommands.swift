@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import ArgumentParser
@@ -30,7 +31,7 @@ struct Login: AsyncParsableCommand {
             guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
                 throw CLIError(.invalid, "'\(url)' is not an http(s) URL")
             }
-            let me: MeView = try await Session.client(base, token: secret).call("GET", "api/v1/me")
+            let me: Me = try await Session.client(base, token: secret).call("GET", "api/v1/me")
             try Config(url: url, token: secret, premises: premises).save()
             Output.line("logged in as \(me.account.name) (\(me.account.role)) at " + me.premises.map(\.code).joined(separator: ", "))
         }
@@ -48,7 +49,7 @@ struct WhoAmI: AsyncParsableCommand {
             let client = Session.client(url, token: config.token)
             let reply = try await client.send("GET", "api/v1/me")
             if output.json, reply.status == 200 { Output.json(reply.body); return }
-            let me: MeView = try await client.call("GET", "api/v1/me")
+            let me: Me = try await client.call("GET", "api/v1/me")
             Output.line("\(me.account.name) (\(me.account.role)) at \(me.premises.map { "\($0.code) \($0.name)" }.joined(separator: ", ")) — \(config.url)")
         }
     }

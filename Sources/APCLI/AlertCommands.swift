@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import ArgumentParser
@@ -33,7 +34,7 @@ struct Alerts: AsyncParsableCommand {
                 let query = ["since": "\(s.clock.today.adding(days: -nights))", "open": all ? "false" : "true", "limit": "500"]
                 let reply = try await s.client.send("GET", "\(s.base)/alerts", query: query)
                 try APIClient.check(reply)
-                let alerts = try APIJSON.decoder.decode(Page<AlertView>.self, from: reply.body).items.filter { all || $0.isOpen }
+                let alerts = try APIJSON.decoder.decode(Page<Alert>.self, from: reply.body).items.filter { all || $0.isOpen }
                 if output.json {
                     if all { Output.json(reply.body); return }
                     let keep = Set(alerts.map { $0.id.uuidString.lowercased() })
@@ -62,10 +63,11 @@ struct Alerts: AsyncParsableCommand {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
                 let alerts = try await s.client.call("GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
-                                                     as: Page<AlertView>.self).items
+                                                     as: Page<Alert>.self).items
                 let alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
-                let _: AlertView = try await s.client.call("POST", "api/v1/alerts/\(alert.id)/acknowledge", body: ["outcome": outcome, "note": note ?? ""])
-                Output.line("alert \(short(alert.id)) acknowledged: \(label(outcome))")
+                let chosen = try choice(outcome, as: AlertOutcome.self, what: "outcome")
+                let _: Alert = try await s.client.call("POST", "api/v1/alerts/\(alert.id)/acknowledge", body: Acknowledging(outcome: chosen, note: note))
+                Output.line("alert \(short(alert.id)) acknowledged: \(label(chosen))")
             }
         }
     }

@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import ArgumentParser
@@ -30,7 +31,7 @@ struct HandoverCommand: AsyncParsableCommand {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
                 if output.json { Output.json(try await s.client.send("GET", "\(s.base)/handover").body); return }
-                let h: HandoverView = try await s.client.call("GET", "\(s.base)/handover")
+                let h: HandoverSummary = try await s.client.call("GET", "\(s.base)/handover")
                 Output.line(Output.bold("Handover at \(s.premises.code), \(s.clock.show(h.generatedAt))") + "  since "
                             + (h.since.map { "the last handover at \(s.clock.show($0))" } ?? "24 hours ago (no handover yet)"))
                 section("Out now (\(h.out.count); \(h.inCount) in)")
@@ -39,8 +40,8 @@ struct HandoverCommand: AsyncParsableCommand {
                     return [r.name, r.crn, s.clock.show(r.since), r.destination, overdue ? Output.red("\(s.clock.show(r.expectedBack)) OVERDUE") : s.clock.show(r.expectedBack)]
                 })
                 section("Curfew tonight (\(LocalClock.day(h.tonight)))")
-                Output.line("everyone: \(h.baselineCurfew.text)")
-                for c in h.extraCurfews { Output.line("\(c.name) (\(c.crn)): \(c.windows.map(\.text).joined(separator: ", ")) by licence") }
+                Output.line("everyone: \(h.baselineCurfew)")
+                for c in h.extraCurfews { Output.line("\(c.name) (\(c.crn)): \(c.windows.map(\.description).joined(separator: ", ")) by licence") }
                 section("Alerts (\(h.alerts.count))")
                 Output.table(["ID", "NIGHT", "KIND", "RESIDENT", "STATE"], h.alerts.map { a in
                     [short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))",
@@ -48,7 +49,7 @@ struct HandoverCommand: AsyncParsableCommand {
                 })
                 section("Incidents (\(h.incidents.count))")
                 Output.table(["ID", "WHEN", "SEVERITY", "WHAT"], h.incidents.map { i in
-                    [short(i.id), s.clock.show(i.draft.occurredAt), i.draft.severity, String(i.draft.description.prefix(60))]
+                    [short(i.id), s.clock.show(i.draft.occurredAt), label(i.draft.severity), String(i.draft.description.prefix(60))]
                 })
                 section("Due today: \(h.arrivalsDue.count) arriving, \(h.departuresDue.count) leaving")
                 for d in h.arrivalsDue { Output.line("arriving: \(d.name) (\(d.crn))") }
@@ -75,7 +76,7 @@ struct HandoverCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let n: NoteView = try await s.client.call("POST", "\(s.base)/handover/notes", body: ["text": text])
+                let n: HandoverNote = try await s.client.call("POST", "\(s.base)/handover/notes", body: NewNote(text: text))
                 Output.line("note added at \(s.clock.show(n.writtenAt))")
             }
         }
@@ -88,7 +89,7 @@ struct HandoverCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let h: HandoverRecordView = try await s.client.call("POST", "\(s.base)/handover/acknowledge", body: [String: String]())
+                let h: Handover = try await s.client.call("POST", "\(s.base)/handover/acknowledge", body: [String: String]())
                 Output.line("handover acknowledged at \(s.clock.show(h.acknowledgedAt)) by \(h.acknowledgedBy ?? "you")")
             }
         }

@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import ArgumentParser
@@ -21,7 +22,7 @@ struct Out: AsyncParsableCommand {
     @Option(help: "Why the entry is late.") var reason: String?
     @OptionGroup var common: Common
 
-    func run() async throws { try await guarded { try await record(kind: "out", who: who, to: to, back: back, note: note, at: at, reason: reason, common) } }
+    func run() async throws { try await guarded { try await record(kind: .out, who: who, to: to, back: back, note: note, at: at, reason: reason, common) } }
 }
 
 struct In: AsyncParsableCommand {
@@ -39,19 +40,17 @@ struct In: AsyncParsableCommand {
     @Option(help: "Why the entry is late.") var reason: String?
     @OptionGroup var common: Common
 
-    func run() async throws { try await guarded { try await record(kind: "in", who: who, to: nil, back: nil, note: note, at: at, reason: reason, common) } }
+    func run() async throws { try await guarded { try await record(kind: .in, who: who, to: nil, back: nil, note: note, at: at, reason: reason, common) } }
 }
 
-struct Body: Encodable { var residentId: UUID; var kind: String; var at: Date?; var destination: String?; var expectedBack: Date?; var note: String?; var lateReason: String? }
-
-private func record(kind: String, who: String, to: String?, back: String?, note: String?, at: String?, reason: String?, _ common: Common) async throws {
+private func record(kind: MovementKind, who: String, to: String?, back: String?, note: String?, at: String?, reason: String?, _ common: Common) async throws {
     let s = try await Session.open(premises: common.premises)
     let at = try at.map { text throws(CLIError) in try s.clock.past(text) }
     let back = try back.map { text throws(CLIError) in try s.clock.next(text) }
     if at != nil, reason == nil { throw CLIError(.invalid, "an entry with --at is late: say why with --reason") }
     let resident = try s.resolve(who, in: try await s.roll())
-    let m: MovementView = try await s.client.call("POST", "\(s.base)/movements", body: Body(
-        residentId: resident.residentId, kind: kind, at: at, destination: to, expectedBack: back, note: note, lateReason: reason))
+    let m: Movement = try await s.client.call("POST", "\(s.base)/movements", body: NewMovement(
+        residentId: resident.residentId, kind: kind, at: at, destination: to ?? "", expectedBack: back, note: note ?? "", lateReason: reason))
     var text = "\(resident.name) (\(resident.crn)) signed \(kind) at \(s.clock.show(m.at))"
     if !m.destination.isEmpty { text += " to \(m.destination)" }
     if let due = m.expectedBack { text += ", due back \(s.clock.show(due))" }
@@ -78,13 +77,13 @@ struct VoidEntry: AsyncParsableCommand {
             var id = UUID(uuidString: entry)
             if id == nil {
                 // Look among the log of everyone staying here.
-                var candidates: [MovementView] = []
+                var candidates: [Movement] = []
                 for r in try await s.roll() {
-                    candidates += try await s.client.call("GET", "api/v1/placements/\(r.placementId)/movements", query: ["limit": "500"], as: Page<MovementView>.self).items
+                    candidates += try await s.client.call("GET", "api/v1/placements/\(r.placementId)/movements", query: ["limit": "500"], as: Page<Movement>.self).items
                 }
                 id = try Session.pick(entry, from: candidates, id: \.id, what: "entry").id
             }
-            let v: MovementView = try await s.client.call("POST", "api/v1/movements/\(id!)/void", body: ["reason": reason])
+            let v: Movement = try await s.client.call("POST", "api/v1/movements/\(id!)/void", body: Voiding(reason: reason))
             Output.line("entry \(short(id!)) voided at \(s.clock.show(v.recordedAt)): \(reason)")
         }
     }

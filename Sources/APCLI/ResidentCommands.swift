@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import ArgumentParser
@@ -24,8 +25,8 @@ struct ResidentCommand: AsyncParsableCommand {
                 let s = try await Session.open(premises: common.premises)
                 let entry = try s.resolve(who, in: try await s.roll())
                 if output.json { Output.json(try await s.client.send("GET", "api/v1/residents/\(entry.residentId)").body); return }
-                let r: RecordView = try await s.client.call("GET", "api/v1/residents/\(entry.residentId)")
-                let p = r.placements.first { $0.status == "arrived" }
+                let r: ResidentRecord = try await s.client.call("GET", "api/v1/residents/\(entry.residentId)")
+                let p = r.placements.first { $0.status == .arrived }
                 Output.line(Output.bold("\(r.resident.givenName) \(r.resident.familyName)") + "  \(r.resident.crn), born \(r.resident.dateOfBirth), RoSH \(label(r.resident.rosh))")
                 Output.line("bed \(entry.bedCode ?? "none") (room \(entry.roomCode ?? "-")); " + (entry.isIn ? "in since \(s.clock.show(entry.since))"
                             : Output.red("out since \(s.clock.show(entry.since))") + (entry.destination.isEmpty ? "" : " at \(entry.destination)")))
@@ -36,14 +37,14 @@ struct ResidentCommand: AsyncParsableCommand {
                 let extra = r.conditions.filter { c in c.curfew != nil && c.startsOn <= tonight && (c.endsOn.map { tonight < $0 } ?? true)
                     && (c.curfew?.days.map { $0.contains(tonight.isoWeekday) } ?? true) }
                 Output.line("curfew tonight: \(s.premises.curfewStart)-\(s.premises.curfewEnd)"
-                            + extra.flatMap { $0.curfew!.windows.map { ", \($0.text) by licence" } }.joined())
+                            + extra.flatMap { $0.curfew!.windows.map { ", \($0) by licence" } }.joined())
                 Output.line()
                 Output.line(Output.bold("Conditions"))
                 Output.table(["KIND", "FROM", "UNTIL", "WORDING"], r.conditions.map { [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording] })
                 Output.line()
                 Output.line(Output.bold("Recent movements"))
                 Output.table(["ENTRY", "KIND", "AT", "WHERE", "NOTE"], r.recentMovements.map { m in
-                    [short(m.id), m.kind, s.clock.show(m.at), m.destination, m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note]
+                    [short(m.id), m.kind.rawValue, s.clock.show(m.at), m.destination, m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note]
                 })
                 if !r.resident.contingencyPlan.isEmpty {
                     Output.line()
@@ -67,13 +68,13 @@ struct Beds: AsyncParsableCommand {
             let s = try await Session.open(premises: common.premises)
             let query = ["from": "\(s.clock.today)", "to": "\(s.clock.today.adding(days: 1))", "limit": "500"]
             if output.json { Output.json(try await s.client.send("GET", "\(s.base)/bed-board", query: query).body); return }
-            let rows = try await s.client.call("GET", "\(s.base)/bed-board", query: query, as: Page<BoardRowView>.self).items
+            let rows = try await s.client.call("GET", "\(s.base)/bed-board", query: query, as: Page<BoardRow>.self).items
             var free = 0
             Output.table(["BED", "ROOM", "TONIGHT"], rows.map { row in
                 let state: String
                 switch row.holdings.first {
-                case .allocated(let name, let crn)?: state = "\(name) (\(crn))"
-                case .outOfService(let reason)?: state = Output.dim("out of service: \(label(reason))")
+                case .allocated(_, _, let crn, let name, _)?: state = "\(name) (\(crn))"
+                case .outOfService(_, let reason, _)?: state = Output.dim("out of service: \(label(reason))")
                 case nil: state = Output.bold("free"); free += 1
                 }
                 return [row.bed.code, row.bed.roomCode, state]
@@ -107,7 +108,7 @@ struct Occupancy: AsyncParsableCommand {
             let query = ["from": "\(start)", "to": "\(end)"]
             if output.json { Output.json(try await s.client.send("GET", "\(s.base)/occupancy-report", query: query).body); return }
             if csv { FileHandle.standardOutput.write(try await csvTable(s, query)); return }
-            let report = try await s.client.call("GET", "\(s.base)/occupancy-report", query: query, as: ReportView.self)
+            let report = try await s.client.call("GET", "\(s.base)/occupancy-report", query: query, as: OccupancyReport.self)
             Output.line(Output.bold("\(s.premises.code) occupancy, \(start) to \(end)"))
             Output.table(["NIGHT", "BEDS", "OUT OF SERVICE", "AVAILABLE", "OCCUPIED", "FREE", "OVERBOOKED", "ARRIVALS", "DEPARTURES"], report.daily.map { d in
                 let n = d.occupancy

@@ -1,3 +1,4 @@
+import APDomain
 import APClient
 import APWire
 import Civil
@@ -7,8 +8,8 @@ import Foundation
 /// --premises or AP_PREMISES when it works at several), and the premises' clock.
 struct Session: Sendable {
     let client: APIClient
-    let me: MeView
-    let premises: PremisesView
+    let me: Me
+    let premises: Premises
     let clock: LocalClock
 
     static func open(premises code: String? = nil) async throws -> Session {
@@ -17,9 +18,9 @@ struct Session: Sendable {
             throw CLIError(.invalid, "the service URL '\(config.url)' is not an http(s) URL: run `ap login --url URL`")
         }
         let client = Session.client(url, token: config.token)
-        let me: MeView = try await client.call("GET", "api/v1/me")
+        let me: Me = try await client.call("GET", "api/v1/me")
         let wanted = code ?? config.premises
-        let chosen: PremisesView
+        let chosen: Premises
         if let wanted {
             guard let p = me.premises.first(where: { $0.code.caseInsensitiveCompare(wanted) == .orderedSame }) else {
                 throw CLIError(.notFound, "your account does not work at premises '\(wanted)': it works at " + me.premises.map(\.code).joined(separator: ", "))
@@ -41,13 +42,13 @@ struct Session: Sendable {
         APIClient(baseURL: url, token: token, timeout: ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15)
     }
 
-    func roll() async throws -> [RollView] {
-        try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<RollView>.self).items
+    func roll() async throws -> [RollEntry] {
+        try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<RollEntry>.self).items
     }
 
     /// The arrived resident `who` names: a CRN, a bed or room code, or an unambiguous part of a name.
     /// Several matches are listed and nothing is done.
-    func resolve(_ who: String, in roll: [RollView]) throws(CLIError) -> RollView {
+    func resolve(_ who: String, in roll: [RollEntry]) throws(CLIError) -> RollEntry {
         let key = who.trimmingCharacters(in: .whitespaces)
         let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
         var matches = roll.filter { $0.crn.caseInsensitiveCompare(key) == .orderedSame }
@@ -80,4 +81,13 @@ struct Session: Sendable {
 }
 
 func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
-func label(_ raw: String) -> String { raw.replacingOccurrences(of: "_", with: " ") }
+func label<T: RawRepresentable>(_ value: T) -> String where T.RawValue == String { value.rawValue.replacingOccurrences(of: "_", with: " ") }
+
+/// A value of one of the API's fixed lists, typed on the command line: a clear refusal that lists the values
+/// (exit 5), rather than a round trip to the service.
+func choice<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(CLIError) -> T where T.RawValue == String {
+    guard let value = T(rawValue: text) else {
+        throw CLIError(.invalid, "'\(text)' is not a \(what): use " + T.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return value
+}

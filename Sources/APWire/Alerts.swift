@@ -50,3 +50,8 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         self.note = note
     }
 }
+
+extension Alert {
+    /// Neither acknowledged nor resolved: someone still has to act on it.
+    public var isOpen: Bool { resolvedAt == nil && acknowledgements.isEmpty }
+}

@@ -1,21 +1,15 @@
-import APClient
 import APWire
 import Foundation
 
 /// `ap-bench json SECONDS`: a who-is-in page (30 residents, the shape of /roll's answer) written by the
 /// API's encoder against Foundation's `JSONEncoder` in the same dialect, on one core, in one run.
 func jsonBenchmark(seconds: Double) throws {
-    struct Entry: Encodable {
-        var residentId: UUID, placementId: UUID, crn: String, name: String, bedCode: String?, roomCode: String?
-        var isIn: Bool, since: Date, destination: String, expectedBack: Date?
-    }
-    struct Page: Encodable { var items: [Entry]; var nextCursor: String? }
     let now = Date()
-    var items: [Entry] = []
+    var items: [RollEntry] = []
     for i in 0..<30 {
         let back: Date? = i % 4 == 1 ? now.addingTimeInterval(3600) : nil
         let since = now.addingTimeInterval(Double(-i) * 61.234)
-        items.append(Entry(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: "B\(i)",
+        items.append(RollEntry(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: "B\(i)",
                            roomCode: "R\(i / 2)", isIn: i % 2 == 0, since: since, destination: i % 2 == 0 ? "" : "shop", expectedBack: back))
     }
     let page = Page(items: items, nextCursor: nil)

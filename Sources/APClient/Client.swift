@@ -16,6 +16,18 @@ public struct APIClient: Sendable {
     public let token: String?
     let session: URLSession
 
+    /// One request and its answer, as `observer` sees it.
+    public struct Exchange: Sendable {
+        public var method: String
+        /// The path from the service's root, with its query.
+        public var path: String
+        public var query: [String: String]
+        public var reply: Reply
+    }
+
+    /// Sees every exchange: the tests check each answer against openapi.yaml. Nil in `ap`.
+    public var observer: (@Sendable (Exchange) -> Void)?
+
     public init(baseURL: URL, token: String?, timeout: TimeInterval = 15) {
         self.baseURL = baseURL
         self.token = token
@@ -56,7 +68,12 @@ public struct APIClient: Sendable {
         guard let http = response as? HTTPURLResponse else { throw TransportError(description: "the answer was not HTTP") }
         var fields: [String: String] = [:]
         for (k, v) in http.allHeaderFields { if let k = k as? String, let v = v as? String { fields[k] = v } }
-        return Reply(status: http.statusCode, headers: fields, body: data)
+        let reply = Reply(status: http.statusCode, headers: fields, body: data)
+        // Where the answer came from: a redirect followed ends elsewhere than it began.
+        let answered = http.url.flatMap { URLComponents(url: $0, resolvingAgainstBaseURL: false) }
+        observer?(Exchange(method: http.url == components.url ? method : "GET", path: answered?.path ?? components.path,
+                           query: Dictionary((answered?.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }, reply: reply))
+        return reply
     }
 
     /// Sends `body` (when given) as JSON and decodes a 2xx answer as `T`; any other answer is thrown as

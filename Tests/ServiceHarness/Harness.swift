@@ -9,6 +9,7 @@ import Logging
 import PGDriver
 import PGMigrations
 import ServiceLifecycle
+import Synchronization
 import TestDatabase
 
 /// A running service on a fresh database with the demo loaded, on a free loopback port, driven over
@@ -24,7 +25,13 @@ public struct Harness: Sendable {
     public struct Tokens: Sendable { public let staff, manager, admin, worker, otherStaff, otherManager: String }
 
     /// A generous timeout: the whole suite runs in parallel on two cores.
-    public func client(_ token: String?) -> APIClient { APIClient(baseURL: url, token: token, timeout: 60) }
+    public func client(_ token: String?) -> APIClient {
+        var client = APIClient(baseURL: url, token: token, timeout: 60)
+        if let log = ContractLog.shared {
+            client.observer = { exchange in log.record(exchange) }
+        }
+        return client
+    }
     public var staff: APIClient { client(tokens.staff) }
     public var manager: APIClient { client(tokens.manager) }
     public var admin: APIClient { client(tokens.admin) }
@@ -186,4 +193,28 @@ public final class LogCapture: LogHandler, @unchecked Sendable {  // lines are g
         lines.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
     }
     public var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+}
+
+/// Every exchange the tests' clients make, one JSON object a line, when AP_CONTRACT_LOG names a file:
+/// scripts/test checks each answer against openapi.yaml afterwards (Tests/Contract/check.py), so the
+/// document and the service cannot drift apart unnoticed.
+final class ContractLog: Sendable {
+    static let shared: ContractLog? = ProcessInfo.processInfo.environment["AP_CONTRACT_LOG"].flatMap { ContractLog(path: $0) }
+
+    private let file: Mutex<FileHandle>
+
+    init?(path: String) {
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
+        handle.seekToEndOfFile()
+        file = Mutex(handle)
+    }
+
+    func record(_ e: APIClient.Exchange) {
+        let line: [String: Any] = ["method": e.method, "path": e.path, "query": e.query, "status": e.reply.status,
+                                   "contentType": e.reply.header("Content-Type") ?? "", "body": e.reply.body.base64EncodedString()]
+        guard var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
+        data.append(0x0A)
+        file.withLock { $0.write(data) }
+    }
 }

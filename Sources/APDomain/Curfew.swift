@@ -21,11 +21,9 @@ public struct CurfewWindow: Hashable, Sendable, Codable, CustomStringConvertible
 
     public var description: String { "\(start)-\(end)" }
 
-    static let noon = LocalTime(hour: 12, minute: 0)!
-
     /// The window's instants on `night`.
     func interval(on night: LocalDate, in zone: TimeZone) -> DateInterval? {
-        let startDate = start < CurfewWindow.noon ? night.adding(days: 1) : night
+        let startDate = CurfewNight.date(of: start, on: night)
         let endDate = end > start ? startDate : startDate.adding(days: 1)
         let from = Zone.instant(startDate, start, in: zone), to = Zone.instant(endDate, end, in: zone)
         return to > from ? DateInterval(start: from, end: to) : nil  // a window inside a skipped hour has no length

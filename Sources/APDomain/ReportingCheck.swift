@@ -12,9 +12,8 @@ public enum ReportingCheck {
     /// placed and not on an authorised absence, and only those whose grace has passed by `now`.
     public static func missed(times: [LocalTime], days: Set<Int>?, night: LocalDate, zone: TimeZone, placed: DateInterval,
                               absences: [DateInterval], reports: [Date], grace: TimeInterval, now: Date) -> [Date] {
-        let noon = LocalTime(hour: 12, minute: 0)!
-        return times.compactMap { time -> Date? in
-            let date = time < noon ? night.adding(days: 1) : night
+        times.compactMap { time -> Date? in
+            let date = CurfewNight.date(of: time, on: night)
             if let days, !days.contains(date.isoWeekday) { return nil }
             let due = Zone.instant(date, time, in: zone)
             guard placed.contains(due), !absences.contains(where: { $0.start <= due && due < $0.end }),

@@ -56,14 +56,11 @@ public enum CurfewCheckStore {
                 let p = try PremisesStore.premises(row)
                 if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (zone, baseline) }
             }
-            // Every window of a night lies between noon on the night's date and noon two days later.
             let settings = try nights.map { n in
                 guard let p = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
                 return p
             }
-            let spans = zip(nights, settings).map { n, p in
-                DateInterval(start: Zone.instant(n.night, CurfewWindow.noonTime, in: p.zone), end: Zone.instant(n.night.adding(days: 2), CurfewWindow.noonTime, in: p.zone))
-            }
+            let spans = zip(nights, settings).map { n, p in CurfewNight.span(of: n.night, in: p.zone) }
             let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
             // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
             // the generic plan hashed every placement in the country, for one premises as for a hundred.
@@ -165,7 +162,9 @@ public enum CurfewCheckStore {
             let overnight = Set(zip(rows.kinds, rows.residents).filter { $0.0 == AlertKind.absentOvernight.rawValue }.map(\.1))
             let rosh: [UUID: RoSH] = overnight.isEmpty ? [:] : try Dictionary(uniqueKeysWithValues: c.query(
                 "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]).map { (try $0.decode("id"), try $0.value("rosh")) })
-            let escalate = zip(rows.kinds, rows.residents).map { $0.0 == AlertKind.absentOvernight.rawValue && (rosh[$0.1].map { $0 >= .high } ?? false) }
+            let escalate = zip(rows.kinds, rows.residents).map { kind, resident in
+                rosh[resident].map { Escalation.applies(to: AlertKind(rawValue: kind)!, rosh: $0) } ?? false
+            }
 
             let writes = try c.pipeline([
                 PGStatement("""
@@ -223,8 +222,4 @@ public enum CurfewCheckStore {
             SET checked_at = $3, reconciled_at = coalesce(curfew_checks.reconciled_at, excluded.reconciled_at)
             """, [nights.map(\.premisesId), nights.map(\.night), at, nights.map(\.over)])
     }
-}
-
-extension CurfewWindow {
-    static let noonTime = LocalTime(hour: 12, minute: 0)!
 }

@@ -14,10 +14,8 @@ public enum HandoverStore {
               let baseline = CurfewWindow(start: premises.curfewStart, end: premises.curfewEnd) else {
             throw StoreError.notFound("premises", field: "premisesId")
         }
-        // The curfew night in progress: before noon it is still last night's.
-        let local = Zone.local(now, in: zone)
-        let tonight = local.time < LocalTime(hour: 12, minute: 0)! ? local.date.adding(days: -1) : local.date
-        let today = local.date
+        let tonight = CurfewNight.current(at: now, in: zone)
+        let today = Zone.local(now, in: zone).date
         let since = try last(c, premisesId: premisesId)
         let from = since ?? now.addingTimeInterval(-86_400)
         let roll = try MovementStore.roll(c, premisesId: premisesId, night: tonight)

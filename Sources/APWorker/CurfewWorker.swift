@@ -1,3 +1,4 @@
+import APDomain
 import APStore
 import APWire
 import Civil
@@ -59,12 +60,11 @@ public struct CurfewWorker: Service {
             var due: [(premises: Premises, night: LocalDate, over: Bool)] = []
             for premises in try PremisesStore.list(c) {
                 guard let zone = TimeZone(identifier: premises.timeZone) else { continue }
-                // The night in progress: the local date twelve hours ago (a night runs noon to noon).
-                let current = Zone.local(now.addingTimeInterval(-12 * 3600), in: zone).date
+                let current = CurfewNight.current(at: now, in: zone)
                 let oldest = current.adding(days: -settings.lookBackNights)
                 var night = max(oldest, reconciled[premises.id].map { $0.adding(days: 1) } ?? oldest)
                 while night <= current {
-                    due.append((premises, night, now >= Zone.instant(night.adding(days: 2), LocalTime(hour: 12, minute: 0)!, in: zone)))
+                    due.append((premises, night, CurfewNight.isOver(night, at: now, in: zone)))
                     night = night.adding(days: 1)
                 }
             }

@@ -81,8 +81,7 @@ func curfewBenchmark(url: String) throws {
 func naiveCheck(_ c: PGConnection, premises: Premises, night: LocalDate, now: Date) throws {
     let zone = TimeZone(identifier: premises.timeZone)!
     let baseline = CurfewWindow(start: premises.curfewStart, end: premises.curfewEnd)!
-    let noon = LocalTime(hour: 12, minute: 0)!
-    let span = DateInterval(start: Zone.instant(night, noon, in: zone), end: Zone.instant(night.adding(days: 2), noon, in: zone))
+    let span = CurfewNight.span(of: night, in: zone)
     try c.transaction { c in
         for row in try c.query("""
             SELECT id, resident_id, arrived_at, departed_at FROM placements WHERE premises_id = $1 AND status IN ('arrived', 'departed')

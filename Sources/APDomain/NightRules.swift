@@ -1,0 +1,42 @@
+import Civil
+import Foundation
+
+/// What a curfew night is in time. A night is named by the local date it starts on and runs from noon to
+/// noon: a window or reporting time before noon belongs to the night before (a 23:00-06:00 curfew that
+/// started on Saturday is Saturday's night until Sunday noon). The one place that rule is written.
+extension CurfewNight {
+    /// Where one night gives way to the next, in the premises' local time.
+    public static let boundary = LocalTime(hour: 12, minute: 0)!
+
+    /// The date a local wall-clock `time` belongs to on `night`: the night's own date from noon, the next
+    /// morning's before it.
+    public static func date(of time: LocalTime, on night: LocalDate) -> LocalDate {
+        time < boundary ? night.adding(days: 1) : night
+    }
+
+    /// The night in progress at `instant`: until noon, the night that started the day before.
+    public static func current(at instant: Date, in zone: TimeZone) -> LocalDate {
+        let local = Zone.local(instant, in: zone)
+        return local.time < boundary ? local.date.adding(days: -1) : local.date
+    }
+
+    /// The instants that hold every window of `night`, whatever its conditions: from noon on its date to noon
+    /// two days later (a window starting before the next noon may run past it).
+    public static func span(of night: LocalDate, in zone: TimeZone) -> DateInterval {
+        DateInterval(start: Zone.instant(night, boundary, in: zone), end: Zone.instant(night.adding(days: 2), boundary, in: zone))
+    }
+
+    /// Whether every window of `night` has certainly ended by `instant`, so that a check then is its last word
+    /// (the worker then reconciles the night).
+    public static func isOver(_ night: LocalDate, at instant: Date, in zone: TimeZone) -> Bool {
+        instant >= span(of: night, in: zone).end
+    }
+}
+
+/// Which alerts go to the out-of-hours manager at once.
+public enum Escalation {
+    /// Absent overnight at high or very high risk of serious harm: the out-of-hours manager considers recall.
+    public static func applies(to kind: AlertKind, rosh: RoSH) -> Bool {
+        kind == .absentOvernight && rosh >= .high
+    }
+}

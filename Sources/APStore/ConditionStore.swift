@@ -11,6 +11,11 @@ extension LicenceCondition {
         guard let curfew else { return nil }
         return try CurfewCondition(windows: curfew.windows, days: curfew.days.map(Set.init), from: startsOn, until: endsOn)
     }
+
+    public func reportingCondition() -> ReportingCondition? {
+        guard kind == .reporting else { return nil }
+        return ReportingCondition(times: reporting?.times ?? [], days: reporting?.days.map(Set.init), from: startsOn, until: endsOn)
+    }
 }
 
 public enum ConditionStore {

@@ -41,166 +41,189 @@ public enum CurfewCheckStore {
         precondition(Set(nights).count == nights.count, "each premises' night is checked once in a batch")
         if nights.isEmpty { return [] }
         return try c.acting(as: actor) { c in
-            // Four round trips: locks and premises; the placements; every other read; the writes. The locks
-            // are taken in one order, so that two batches never wait for each other in a circle.
-            let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
-            let head = try c.pipeline([
-                PGStatement("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s", [keys]),
-                // The same statement shapes run for every pass: a custom plan for each execution costs
-                // more in planning (about a millisecond) than in running.
-                PGStatement("SET LOCAL plan_cache_mode = force_generic_plan"),
-                PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)", [Array(Set(nights.map(\.premisesId)))]),
-            ])
-            var premises: [UUID: (zone: TimeZone, baseline: CurfewWindow)] = [:]
-            for row in head[2] {
-                let p = try PremisesStore.premises(row)
-                if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (zone, baseline) }
+            let loaded = try load(c, nights)
+            // Judged in this process, from the evidence alone (NightCheck, in the domain).
+            var found: [Found] = []
+            for stay in loaded.stays {
+                for breach in NightCheck.judge(stay.evidence, grace: grace, now: now) {
+                    found.append(Found(item: stay.item, placement: stay.placement, resident: stay.resident, breach: breach))
+                }
             }
-            let settings = try nights.map { n in
-                guard let p = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
-                return p
-            }
-            let spans = zip(nights, settings).map { n, p in CurfewNight.span(of: n.night, in: p.zone) }
-            let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
-            // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
-            // the generic plan hashed every placement in the country, for one premises as for a hundred.
-            let placedSQL = """
-                SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at
-                FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
+            return try save(c, nights, found, residents: loaded.residents, now: now, outbox: outbox)
+        }
+    }
+
+    /// A placement's night to judge, and where it belongs in the batch.
+    struct Stay {
+        var item: Int
+        var placement: UUID
+        var resident: UUID
+        var evidence: NightCheck.Evidence
+    }
+
+    /// A breach found, to be raised as an alert.
+    struct Found {
+        var item: Int
+        var placement: UUID
+        var resident: UUID
+        var breach: CurfewCheck.Breach
+    }
+
+    /// Reads the evidence of every placement's night in the batch, under each night's advisory lock.
+    static func load(_ c: PGConnection, _ nights: [Night]) throws -> (stays: [Stay], residents: [Int]) {
+        // Three round trips here (locks and premises; the placements; every other read) and one to save. The
+        // locks are taken in one order, so that two batches never wait for each other in a circle.
+        let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
+        let head = try c.pipeline([
+            PGStatement("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s", [keys]),
+            // The same statement shapes run for every pass: a custom plan for each execution costs
+            // more in planning (about a millisecond) than in running.
+            PGStatement("SET LOCAL plan_cache_mode = force_generic_plan"),
+            PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)", [Array(Set(nights.map(\.premisesId)))]),
+        ])
+        var premises: [UUID: (zone: TimeZone, baseline: CurfewWindow)] = [:]
+        for row in head[2] {
+            let p = try PremisesStore.premises(row)
+            if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (zone, baseline) }
+        }
+        let settings = try nights.map { n in
+            guard let p = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
+            return p
+        }
+        let spans = zip(nights, settings).map { n, p in CurfewNight.span(of: n.night, in: p.zone) }
+        let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
+        // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
+        // the generic plan hashed every placement in the country, for one premises as for a hundred.
+        let placedSQL = """
+            SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at
+            FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
+            CROSS JOIN LATERAL (
+                SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
+                WHERE p.premises_id = s.premises_id AND p.status IN ('arrived', 'departed')
+                  AND p.arrived_at < s.stop AND (p.departed_at IS NULL OR p.departed_at > s.start) OFFSET 0) AS p
+            """
+        // Who was placed first, then every read keyed by those placements (one round trip more, the
+        // placements found once instead of once a read).
+        struct Placed { var item: Int; var placement: UUID; var resident: UUID; var placed: DateInterval }
+        let placed = try c.query(placedSQL, items).map { row in
+            Placed(item: try row.decode("i"), placement: try row.decode("id"), resident: try row.decode("resident_id"),
+                 placed: DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture))
+        }
+        let stayParams: [any PGEncodable] = [placed.map(\.item), placed.map(\.placement), placed.map { spans[$0.item].start }, placed.map { spans[$0.item].end }]
+        let residentIds = Array(Set(placed.map(\.resident)))
+        let staysSQL = "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
+        let reads = try c.pipeline([
+            PGStatement("SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
+                        [residentIds]),
+            // Every absence of these residents touching any of the spans; each night keeps its own below.
+            PGStatement("""
+                SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
+                WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
+                """, [residentIds, spans.map(\.start).min()!, spans.map(\.end).max()!]),
+            // The log that counts: each placement's last entry before its span (one backward probe of the
+            // (placement_id, at, seq) index each, however long the history)...
+            PGStatement("""
+                SELECT placed.i, last.* FROM (\(staysSQL)) AS placed CROSS JOIN LATERAL (
+                    SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
+                    WHERE m.placement_id = placed.id AND m.at < placed.start
+                    ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last
+                """, stayParams),
+            // ...and every entry in the span: one range of the (premises_id, at) index a premises' night, not
+            // a probe a placement (most placements have none in a night). Entries of placements not being
+            // checked are ignored below.
+            PGStatement("""
+                SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
                 CROSS JOIN LATERAL (
-                    SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
-                    WHERE p.premises_id = s.premises_id AND p.status IN ('arrived', 'departed')
-                      AND p.arrived_at < s.stop AND (p.departed_at IS NULL OR p.departed_at > s.start) OFFSET 0) AS p
-                """
-            // Who was placed first, then every read keyed by those placements (one round trip more, the
-            // placements found once instead of once a read).
-            struct Stay { var item: Int; var placement: UUID; var resident: UUID; var placed: DateInterval }
-            let stays = try c.query(placedSQL, items).map { row in
-                Stay(item: try row.decode("i"), placement: try row.decode("id"), resident: try row.decode("resident_id"),
-                     placed: DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture))
-            }
-            let stayParams: [any PGEncodable] = [stays.map(\.item), stays.map(\.placement), stays.map { spans[$0.item].start }, stays.map { spans[$0.item].end }]
-            let residentIds = Array(Set(stays.map(\.resident)))
-            let staysSQL = "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
-            let reads = try c.pipeline([
-                PGStatement("SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
-                            [residentIds]),
-                // Every absence of these residents touching any of the spans; each night keeps its own below.
-                PGStatement("""
-                    SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
-                    WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
-                    """, [residentIds, spans.map(\.start).min()!, spans.map(\.end).max()!]),
-                // The log that counts: each placement's last entry before its span (one backward probe of the
-                // (placement_id, at, seq) index each, however long the history)...
-                PGStatement("""
-                    SELECT placed.i, last.* FROM (\(staysSQL)) AS placed CROSS JOIN LATERAL (
-                        SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
-                        WHERE m.placement_id = placed.id AND m.at < placed.start
-                        ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last
-                    """, stayParams),
-                // ...and every entry in the span: one range of the (premises_id, at) index a premises' night, not
-                // a probe a placement (most placements have none in a night). Entries of placements not being
-                // checked are ignored below.
-                PGStatement("""
-                    SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
-                    CROSS JOIN LATERAL (
-                        SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
-                        WHERE m.premises_id = s.premises_id AND m.at >= s.start AND m.at < s.stop OFFSET 0) AS m
-                    ORDER BY s.i, m.placement_id, m.at, m.seq
-                    """, items),
-                PGStatement("""
-                    SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
-                    JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
-                    """, stayParams),
-            ])
+                    SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
+                    WHERE m.premises_id = s.premises_id AND m.at >= s.start AND m.at < s.stop OFFSET 0) AS m
+                ORDER BY s.i, m.placement_id, m.at, m.seq
+                """, items),
+            PGStatement("""
+                SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
+                JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
+                """, stayParams),
+        ])
 
-            var conditions: [UUID: [CurfewCondition]] = [:]
-            var reporting: [UUID: [LicenceCondition]] = [:]
-            for row in reads[0] {
-                let lc = try ConditionStore.condition(row)
-                if lc.kind == .reporting { reporting[lc.residentId, default: []].append(lc) }
-                else if let curfew = try lc.curfewCondition() { conditions[lc.residentId, default: []].append(curfew) }
-            }
-            struct Key: Hashable { var item: Int; var placement: UUID }
-            var reports: [Key: [Date]] = [:]
-            for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
-            var absences: [UUID: [DateInterval]] = [:]
-            for row in reads[1] {
-                let a = try ConditionStore.absence(row)
-                absences[a.residentId, default: []].append(a.interval)
-            }
-            var entries: [Key: [CurfewCheck.Entry]] = [:]
-            for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
-                entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
-                    CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
-            }
+        var conditions: [UUID: [CurfewCondition]] = [:]
+        var reporting: [UUID: [ReportingCondition]] = [:]
+        for row in reads[0] {
+            let lc = try ConditionStore.condition(row)
+            if let r = lc.reportingCondition() { reporting[lc.residentId, default: []].append(r) }
+            else if let curfew = try lc.curfewCondition() { conditions[lc.residentId, default: []].append(curfew) }
+        }
+        struct Key: Hashable { var item: Int; var placement: UUID }
+        var reports: [Key: [Date]] = [:]
+        for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
+        var absences: [UUID: [DateInterval]] = [:]
+        for row in reads[1] {
+            let a = try ConditionStore.absence(row)
+            absences[a.residentId, default: []].append(a.interval)
+        }
+        var entries: [Key: [CurfewCheck.Entry]] = [:]
+        for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
+            entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
+                CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
+        }
+        var residents = Array(repeating: 0, count: nights.count)
+        let judged = try placed.map { stay in
+            let (zone, baseline) = settings[stay.item]
+            let key = Key(item: stay.item, placement: stay.placement)
+            residents[stay.item] += 1
+            return Stay(item: stay.item, placement: stay.placement, resident: stay.resident, evidence: NightCheck.Evidence(
+                night: nights[stay.item].night, zone: zone, baseline: baseline, placed: stay.placed, curfews: conditions[stay.resident] ?? [],
+                reporting: reporting[stay.resident] ?? [], absences: absences[stay.resident] ?? [], entries: entries[key] ?? [],
+                reports: reports[key] ?? []))
+        }
+        return (judged, residents)
+    }
 
-            var residents = Array(repeating: 0, count: nights.count)
-            var rows: (placements: [UUID], residents: [UUID], nights: [LocalDate], kinds: [String], evidence: [String]) = ([], [], [], [], [])
-            for stay in stays {
-                let item = stay.item, placement = stay.placement, resident = stay.resident, placed = stay.placed
-                let night = nights[item].night, span = spans[item], (zone, baseline) = settings[item]
-                residents[item] += 1
-                let away = (absences[resident] ?? []).filter { $0.intersects(span) }
-                let key = Key(item: item, placement: placement)
-                func raise(_ kind: AlertKind, evidence: [UUID]) {
-                    rows.placements.append(placement); rows.residents.append(resident); rows.nights.append(night); rows.kinds.append(kind.rawValue)
-                    rows.evidence.append(evidence.map { $0.uuidString.lowercased() }.joined(separator: ","))
-                }
-                let curfew = CurfewNight.intervals(night: night, baseline: baseline, conditions: conditions[resident] ?? [], absences: away, zone: zone)
-                for breach in CurfewCheck.breaches(curfew: curfew, absences: away, placed: placed, entries: entries[key] ?? [], grace: grace, now: now) {
-                    raise(breach.kind, evidence: breach.evidence)
-                }
-                let missed = (reporting[resident] ?? []).filter { $0.startsOn <= night && ($0.endsOn.map { night < $0 } ?? true) }.flatMap { lc in
-                    ReportingCheck.missed(times: lc.reporting?.times ?? [], days: lc.reporting?.days.map(Set.init), night: night, zone: zone, placed: placed,
-                                          absences: away, reports: reports[key] ?? [], grace: grace, now: now)
-                }
-                if !missed.isEmpty { raise(.missedReporting, evidence: []) }  // one alert a night, however many times were missed
-            }
-            // Absent overnight at high or very high RoSH is escalated: the risk of only those few residents
-            // is read (not every resident's with the placements).
-            let overnight = Set(zip(rows.kinds, rows.residents).filter { $0.0 == AlertKind.absentOvernight.rawValue }.map(\.1))
-            let rosh: [UUID: RoSH] = overnight.isEmpty ? [:] : try Dictionary(uniqueKeysWithValues: c.query(
-                "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]).map { (try $0.decode("id"), try $0.value("rosh")) })
-            let escalate = zip(rows.kinds, rows.residents).map { kind, resident in
-                rosh[resident].map { Escalation.applies(to: AlertKind(rawValue: kind)!, rosh: $0) } ?? false
-            }
+    /// Raises what was found (each alert once), escalates as the domain says, resolves alerts whose evidence
+    /// was voided, and queues new alerts for the webhook when asked.
+    static func save(_ c: PGConnection, _ nights: [Night], _ found: [Found], residents: [Int], now: Date, outbox: Bool) throws -> [Outcome] {
+        let rows = (placements: found.map(\.placement), residents: found.map(\.resident), nights: found.map { nights[$0.item].night },
+                    kinds: found.map(\.breach.kind.rawValue),
+                    evidence: found.map { $0.breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ",") })
+        // Absent overnight at high or very high RoSH is escalated: the risk of only those few residents
+        // is read (not every resident's with the placements).
+        let overnight = Set(found.filter { $0.breach.kind == .absentOvernight }.map(\.resident))
+        let rosh: [UUID: RoSH] = overnight.isEmpty ? [:] : try Dictionary(uniqueKeysWithValues: c.query(
+            "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]).map { (try $0.decode("id"), try $0.value("rosh")) })
+        let escalate = found.map { f in rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false }
 
-            let writes = try c.pipeline([
-                PGStatement("""
-                    WITH new AS (
-                        INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
-                        SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
-                        FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night, kind, evidence, escalate)
-                        JOIN placements p ON p.id = x.placement_id
-                        ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
-                        RETURNING id, premises_id, night)
-                    SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
-                    """, [rows.placements, rows.nights, rows.kinds, rows.evidence, escalate, channel]),
-                // An alert whose evidence has since been voided is resolved, never deleted.
-                PGStatement("""
-                    UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason
-                    FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
-                    WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
-                    RETURNING a.premises_id, a.night
-                    """, [nights.map(\.premisesId), nights.map(\.night)]),
-            ])
-            let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
-            var raisedIds = Array(repeating: [UUID](), count: nights.count)
-            for row in writes[0] {
-                if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { raisedIds[i].append(try row.decode("id")) }
-            }
-            var resolved = Array(repeating: 0, count: nights.count)
-            for row in writes[1] {
-                if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { resolved[i] += 1 }
-            }
-            let allRaised = raisedIds.flatMap { $0 }
-            if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
-            let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1)", [allRaised]))
-            let byId = Dictionary(grouping: alerts, by: \.id)
-            return nights.indices.map { i in
-                Outcome(residents: residents[i], raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue }, resolved: resolved[i])
-            }
+        let writes = try c.pipeline([
+            PGStatement("""
+                WITH new AS (
+                    INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
+                    SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
+                    FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night, kind, evidence, escalate)
+                    JOIN placements p ON p.id = x.placement_id
+                    ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
+                    RETURNING id, premises_id, night)
+                SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
+                """, [rows.placements, rows.nights, rows.kinds, rows.evidence, escalate, channel]),
+            // An alert whose evidence has since been voided is resolved, never deleted.
+            PGStatement("""
+                UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason
+                FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
+                WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
+                RETURNING a.premises_id, a.night
+                """, [nights.map(\.premisesId), nights.map(\.night)]),
+        ])
+        let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
+        var raisedIds = Array(repeating: [UUID](), count: nights.count)
+        for row in writes[0] {
+            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { raisedIds[i].append(try row.decode("id")) }
+        }
+        var resolved = Array(repeating: 0, count: nights.count)
+        for row in writes[1] {
+            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { resolved[i] += 1 }
+        }
+        let allRaised = raisedIds.flatMap { $0 }
+        if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
+        let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1)", [allRaised]))
+        let byId = Dictionary(grouping: alerts, by: \.id)
+        return nights.indices.map { i in
+            Outcome(residents: residents[i], raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue }, resolved: resolved[i])
         }
     }
 

@@ -25,14 +25,11 @@ struct API: Sendable {
     /// that audit rows name them) and limited by row-level security to the premises they work at: a
     /// handler that forgot its check still could not read another premises' rows.
     ///
-    /// `ownStatement`: the body is a single store statement that takes the principal's settings and
-    /// role itself, in one round trip (`MovementStore.record`, `MovementStore.roll(actor:)`).
-    ///
     /// `references`: the ids a request's body names (a bed, a resident, a key worker), each checked like
     /// the path's record, so that a body cannot reach another premises' records either; a refusal names
     /// the body's field.
     func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          references: [Reference] = [], replica: Bool = false, ownStatement: Bool = false,
+                          references: [Reference] = [], replica: Bool = false,
                           _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
         let principal = try ctx.require(access)
         return try await (replica ? reads : pool).withConnection { c in
@@ -41,8 +38,19 @@ struct API: Sendable {
             if let premises { try Self.check(c, principal, premises: premises) }
             if let (kind, id) = scope { try Self.check(c, principal, kind, id) }
             for r in references { try Self.check(c, principal, r.kind, r.id, field: r.field) }
-            if ownStatement { return try body(c, principal) }
             return try c.acting(as: principal.actor) { c in try body(c, principal) }
+        }
+    }
+
+    /// Like `run`, for a body that is one store call making its own statement as the principal, in one
+    /// round trip (`MovementStore.record`, `MovementStore.roll`): the body gets a connection that can only
+    /// act as the principal, never the owner's.
+    func runStatement<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID,
+                                   _ body: @escaping @Sendable (ActingConnection, Principal) throws -> T) async throws -> T {
+        let principal = try ctx.require(access)
+        return try await pool.withConnection { c in
+            try Self.check(c, principal, premises: premises)
+            return try body(c.asActor(principal.actor), principal)
         }
     }
 

@@ -41,6 +41,11 @@ extension PGConnection {
         return try body(self)
     }
 
+    /// This connection, usable only as `actor`: what a request's single-statement store calls take
+    /// (`MovementStore.record`, `MovementStore.roll`), so that they can never run as the owner, whom
+    /// row-level security does not limit.
+    public func asActor(_ actor: Actor) -> ActingConnection { ActingConnection(connection: self, actor: actor) }
+
     /// One statement run as `acting` runs it. With no transaction open, BEGIN, the actor's settings,
     /// the statement and COMMIT go to the server together: one round trip instead of three, which a
     /// read the shift makes every few seconds (who is in) is worth.
@@ -111,4 +116,12 @@ public enum AuditStore {
     public static func firstBreak(_ c: PGConnection, chain: Chain, premisesId: UUID) throws -> Int? {
         try c.query("SELECT chain_first_break($1::regclass, $2) AS seq", [chain.rawValue, premisesId])[0].decode("seq", as: Int?.self)
     }
+}
+
+/// A connection that runs only as its actor: made by `PGConnection.asActor`, and taken by the store calls a
+/// request makes without a transaction of its own. It does not give the connection back, so code that holds
+/// one cannot run anything as the owner.
+public struct ActingConnection {
+    let connection: PGConnection
+    public let actor: Actor
 }

@@ -23,6 +23,11 @@ public enum MovementStore {
     }
 
     /// Records a resident going out or coming in at `premisesId`.
+    /// Records a movement for the acting connection's actor, in one statement of its own.
+    public static func record(_ a: ActingConnection, premisesId: UUID, _ entry: NewMovement, now: Date) throws -> Movement {
+        try record(a.connection, actor: a.actor, premisesId: premisesId, entry, now: now)
+    }
+
     public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: NewMovement, now: Date) throws -> Movement {
         guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
         let at = entry.at ?? now
@@ -75,6 +80,11 @@ public enum MovementStore {
     public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
         let statement = rollStatement(premisesId: premisesId, night: night)
         return try rollEntries(c.query(statement.sql, statement.params))
+    }
+
+    /// The same, read for the acting connection's actor in one round trip.
+    public static func roll(_ a: ActingConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+        try roll(a.connection, actor: a.actor, premisesId: premisesId, night: night)
     }
 
     /// The same, read for `actor` in one round trip when no transaction is open.

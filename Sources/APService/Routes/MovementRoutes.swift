@@ -12,8 +12,8 @@ extension API {
             let id = try ctx.id("premisesId")
             let body = try await req.body(NewMovement.self, ctx, .shift)
             let now = clock()
-            return JSONResponse(try await run(ctx, .shift, premises: id, ownStatement: true) { c, p in
-                try MovementStore.record(c, actor: p.actor, premisesId: id, body, now: now)
+            return JSONResponse(try await runStatement(ctx, .shift, premises: id) { a, _ in
+                try MovementStore.record(a, premisesId: id, body, now: now)
             }, status: .created)
         }
         r.post("movements/{movementId}/void") { req, ctx in
@@ -31,8 +31,8 @@ extension API {
         r.get("premises/{premisesId}/roll") { req, ctx in
             let id = try ctx.id("premisesId")
             let night = try req.date("night", default: today())
-            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id, ownStatement: true) { c, p in
-                try MovementStore.roll(c, actor: p.actor, premisesId: id, night: night)
+            return try JSONResponse(req.page(try await runStatement(ctx, .shift, premises: id) { a, _ in
+                try MovementStore.roll(a, premisesId: id, night: night)
             }))
         }
         r.post("premises/{premisesId}/reports") { req, ctx in

@@ -25,7 +25,7 @@ public struct APCommand: AsyncParsableCommand {
             \(Exit.help)
             """,
         version: "1.0.0",
-        subcommands: [Login.self, WhoAmI.self, Out.self, In.self, VoidEntry.self, Roll.self, HandoverCommand.self, Alerts.self,
+        subcommands: [Login.self, WhoAmI.self, Out.self, In.self, VoidMovement.self, Roll.self, HandoverCommand.self, Alerts.self,
                       IncidentCommand.self, ResidentCommand.self, Beds.self, Occupancy.self]
     )
     public init() {}

@@ -19,7 +19,7 @@ struct Out: AsyncParsableCommand {
     @Option(help: "When they said they would be back (HH:MM).") var back: String?
     @Option(help: "A note.") var note: String?
     @Option(help: "When they went, if not now (HH:MM; needs --reason).") var at: String?
-    @Option(help: "Why the entry is late.") var reason: String?
+    @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 
     func run() async throws { try await guarded { try await record(kind: .out, who: who, to: to, back: back, note: note, at: at, reason: reason, common) } }
@@ -37,7 +37,7 @@ struct In: AsyncParsableCommand {
     @Argument(help: "A CRN, bed or room code, or part of a name.") var who: String
     @Option(help: "A note.") var note: String?
     @Option(help: "When they came in, if not now (HH:MM; needs --reason).") var at: String?
-    @Option(help: "Why the entry is late.") var reason: String?
+    @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 
     func run() async throws { try await guarded { try await record(kind: .in, who: who, to: nil, back: nil, note: note, at: at, reason: reason, common) } }
@@ -47,44 +47,44 @@ private func record(kind: MovementKind, who: String, to: String?, back: String?,
     let s = try await Session.open(premises: common.premises)
     let at = try at.map { text throws(CLIError) in try s.clock.past(text) }
     let back = try back.map { text throws(CLIError) in try s.clock.next(text) }
-    if at != nil, reason == nil { throw CLIError(.invalid, "an entry with --at is late: say why with --reason") }
+    if at != nil, reason == nil { throw CLIError(.invalid, "a movement recorded with --at is late: say why with --reason") }
     let resident = try s.resolve(who, in: try await s.roll())
     let m: Movement = try await s.client.call("POST", "\(s.base)/movements", body: NewMovement(
         residentId: resident.residentId, kind: kind, at: at, destination: to ?? "", expectedBack: back, note: note ?? "", lateReason: reason))
     var text = "\(resident.name) (\(resident.crn)) signed \(kind) at \(s.clock.show(m.at))"
     if !m.destination.isEmpty { text += " to \(m.destination)" }
     if let due = m.expectedBack { text += ", due back \(s.clock.show(due))" }
-    Output.line(text + Output.dim("  [entry \(short(m.id))]"))
+    Output.line(text + Output.dim("  [movement \(short(m.id))]"))
 }
 
-struct VoidEntry: AsyncParsableCommand {
+struct VoidMovement: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "void",
-        abstract: "Void a wrong entry (it stays in the log, marked void, with your reason).",
+        abstract: "Void a wrong movement (it stays in the log, marked void, with your reason).",
         discussion: """
-            The entry's id is shown when it is recorded, and by `ap resident show`.
+            The movement's id is shown when it is recorded, and by `ap resident show`.
             Example:
               ap void 3f2a9c1e --reason "signed out the wrong resident"
             """
     )
-    @Argument(help: "The entry's id (its first 8 characters will do).") var entry: String
+    @Argument(help: "The movement's id (its first 8 characters will do).") var movement: String
     @Option(help: "Why it is wrong.") var reason: String
     @OptionGroup var common: Common
 
     func run() async throws {
         try await guarded {
             let s = try await Session.open(premises: common.premises)
-            var id = UUID(uuidString: entry)
+            var id = UUID(uuidString: movement)
             if id == nil {
                 // Look among the log of everyone staying here.
                 var candidates: [Movement] = []
                 for r in try await s.roll() {
                     candidates += try await s.client.call("GET", "api/v1/placements/\(r.placementId)/movements", query: ["limit": "500"], as: Page<Movement>.self).items
                 }
-                id = try Session.pick(entry, from: candidates, id: \.id, what: "entry").id
+                id = try Session.pick(movement, from: candidates, id: \.id, what: "movement").id
             }
             let v: Movement = try await s.client.call("POST", "api/v1/movements/\(id!)/void", body: Voiding(reason: reason))
-            Output.line("entry \(short(id!)) voided at \(s.clock.show(v.recordedAt)): \(reason)")
+            Output.line("movement \(short(id!)) voided at \(s.clock.show(v.recordedAt)): \(reason)")
         }
     }
 }

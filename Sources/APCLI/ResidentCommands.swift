@@ -23,13 +23,13 @@ struct ResidentCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let entry = try s.resolve(who, in: try await s.roll())
-                if output.json { Output.json(try await s.client.send("GET", "api/v1/residents/\(entry.residentId)").body); return }
-                let r: ResidentRecord = try await s.client.call("GET", "api/v1/residents/\(entry.residentId)")
+                let presence = try s.resolve(who, in: try await s.roll())
+                if output.json { Output.json(try await s.client.send("GET", "api/v1/residents/\(presence.residentId)").body); return }
+                let r: ResidentRecord = try await s.client.call("GET", "api/v1/residents/\(presence.residentId)")
                 let p = r.placements.first { $0.status == .arrived }
                 Output.line(Output.bold("\(r.resident.givenName) \(r.resident.familyName)") + "  \(r.resident.crn), born \(r.resident.dateOfBirth), RoSH \(label(r.resident.rosh))")
-                Output.line("bed \(entry.bedCode ?? "none") (room \(entry.roomCode ?? "-")); " + (entry.isIn ? "in since \(s.clock.show(entry.since))"
-                            : Output.red("out since \(s.clock.show(entry.since))") + (entry.destination.isEmpty ? "" : " at \(entry.destination)")))
+                Output.line("bed \(presence.bedCode ?? "none") (room \(presence.roomCode ?? "-")); " + (presence.isIn ? "in since \(s.clock.show(presence.since))"
+                            : Output.red("out since \(s.clock.show(presence.since))") + (presence.destination.isEmpty ? "" : " at \(presence.destination)")))
                 if let p { Output.line("placement \(p.expectedArrival) to \(p.expectedDeparture), arrived \(s.clock.show(p.arrivedAt))" + (p.keyWorkerId == nil ? ", no key worker" : "")) }
                 Output.line("probation practitioner: \(r.resident.practitioner.name) \(r.resident.practitioner.phone)")
                 // Tonight: the premises' curfew, and any the licence adds.
@@ -43,7 +43,7 @@ struct ResidentCommand: AsyncParsableCommand {
                 Output.table(["KIND", "FROM", "UNTIL", "WORDING"], r.conditions.map { [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording] })
                 Output.line()
                 Output.line(Output.bold("Recent movements"))
-                Output.table(["ENTRY", "KIND", "AT", "WHERE", "NOTE"], r.recentMovements.map { m in
+                Output.table(["MOVEMENT", "KIND", "AT", "WHERE", "NOTE"], r.recentMovements.map { m in
                     [short(m.id), m.kind.rawValue, s.clock.show(m.at), m.destination, m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note]
                 })
                 if !r.resident.contingencyPlan.isEmpty {

@@ -42,13 +42,13 @@ struct Session: Sendable {
         APIClient(baseURL: url, token: token, timeout: ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15)
     }
 
-    func roll() async throws -> [RollEntry] {
-        try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<RollEntry>.self).items
+    func roll() async throws -> [Presence] {
+        try await client.call("GET", "\(base)/roll", query: ["limit": "500"], as: Page<Presence>.self).items
     }
 
     /// The arrived resident `who` names: a CRN, a bed or room code, or an unambiguous part of a name.
     /// Several matches are listed and nothing is done.
-    func resolve(_ who: String, in roll: [RollEntry]) throws(CLIError) -> RollEntry {
+    func resolve(_ who: String, in roll: [Presence]) throws(CLIError) -> Presence {
         let key = who.trimmingCharacters(in: .whitespaces)
         let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
         var matches = roll.filter { $0.crn.caseInsensitiveCompare(key) == .orderedSame }

@@ -4,7 +4,7 @@ import Foundation
 /// curfew, the time the resident was placed, and the log.
 public enum CurfewCheck {
     /// One entry of the log that counts (voided entries are left out by the caller).
-    public struct Entry: Sendable, Equatable {
+    public struct Movement: Sendable, Equatable {
         public let id: UUID
         public let isOut: Bool
         public let at: Date
@@ -30,13 +30,13 @@ public enum CurfewCheck {
     /// Rules (DOMAIN.md, curfew breach): out when a window starts and still out when the grace period
     /// has passed is a late return; a sign-out after a window started is leaving during curfew; still
     /// out when the night's last window ends is absent overnight. Each kind at most once a night.
-    public static func breaches(curfew: [DateInterval], absences: [DateInterval] = [], placed: DateInterval, entries: [Entry],
+    public static func breaches(curfew: [DateInterval], absences: [DateInterval] = [], placed: DateInterval, entries: [Movement],
                                 grace: TimeInterval, now: Date) -> [Breach] {
         let windows = curfew.compactMap { $0.intersection(with: placed) }.filter { $0.duration > 0 }
         var found: [AlertKind: [UUID]] = [:]
 
         /// The entry in force at `t` (nil: in, as on arrival).
-        func state(at t: Date) -> Entry? { entries.last { $0.at <= t } }
+        func state(at t: Date) -> Movement? { entries.last { $0.at <= t } }
 
         for (index, window) in windows.enumerated() {
             let lateAt = window.start.addingTimeInterval(grace)

@@ -36,11 +36,11 @@ public enum NightCheck {
         /// Authorised absences; those outside the night's span are ignored.
         public var absences: [DateInterval]
         /// The entry in force before the night's span, then the span's own, in order.
-        public var entries: [CurfewCheck.Entry]
+        public var entries: [CurfewCheck.Movement]
         public var reports: [Date]
 
         public init(night: LocalDate, zone: TimeZone, baseline: CurfewWindow, placed: DateInterval, curfews: [CurfewCondition],
-                    reporting: [ReportingCondition], absences: [DateInterval], entries: [CurfewCheck.Entry], reports: [Date]) {
+                    reporting: [ReportingCondition], absences: [DateInterval], entries: [CurfewCheck.Movement], reports: [Date]) {
             self.night = night
             self.zone = zone
             self.baseline = baseline

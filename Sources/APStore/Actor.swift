@@ -67,7 +67,7 @@ extension PGConnection {
 }
 
 public enum AuditStore {
-    public struct Entry: Sendable, Equatable {
+    public struct Record: Sendable, Equatable {
         public let actor: String
         public let origin: String
         public let action: String
@@ -100,10 +100,10 @@ public enum AuditStore {
     }
 
     /// The audit entries of one row, oldest first.
-    public static func entries(_ c: PGConnection, table: String, rowId: UUID) throws -> [Entry] {
+    public static func entries(_ c: PGConnection, table: String, rowId: UUID) throws -> [Record] {
         try c.query("SELECT actor, origin, action, table_name, columns FROM audit_log WHERE table_name = $1 AND row_id = $2 ORDER BY id",
                     [table, rowId.uuidString.lowercased()]).map {
-            Entry(actor: try $0.decode("actor"), origin: try $0.decode("origin"), action: try $0.decode("action"),
+            Record(actor: try $0.decode("actor"), origin: try $0.decode("origin"), action: try $0.decode("action"),
                   table: try $0.decode("table_name"), columns: try $0.decode("columns"))
         }
     }

@@ -159,10 +159,10 @@ public enum CurfewCheckStore {
             let a = try ConditionStore.absence(row)
             absences[a.residentId, default: []].append(a.interval)
         }
-        var entries: [Key: [CurfewCheck.Entry]] = [:]
+        var entries: [Key: [CurfewCheck.Movement]] = [:]
         for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
             entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
-                CurfewCheck.Entry(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
+                CurfewCheck.Movement(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
         }
         var residents = Array(repeating: 0, count: nights.count)
         let judged = try placed.map { stay in

@@ -36,7 +36,7 @@ public enum MovementStore {
         }
         let late = now.timeIntervalSince(at) > lateAfter
         if late, (entry.lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError.invalid("late-entry-needs-reason", "an entry for a time more than 5 minutes ago needs a reason why it is late (lateReason; with ap, --reason)", field: "lateReason")
+            throw StoreError.invalid("late-movement-needs-reason", "a movement recorded more than 5 minutes after it happened needs a reason why it is late (lateReason; with ap, --reason)", field: "lateReason")
         }
         try limitText(entry.destination, field: "destination")
         try limitText(entry.note, field: "note")
@@ -77,18 +77,18 @@ public enum MovementStore {
     }
 
     /// Every arrived resident at the premises, in or out by the log, by name.
-    public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+    public static func roll(_ c: PGConnection, premisesId: UUID, night: LocalDate) throws -> [Presence] {
         let statement = rollStatement(premisesId: premisesId, night: night)
         return try rollEntries(c.query(statement.sql, statement.params))
     }
 
     /// The same, read for the acting connection's actor in one round trip.
-    public static func roll(_ a: ActingConnection, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+    public static func roll(_ a: ActingConnection, premisesId: UUID, night: LocalDate) throws -> [Presence] {
         try roll(a.connection, actor: a.actor, premisesId: premisesId, night: night)
     }
 
     /// The same, read for `actor` in one round trip when no transaction is open.
-    public static func roll(_ c: PGConnection, actor: Actor, premisesId: UUID, night: LocalDate) throws -> [RollEntry] {
+    public static func roll(_ c: PGConnection, actor: Actor, premisesId: UUID, night: LocalDate) throws -> [Presence] {
         try rollEntries(c.acting(as: actor, rollStatement(premisesId: premisesId, night: night)))
     }
 
@@ -116,9 +116,9 @@ public enum MovementStore {
             """, [premisesId, night])
     }
 
-    static func rollEntries(_ result: PGResult) throws -> [RollEntry] {
+    static func rollEntries(_ result: PGResult) throws -> [Presence] {
         try result.map {
-            RollEntry(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
+            Presence(residentId: try $0.decode("resident_id"), placementId: try $0.decode("placement_id"), crn: try $0.decode("crn"),
                       name: try $0.decode("name"), bedCode: try $0.decode("bed_code"), roomCode: try $0.decode("room_code"), isIn: try $0.value("kind", as: MovementKind.self) == .in,
                       since: try $0.decode("since"), destination: try $0.decode("destination"), expectedBack: try $0.decode("expected_back"))
         }

@@ -88,7 +88,7 @@ public struct HandoverSummary: Codable, Sendable, Equatable {
     /// The last acknowledged handover (nil: none yet; the summary then covers the last 24 hours).
     public var since: Date?
     public var generatedAt: Date
-    public var out: [RollEntry]
+    public var out: [Presence]
     public var inCount: Int
     public var baselineCurfew: CurfewWindow
     /// Residents whose licence adds curfew windows tonight.
@@ -102,7 +102,7 @@ public struct HandoverSummary: Codable, Sendable, Equatable {
     public var outOfService: [BedOutOfService]
     public var notes: [HandoverNote]
 
-    public init(premisesId: UUID, tonight: LocalDate, since: Date? = nil, generatedAt: Date, out: [RollEntry], inCount: Int, baselineCurfew: CurfewWindow, extraCurfews: [CurfewTonight], alerts: [Alert], incidents: [Incident], arrivalsDue: [PlacementDue], departuresDue: [PlacementDue], freeBeds: [Bed], outOfService: [BedOutOfService], notes: [HandoverNote]) {
+    public init(premisesId: UUID, tonight: LocalDate, since: Date? = nil, generatedAt: Date, out: [Presence], inCount: Int, baselineCurfew: CurfewWindow, extraCurfews: [CurfewTonight], alerts: [Alert], incidents: [Incident], arrivalsDue: [PlacementDue], departuresDue: [PlacementDue], freeBeds: [Bed], outOfService: [BedOutOfService], notes: [HandoverNote]) {
         self.premisesId = premisesId
         self.tonight = tonight
         self.since = since

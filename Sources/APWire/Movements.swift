@@ -39,7 +39,7 @@ public struct Movement: Codable, Sendable, Equatable {
 }
 
 /// Where a resident is, by the log.
-public struct RollEntry: Codable, Sendable, Equatable {
+public struct Presence: Codable, Sendable, Equatable {
     public var residentId: UUID
     public var placementId: UUID
     public var crn: String

@@ -93,7 +93,7 @@ func naiveCheck(_ c: PGConnection, premises: Premises, night: LocalDate, now: Da
             let absences = (try ConditionStore.absences(c, residentIds: [resident], overlapping: span)[resident] ?? []).map(\.interval)
             let entries = try c.query("""
                 SELECT m.id, m.kind, m.at FROM counted_movements m WHERE m.placement_id = $1 ORDER BY m.at, m.seq
-                """, [placement]).map { CurfewCheck.Entry(id: try $0.decode("id"), isOut: try $0.decode("kind", as: String.self) == "out", at: try $0.decode("at")) }
+                """, [placement]).map { CurfewCheck.Movement(id: try $0.decode("id"), isOut: try $0.decode("kind", as: String.self) == "out", at: try $0.decode("at")) }
             let curfew = CurfewNight.intervals(night: night, baseline: baseline, conditions: conditions, absences: absences, zone: zone)
             for breach in CurfewCheck.breaches(curfew: curfew, absences: absences, placed: stay, entries: entries, grace: 15 * 60, now: now) {
                 try c.query("""

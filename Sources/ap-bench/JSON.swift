@@ -5,11 +5,11 @@ import Foundation
 /// API's encoder against Foundation's `JSONEncoder` in the same dialect, on one core, in one run.
 func jsonBenchmark(seconds: Double) throws {
     let now = Date()
-    var items: [RollEntry] = []
+    var items: [Presence] = []
     for i in 0..<30 {
         let back: Date? = i % 4 == 1 ? now.addingTimeInterval(3600) : nil
         let since = now.addingTimeInterval(Double(-i) * 61.234)
-        items.append(RollEntry(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: "B\(i)",
+        items.append(Presence(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: "B\(i)",
                            roomCode: "R\(i / 2)", isIn: i % 2 == 0, since: since, destination: i % 2 == 0 ? "" : "shop", expectedBack: back))
     }
     let page = Page(items: items, nextCursor: nil)

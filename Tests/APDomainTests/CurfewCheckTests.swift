@@ -9,10 +9,10 @@ import Testing
     let grace: TimeInterval = 15 * 60
     var morning: Date { night.end.addingTimeInterval(6 * 3600) }
     func t(_ minutesFromStart: Double) -> Date { night.start.addingTimeInterval(minutesFromStart * 60) }
-    func out(_ m: Double, _ id: Int = 1) -> CurfewCheck.Entry { .init(id: uuid(id), isOut: true, at: t(m)) }
-    func back(_ m: Double, _ id: Int = 2) -> CurfewCheck.Entry { .init(id: uuid(id), isOut: false, at: t(m)) }
+    func out(_ m: Double, _ id: Int = 1) -> CurfewCheck.Movement { .init(id: uuid(id), isOut: true, at: t(m)) }
+    func back(_ m: Double, _ id: Int = 2) -> CurfewCheck.Movement { .init(id: uuid(id), isOut: false, at: t(m)) }
     func uuid(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", n))! }
-    func kinds(_ entries: [CurfewCheck.Entry], curfew: [DateInterval]? = nil, absences: [DateInterval] = [], placed: DateInterval? = nil, now: Date? = nil) -> [AlertKind] {
+    func kinds(_ entries: [CurfewCheck.Movement], curfew: [DateInterval]? = nil, absences: [DateInterval] = [], placed: DateInterval? = nil, now: Date? = nil) -> [AlertKind] {
         CurfewCheck.breaches(curfew: curfew ?? [night], absences: absences, placed: placed ?? self.placed, entries: entries, grace: grace, now: now ?? morning).map(\.kind)
     }
 

@@ -53,7 +53,7 @@ import Testing
 
     static func at(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
 
-    static func evidence(entries: [CurfewCheck.Entry] = [], reporting: [ReportingCondition] = [], absences: [DateInterval] = [],
+    static func evidence(entries: [CurfewCheck.Movement] = [], reporting: [ReportingCondition] = [], absences: [DateInterval] = [],
                          reports: [Date] = []) -> NightCheck.Evidence {
         NightCheck.Evidence(night: night, zone: london, baseline: CurfewWindow(start: LocalTime("23:00")!, end: LocalTime("06:00")!)!,
                             placed: DateInterval(start: at("2026-01-01T14:00:00Z"), end: .distantFuture), curfews: [], reporting: reporting,
@@ -61,14 +61,14 @@ import Testing
     }
 
     @Test func outAllNightIsALateReturnAndAbsentOvernight() {
-        let out = CurfewCheck.Entry(id: UUID(), isOut: true, at: Self.at("2026-01-15T20:00:00Z"))
+        let out = CurfewCheck.Movement(id: UUID(), isOut: true, at: Self.at("2026-01-15T20:00:00Z"))
         let found = NightCheck.judge(Self.evidence(entries: [out]), grace: 900, now: Self.at("2026-01-16T12:00:00Z"))
         #expect(found.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.absentOvernight, .lateReturn])
         #expect(found.allSatisfy { $0.evidence == [out.id] })
     }
 
     @Test func anAbsenceOverTheNightExcusesItAndAnAbsenceOnAnotherNightDoesNot() {
-        let out = CurfewCheck.Entry(id: UUID(), isOut: true, at: Self.at("2026-01-15T20:00:00Z"))
+        let out = CurfewCheck.Movement(id: UUID(), isOut: true, at: Self.at("2026-01-15T20:00:00Z"))
         let covering = DateInterval(start: Self.at("2026-01-15T19:00:00Z"), end: Self.at("2026-01-16T10:00:00Z"))
         let elsewhere = DateInterval(start: Self.at("2026-01-20T19:00:00Z"), end: Self.at("2026-01-21T10:00:00Z"))
         #expect(NightCheck.judge(Self.evidence(entries: [out], absences: [covering]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")).isEmpty)

@@ -102,11 +102,11 @@ import Testing
         try same(shapes)
         try same([shapes])
         try same(HandWritten())
-        var roll: [RollEntry] = []
+        var roll: [Presence] = []
         for i in 0..<30 {
             let bed: String? = i % 3 == 0 ? nil : "B\(i)"
             let back: Date? = i % 4 == 1 ? now.addingTimeInterval(3600) : nil
-            roll.append(RollEntry(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: bed,
+            roll.append(Presence(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: bed,
                                   roomCode: "R\(i / 2)", isIn: i % 2 == 0, since: now.addingTimeInterval(Double(i) * 61.2345),
                                   destination: i % 2 == 0 ? "" : "shop", expectedBack: back))
         }

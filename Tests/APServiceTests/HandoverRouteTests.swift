@@ -13,7 +13,7 @@ import Testing
             let base = "api/v1/premises/\(h.home)/handover"
             let first: HandoverSummary = try await h.staff.get(base)
             #expect(first.since == nil)
-            let roll: Page<RollEntry> = try await h.staff.get("api/v1/premises/\(h.home)/roll", query: ["limit": "500"])
+            let roll: Page<Presence> = try await h.staff.get("api/v1/premises/\(h.home)/roll", query: ["limit": "500"])
             #expect(Set(first.out.map(\.residentId)) == Set(roll.items.filter { !$0.isIn }.map(\.residentId)))
             #expect(first.inCount == roll.items.filter(\.isIn).count)
             // The demo gives a quarter of its residents a 19:00 curfew on top of the premises' 23:00.

@@ -10,7 +10,7 @@ import Testing
 @Suite struct MovementRouteTests {
     /// An arrived resident at `premises` whose log says they are in.
     static func residentIn(_ h: Harness, at premises: UUID) async throws -> (resident: UUID, placement: UUID) {
-        let roll: Page<RollEntry> = try await h.staff.get("api/v1/premises/\(premises)/roll", query: ["limit": "500"])
+        let roll: Page<Presence> = try await h.staff.get("api/v1/premises/\(premises)/roll", query: ["limit": "500"])
         let entry = try #require(roll.items.first { $0.isIn })
         return (entry.residentId, entry.placementId)
     }
@@ -30,7 +30,7 @@ import Testing
             let history: Page<Movement> = try await h.staff.get("api/v1/placements/\(placement)/movements")
             #expect(Array(history.items.suffix(3).map(\.id)) == [out.id, back.id, void.id])
             // The voided entry no longer counts: the resident is out again.
-            let roll: Page<RollEntry> = try await h.staff.get("api/v1/premises/\(h.home)/roll", query: ["limit": "500"])
+            let roll: Page<Presence> = try await h.staff.get("api/v1/premises/\(h.home)/roll", query: ["limit": "500"])
             #expect(roll.items.first { $0.residentId == resident }?.isIn == false)
         }
     }
@@ -46,7 +46,7 @@ import Testing
             #expect(late?.status == 422 && late?.code == "before-arrival" && late?.field == "at")
             let noReason = await problem { _ = try await h.staff.post(path, [
                 "residentId": resident.uuidString, "kind": "out", "at": APIJSON.format(Date().addingTimeInterval(-3600))], as: Movement.self) }
-            #expect(noReason?.status == 422 && noReason?.code == "late-entry-needs-reason" && noReason?.field == "lateReason")
+            #expect(noReason?.status == 422 && noReason?.code == "late-movement-needs-reason" && noReason?.field == "lateReason")
             let kind = await problem { _ = try await h.staff.post(path, ["residentId": resident.uuidString, "kind": "sideways"], as: Movement.self) }
             #expect(kind?.status == 422 && kind?.field == "kind")
             #expect(kind?.detail.contains("sideways") == false, "the problem repeats what was sent")

@@ -9,7 +9,6 @@ import TestDatabase
 
 @Suite struct MovementTests {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
-    typealias Entry = NewMovement
 
     @Test func signingOutAndInFollowsTheRules() async throws {
         try await TestDatabase.withFresh { config in
@@ -17,34 +16,34 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
                 let now = at("2026-11-24T19:00:00Z")
-                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, destination: "Tesco; then library",
+                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, destination: "Tesco; then library",
                                                                                         expectedBack: at("2026-11-24T21:00:00Z")), now: now)
                 #expect(out.kind == .out && out.at == now && out.recordedBy == staff.staffId && out.seq == 1)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now) }?.code == "already-out")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now) }?.code == "already-out")
                 var roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
                 #expect(roll.map(\.isIn) == [false] && roll[0].destination == "Tesco; then library" && roll[0].bedCode == "1A" && roll[0].since == now)
 
                 let back = now.addingTimeInterval(3600)
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: back)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: back) }?.code == "already-in")
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back) }?.code == "already-in")
                 roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
                 #expect(roll.map(\.isIn) == [true])
 
                 // Times: not in the future; late needs a reason; not before the last entry; not before arrival.
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: back.addingTimeInterval(600)), now: back) }?.code == "time-in-future")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: back.addingTimeInterval(600)), now: back) }?.code == "time-in-future")
                 let later = back.addingTimeInterval(7200)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800)), now: later) }?.code == "late-entry-needs-reason")
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: back.addingTimeInterval(-60), lateReason: "forgot"), now: later) }?.code == "out-of-order")
-                let late = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800), lateReason: "busy with an incident"), now: later)
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800)), now: later) }?.code == "late-movement-needs-reason")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: back.addingTimeInterval(-60), lateReason: "forgot"), now: later) }?.code == "out-of-order")
+                let late = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800), lateReason: "busy with an incident"), now: later)
                 #expect(late.lateReason == "busy with an incident" && late.at == later.addingTimeInterval(-1800))
                 #expect(try MovementStore.history(c, placementId: stay.id).map(\.seq) == [1, 2, 3])
 
                 // Only a resident who has arrived here can be signed in or out here.
                 let upcoming = try f.placement(p, Nights(from: LocalDate("2026-12-01")!, to: LocalDate("2026-12-20")!)!)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: upcoming.residentId, kind: .out), now: later) }?.code == "not-staying-here")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: upcoming.residentId, kind: .out), now: later) }?.code == "not-staying-here")
                 let (elsewhere, _) = try f.premises()
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: elsewhere.id, Entry(residentId: r.id, kind: .in), now: later) }?.code == "not-staying-here")
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in, at: at("2026-11-19T10:00:00Z"), lateReason: "x"), now: later) }?.code == "before-arrival")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: elsewhere.id, NewMovement(residentId: r.id, kind: .in), now: later) }?.code == "not-staying-here")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in, at: at("2026-11-19T10:00:00Z"), lateReason: "x"), now: later) }?.code == "before-arrival")
             }
         }
     }
@@ -55,7 +54,7 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
                 let now = at("2026-11-24T22:00:00Z")
-                let mistaken = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now)
+                let mistaken = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
                 let void = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "signed out the wrong resident", now: now.addingTimeInterval(60))
                 #expect(void.kind == .void && void.voids == mistaken.id && void.voidReason == "signed out the wrong resident")
                 #expect(try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!).map(\.isIn) == [true])
@@ -65,7 +64,7 @@ import TestDatabase
                 #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: void.id, reason: "undo", now: now) }?.code == "void-of-void")
                 #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: " ", now: now) }?.field == "reason")
                 // After the void the resident can be signed out for real.
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now.addingTimeInterval(120))
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now.addingTimeInterval(120))
                 // The database's own wall, for a writer that skips the store: a void of a void is refused.
                 let direct = #expect(throws: PGError.self) {
                     try c.query("""
@@ -99,17 +98,17 @@ import TestDatabase
                 let now = at("2026-11-24T19:00:00Z")
                 // Scoped to another premises, the database does not let the actor see the placement.
                 staff.premises = [elsewhere.id]
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now) }?.code == "not-staying-here")
+                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now) }?.code == "not-staying-here")
                 #expect(try MovementStore.history(c, placementId: stay.id).isEmpty)
 
                 staff.premises = [p.id]
-                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: now)
+                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
                 #expect(try AuditStore.entries(c, table: "movements", rowId: out.id).map(\.actor) == [staff.name])
                 try expectNothingLeft(on: c)
 
                 // Inside a transaction already acting for someone, it joins that transaction.
                 let back = try c.acting(as: staff) { c in
-                    try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .in), now: now.addingTimeInterval(600))
+                    try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: now.addingTimeInterval(600))
                 }
                 #expect(try MovementStore.history(c, placementId: stay.id).map(\.id) == [out.id, back.id])
             }
@@ -126,7 +125,7 @@ import TestDatabase
                 var staff = shiftStaff
                 let (elsewhere, _) = try f.premises()
                 let night = LocalDate("2026-11-24")!
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out, destination: "gym"), now: at("2026-11-24T19:00:00Z"))
+                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, destination: "gym"), now: at("2026-11-24T19:00:00Z"))
                 staff.premises = [p.id]
                 let inTransaction = try c.acting(as: staff) { c in try MovementStore.roll(c, premisesId: p.id, night: night) }
                 let alone = try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night)
@@ -145,7 +144,7 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 let (p, r, _, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
-                let m = try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: .out), now: at("2026-11-24T20:00:00Z"))
+                let m = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: at("2026-11-24T20:00:00Z"))
                 for sql in ["UPDATE movements SET note = 'x' WHERE id = $1", "DELETE FROM movements WHERE id = $1"] {
                     let asApp = pgError { _ = try c.transaction { c in try c.execute("SET LOCAL ROLE ap_app"); try c.query(sql, [m.id]) } }
                     #expect(asApp?.sqlState == "42501", "\(sql)")  // permission denied: the role has no UPDATE or DELETE
@@ -170,7 +169,7 @@ import TestDatabase
                 var now = at("2026-11-24T18:00:00Z")
                 var ids: [UUID] = []
                 for i in 0..<6 {
-                    ids.append(try MovementStore.record(c, actor: staff, premisesId: p.id, Entry(residentId: r.id, kind: i % 2 == 0 ? .out : .in, note: "entry \(i)"), now: now).id)
+                    ids.append(try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: i % 2 == 0 ? .out : .in, note: "entry \(i)"), now: now).id)
                     now = now.addingTimeInterval(600)
                 }
                 #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)

@@ -175,12 +175,12 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
                 let m = try MovementStore.record(c, actor: staff, premisesId: p.id, .init(residentId: r.id, kind: .out), now: at("2026-11-24T20:00:00Z"))
-                #expect(try AuditStore.entries(c, table: "movements", rowId: m.id) == [AuditStore.Entry(actor: staff.name, origin: "test", action: "insert", table: "movements", columns: [])])
+                #expect(try AuditStore.entries(c, table: "movements", rowId: m.id) == [AuditStore.Record(actor: staff.name, origin: "test", action: "insert", table: "movements", columns: [])])
                 // An update records which columns changed, never their values.
                 _ = try c.acting(as: staff) { c in try PlacementStore.depart(c, id: stay.id, at: at("2026-11-24T21:00:00Z"), reason: .plannedMoveOn, now: at("2026-11-25T09:00:00Z")) }
                 let placementEntries = try AuditStore.entries(c, table: "placements", rowId: stay.id)
                 #expect(placementEntries.map(\.action) == ["insert", "update", "update"])  // created, arrived, departed
-                #expect(placementEntries.last == AuditStore.Entry(actor: staff.name, origin: "test", action: "update", table: "placements",
+                #expect(placementEntries.last == AuditStore.Record(actor: staff.name, origin: "test", action: "update", table: "placements",
                                                                    columns: ["departed_at", "departure_reason", "status"]))
                 #expect(placementEntries.first?.actor == "system")  // written without an actor: the fixture, like a seed
                 // Reading the full record is recorded too.

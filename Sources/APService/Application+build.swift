@@ -40,7 +40,7 @@ public enum APService {
         api.alertRoutes(v1)
         api.occupancyRoutes(v1)
         api.handoverRoutes(v1)
-        api.reportRoutes(v1)
+        api.occupancyReportRoutes(v1)
         return router
     }
 

@@ -25,7 +25,7 @@ public enum OccupancyReportStore {
             let los = stays[id].map { Double($0.reduce(0, +)) / Double($0.count) }
             return OccupancyReport(
                 premisesId: id, code: try row.decode("code"), name: try row.decode("name"), nights: nights,
-                daily: days.map { ReportNight(occupancy: $0, outOfServiceByReason: oos[id]?[$0.night] ?? [:]) }, totals: totals,
+                daily: days.map { OccupancyReportNight(occupancy: $0, outOfServiceByReason: oos[id]?[$0.night] ?? [:]) }, totals: totals,
                 averageLengthOfStay: los, departuresByReason: reasons[id] ?? [:],
                 curfewAlerts: alerts[id] ?? 0, curfewAlertsPer100ResidentNights: OccupancyTotals.rate(alerts[id] ?? 0, per: 100, of: totals.bedNightsOccupied),
                 incidents: incidents[id] ?? 0, incidentsPer1000BedNights: OccupancyTotals.rate(incidents[id] ?? 0, per: 1000, of: totals.bedNightsOccupied))

@@ -3,7 +3,7 @@ import Civil
 import Foundation
 
 /// A night of the report: the occupancy figures, and the out-of-service beds by reason.
-public struct ReportNight: Codable, Sendable, Equatable {
+public struct OccupancyReportNight: Codable, Sendable, Equatable {
     public var occupancy: OccupancyNight
     public var outOfServiceByReason: [String: Int]
 
@@ -19,7 +19,7 @@ public struct OccupancyReport: Codable, Sendable, Equatable {
     public var code: String
     public var name: String
     public var nights: Nights
-    public var daily: [ReportNight]
+    public var daily: [OccupancyReportNight]
     public var totals: OccupancyTotals
     /// Nights from arrival to departure, averaged over the departures in the period.
     public var averageLengthOfStay: Double?
@@ -29,7 +29,7 @@ public struct OccupancyReport: Codable, Sendable, Equatable {
     public var incidents: Int
     public var incidentsPer1000BedNights: Double?
 
-    public init(premisesId: UUID, code: String, name: String, nights: Nights, daily: [ReportNight], totals: OccupancyTotals, averageLengthOfStay: Double? = nil, departuresByReason: [String: Int], curfewAlerts: Int, curfewAlertsPer100ResidentNights: Double? = nil, incidents: Int, incidentsPer1000BedNights: Double? = nil) {
+    public init(premisesId: UUID, code: String, name: String, nights: Nights, daily: [OccupancyReportNight], totals: OccupancyTotals, averageLengthOfStay: Double? = nil, departuresByReason: [String: Int], curfewAlerts: Int, curfewAlertsPer100ResidentNights: Double? = nil, incidents: Int, incidentsPer1000BedNights: Double? = nil) {
         self.premisesId = premisesId
         self.code = code
         self.name = name

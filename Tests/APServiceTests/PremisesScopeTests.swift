@@ -146,7 +146,7 @@ import Testing
                                         "GET /api/v1/occupancy-report",
                                         // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
                                         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
-                                        "GET /premises/{code}/report", "GET /premises/{code}/report.csv"]
+                                        "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv"]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {
         try await Harness.with { h in

@@ -64,10 +64,10 @@ import TestDatabase
                 }
                 #expect(Self.number(p["chartRows"]) == 90 && p["chartTitle"]?.string?.contains("last 90 nights") == true)
                 #expect(Self.number(p["boardRows"]) == 20 && Self.number(p["reportFigures"]) == 10)
-                #expect(p["csvLink"]?.string?.hasPrefix("/premises/\(code)/report.csv?month=") == true)
+                #expect(p["csvLink"]?.string?.hasPrefix("/premises/\(code)/occupancy-report.csv?month=") == true)
                 #expect(Self.number(p["unlabelledInputs"]) == 0)
             }
-            for name in ["sign-in", "overview", "premises-AP-001", "report-AP-003"] {
+            for name in ["sign-in", "overview", "premises-AP-001", "occupancy-report-AP-003"] {
                 let shot = Self.root.appendingPathComponent(".screenshots/admin/\(name).png")
                 #expect(((try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0) > 10_000, "\(name).png")
             }
@@ -81,7 +81,7 @@ import TestDatabase
             #expect(r["refusedTitle"]?.string == "Not found")
             #expect(r["refusedBody"]?.string?.contains("Ashdown") == false && r["refusedBody"]?.string?.contains("Beacon House") == false)
             // Without a session (a token is not a session), the CSV is not served: the sign-in page is.
-            let csv = try await h.manager.send("GET", "premises/AP-002/report.csv")
+            let csv = try await h.manager.send("GET", "premises/AP-002/occupancy-report.csv")
             #expect(csv.header("Content-Type")?.hasPrefix("text/csv") != true)
         }
     }

@@ -170,11 +170,11 @@ def main():
             p["pageTitle"] = js("document.querySelector('h1').textContent")
             p["boardRows"] = js("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
             shot(f"premises-{p['code']}")
-            visit(f"{base}/premises/{p['code']}/report")
+            visit(f"{base}/premises/{p['code']}/occupancy-report")
             p["reportFigures"] = js("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
             p["csvLink"] = js("document.querySelector('a[download]') && document.querySelector('a[download]').getAttribute('href')")
             p["unlabelledInputs"] = js("[...document.querySelectorAll('input:not([type=hidden])')].filter(i => !document.querySelector(`label[for='${i.id}']`)).length")
-            shot(f"report-{p['code']}")
+            shot(f"occupancy-report-{p['code']}")
         if refused:
             visit(base + refused)
             out["refusedTitle"] = js("document.querySelector('h1') && document.querySelector('h1').textContent")

@@ -117,7 +117,7 @@ extension API {
                     return "free"
                 }
             }
-            var body = "<p><a href=\"/premises/\(premises.code)/report\">Month report</a></p>"
+            var body = "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a></p>"
             body += "<h2>Bed board, next 14 nights</h2>" + HTML.table("Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" }, rows, raw: true)
             body += "<h2>Forecast, next 28 nights</h2><p>First full night: \(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
             body += Chart.occupancy(forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)")
@@ -131,15 +131,15 @@ extension API {
             return HTML.response(HTML.page("\(premises.code) \(premises.name)", csrf: s.csrf, who: s.principal.account.name, body))
         }
 
-        r.get("premises/{code}/report") { req, ctx in
+        r.get("premises/{code}/occupancy-report") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let (premises, nights, report) = try await monthReport(req, ctx, s)
+            let (premises, nights, report) = try await monthOccupancyReport(req, ctx, s)
             let t = report.totals
             let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
             let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
             let month = "\(nights.from.year)-\(String(format: "%02d", nights.from.month))"
             var body = "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
-            body += "<p><a href=\"/premises/\(premises.code)/report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
+            body += "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
             body += HTML.table("Figures for \(month)", ["Figure", "Value"], [
                 ["Bed nights available", "\(t.bedNightsAvailable)"], ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
                 ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"], ["Arrivals (expected ones included)", "\(t.arrivals)"], ["Departures (expected ones included)", "\(t.departures)"],
@@ -152,15 +152,15 @@ extension API {
             return HTML.response(HTML.page("\(premises.code) report, \(month)", csrf: s.csrf, who: s.principal.account.name, body))
         }
 
-        r.get("premises/{code}/report.csv") { req, ctx in
+        r.get("premises/{code}/occupancy-report.csv") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let (premises, nights, report) = try await monthReport(req, ctx, s)
+            let (premises, nights, report) = try await monthOccupancyReport(req, ctx, s)
             return CSV.daily(report).response(name: "occupancy-\(premises.code)-\(nights.from.year)-\(String(format: "%02d", nights.from.month))")
         }
     }
 
     /// The month a report page asks for (`month=YYYY-MM`), at a premises the manager may see.
-    func monthReport(_ req: Request, _ ctx: APRequestContext, _ s: WebSessionStore.Session) async throws -> (Premises, Nights, OccupancyReport) {
+    func monthOccupancyReport(_ req: Request, _ ctx: APRequestContext, _ s: WebSessionStore.Session) async throws -> (Premises, Nights, OccupancyReport) {
         let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
         let today = today()
         let nights = try Self.month(req.query("month"), today: today)

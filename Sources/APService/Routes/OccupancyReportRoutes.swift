@@ -9,7 +9,7 @@ import NIOCore
 /// Occupancy reports for managers: a premises or every premises they may see, over a period, as JSON
 /// or CSV; and the next weeks' forecast.
 extension API {
-    func reportRoutes(_ r: RouterGroup<APRequestContext>) {
+    func occupancyReportRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("premises/{premisesId}/occupancy-report") { req, ctx in
             let id = try ctx.id("premisesId")
             let today = today()

@@ -6,8 +6,6 @@ import PGDriver
 
 /// The sign-in/out log.
 public enum MovementStore {
-    /// An entry more than this long after the fact needs a reason.
-    public static let lateAfter: TimeInterval = 5 * 60
 
     static let columns = """
         id, premises_id, placement_id, resident_id, kind, at, recorded_at, recorded_by, destination, expected_back, note,
@@ -22,22 +20,26 @@ public enum MovementStore {
                  voids: try row.decode("voids"), voidReason: try row.decode("void_reason"), seq: try row.decode("seq"))
     }
 
-    /// Records a resident going out or coming in at `premisesId`.
-    /// Records a movement for the acting connection's actor, in one statement of its own.
+    /// Records a resident going out or coming in at `premisesId`, for the acting connection's actor, in one
+    /// statement of its own.
     public static func record(_ a: ActingConnection, premisesId: UUID, _ entry: NewMovement, now: Date) throws -> Movement {
         try record(a.connection, actor: a.actor, premisesId: premisesId, entry, now: now)
     }
 
     public static func record(_ c: PGConnection, actor: Actor, premisesId: UUID, _ entry: NewMovement, now: Date) throws -> Movement {
-        guard entry.kind != .void else { throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind") }
         let at = entry.at ?? now
-        if at > now.addingTimeInterval(DateRules.eventMargin) {
+        switch MovementRules.refusal(kind: entry.kind, at: at, now: now, lateReason: entry.lateReason) {
+        case .voidIsACorrection?:
+            throw StoreError.invalid("use-void", "a correction is recorded with void", field: "kind")
+        case .inFuture?:
             throw StoreError.invalid("time-in-future", "that time is in the future: record it when it has happened", field: "at")
+        case .lateWithoutReason?:
+            throw StoreError.invalid("late-movement-needs-reason", "a movement recorded more than 5 minutes after it happened needs a reason "
+                                     + "why it is late (lateReason; with ap, --reason)", field: "lateReason")
+        case nil:
+            break
         }
-        let late = now.timeIntervalSince(at) > lateAfter
-        if late, (entry.lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError.invalid("late-movement-needs-reason", "a movement recorded more than 5 minutes after it happened needs a reason why it is late (lateReason; with ap, --reason)", field: "lateReason")
-        }
+        let late = MovementRules.isLate(at: at, now: now)
         try limitText(entry.destination, field: "destination")
         try limitText(entry.note, field: "note")
         try limitText(entry.lateReason ?? "", field: "lateReason")

@@ -83,3 +83,22 @@ import Testing
         #expect(NightCheck.judge(Self.evidence(reporting: [ended]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")).isEmpty)
     }
 }
+
+/// `MovementRules`: what a new movement may say about time, one case a row.
+@Suite struct MovementRulesTests {
+    static let now = try! Date("2026-11-30T22:00:00Z", strategy: .iso8601)
+
+    @Test(arguments: [
+        (MovementKind.out, 0.0, nil as String?, nil as MovementRules.Refusal?),
+        (.in, -300, nil, nil),  // exactly five minutes ago: not yet late
+        (.in, -301, nil, .lateWithoutReason),
+        (.in, -301, "  ", .lateWithoutReason),
+        (.in, -3600, "was on a call", nil),
+        (.out, 60, nil, nil),  // within the clocks' margin
+        (.out, 61, nil, .inFuture),
+        (.void, 0, nil, .voidIsACorrection),
+    ])
+    func aNewMovementsTime(kind: MovementKind, offset: Double, reason: String?, refusal: MovementRules.Refusal?) {
+        #expect(MovementRules.refusal(kind: kind, at: Self.now.addingTimeInterval(offset), now: Self.now, lateReason: reason) == refusal)
+    }
+}

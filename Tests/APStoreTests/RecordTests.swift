@@ -43,6 +43,8 @@ import TestDatabase
                 // The database refuses an edit of history, and a later end.
                 #expect(pgError { try c.query("UPDATE licence_conditions SET wording = 'changed' WHERE id = $1", [curfew.id]) }?.constraint == "licence_conditions_history")
                 #expect(pgError { try c.query("UPDATE licence_conditions SET ends_on = '2026-04-01' WHERE id = $1", [curfew.id]) }?.constraint == "licence_conditions_history")
+                // An end brought forward is allowed; not with any other change alongside it.
+                #expect(pgError { try c.query("UPDATE licence_conditions SET ends_on = ends_on - 1, wording = 'changed' WHERE id = $1", [curfew.id]) }?.constraint == "licence_conditions_history")
                 #expect(pgError { try c.query("DELETE FROM licence_conditions WHERE id = $1", [curfew.id]) }?.constraint == "licence_conditions_append_only")
 
                 // What the curfew function receives, and what it makes of a Friday before and after the variation.
@@ -155,6 +157,8 @@ import TestDatabase
                 #expect(acked.acknowledgements.map(\.outcome) == [.returnedLate] && acked.acknowledgements[0].by == staff.staffId)
                 _ = try AlertStore.acknowledge(c, actor: staff, alertId: alert.id, outcome: .contactedOutOfHoursManager)
                 #expect(try AuditStore.firstBreak(c, chain: .alertAcknowledgements, premisesId: p.id) == nil)
+                // Before its resolution too, an alert changes in nothing else.
+                #expect(pgError { try c.query("UPDATE alerts SET kind = 'left_during_curfew' WHERE id = $1", [alert.id]) }?.constraint == "alerts_history")
                 try AlertStore.resolve(c, actor: .worker(), alertId: alert.id, reason: "the sign-out was voided: recording error")
                 #expect(storeError { try AlertStore.resolve(c, actor: .worker(), alertId: alert.id, reason: "again") }?.code == "alert-resolved")
                 #expect(try AlertStore.list(c, premisesId: p.id, since: night, openOnly: true).map(\.kind) == [.absentOvernight])

@@ -69,7 +69,9 @@ let package = Package(
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
         .executableTarget(name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "APWire", "PGDriver", "Civil"]),
         // Fresh migrated databases for tests (a template cloned per test).
-        .target(name: "TestDatabase", dependencies: ["PGDriver", "PGMigrations"], path: "Tests/TestDatabase"),
+        // ...and the shared fixture that builds small worlds in them.
+        .target(name: "TestDatabase", dependencies: ["APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations"],
+                path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),
         .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
         .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),

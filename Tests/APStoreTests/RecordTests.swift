@@ -17,7 +17,7 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 let r = try f.resident()
-                let actor = Actor.staff(try PremisesStore.addStaff(c, name: "M", role: .manager, premisesIds: []).id, origin: "test")
+                let actor = try Fixture(c: c).actor("M", role: .manager)
                 let standard = try ConditionStore.add(c, actor: actor, residentId: r.id, NewCondition(kind: .noTravelAbroad, source: .licence, startsOn: d("2026-01-01")))
                 #expect(standard.kind.isStandard && standard.curfew == nil)
                 let curfew = try ConditionStore.add(c, actor: actor, residentId: r.id, NewCondition(
@@ -63,7 +63,7 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 let r = try f.resident()
-                let actor = Actor.staff(try PremisesStore.addStaff(c, name: "M", role: .manager, premisesIds: []).id, origin: "test")
+                let actor = try Fixture(c: c).actor("M", role: .manager)
                 let stay = DateInterval(start: at("2026-11-27T17:00:00Z"), end: at("2026-11-29T12:00:00Z"))
                 let absence = try ConditionStore.addAbsence(c, actor: actor, residentId: r.id, during: stay, reason: "Overnight stay with family, approved",
                                                             approvedBy: "J. Okafor", role: "Probation practitioner")

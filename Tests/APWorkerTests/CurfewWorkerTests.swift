@@ -17,16 +17,9 @@ import TestDatabase
 /// A premises whose one resident went out at 20:00 on 15 January and never came back.
 func outAllNightWorld(_ c: PGConnection) throws -> (Premises, Resident) {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
-    let p = try PremisesStore.create(c, NewPremises(code: "W1", name: "Worker House", region: "Wales", gender: .male))
-    let room = try PremisesStore.addRoom(c, premisesId: p.id, code: "R1")
-    let bed = try PremisesStore.addBed(c, roomId: room.id, code: "1A", openedOn: LocalDate("2025-01-01")!)
-    let r = try ResidentStore.create(c, NewResident(premisesId: p.id, crn: "W123456", givenName: "Wyn", familyName: "Jones", dateOfBirth: LocalDate("1990-01-01")!,
-                                                    gender: .male, rosh: .medium, practitioner: Practitioner(name: "PP")))
-    let stay = try PlacementStore.create(c, residentId: r.id, premisesId: p.id, expected: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)
-    _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: Nights(from: LocalDate("2026-01-01")!, to: LocalDate("2026-03-01")!)!)
-    _ = try PlacementStore.arrive(c, id: stay.id, at: at("2026-01-01T14:00:00Z"), now: at("2026-01-01T14:00:00Z"))
-    let staff = try PremisesStore.addStaff(c, name: "S", role: .staff, premisesIds: [p.id])
-    _ = try MovementStore.record(c, actor: .staff(staff.id, origin: "test"), premisesId: p.id, .init(residentId: r.id, kind: .out), now: at("2026-01-15T20:00:00Z"))
+    let f = Fixture(c: c)
+    let (p, r, _, actor) = try f.arrivedResident(arrivedAt: at("2026-01-01T14:00:00Z"), premises: try f.premises("W1"))
+    _ = try MovementStore.record(c, actor: actor, premisesId: p.id, .init(residentId: r.id, kind: .out), now: at("2026-01-15T20:00:00Z"))
     return (p, r)
 }
 

@@ -18,8 +18,7 @@ import TestDatabase
         var data = SyntheticData(today: LocalDate("2026-11-20")!)
         data.premises = 12; data.bedsPerPremises = 10; data.historyDays = 30; data.aheadDays = 5
         try data.load(into: c)
-        let staff = try PremisesStore.addStaff(c, name: "Night", role: .staff, premisesIds: [])
-        let actor = Actor.staff(staff.id, origin: "test")
+        let actor = try Fixture(c: c).actor("Night")
         let rows = try c.query("""
             SELECT p.premises_id, r.id, r.crn FROM placements p JOIN residents r ON r.id = p.resident_id
             WHERE p.status = 'arrived' AND p.arrived_at < '2026-11-18T12:00:00Z' ORDER BY r.crn
@@ -47,10 +46,11 @@ import TestDatabase
         try await TestDatabase.withFresh { reference in
             try await TestDatabase.withFresh { killed in
                 for config in [reference, killed] { try await TestDatabase.withConnection(config) { try Self.world($0) } }
-                // A pause between premises makes a run last over a second, so the kills land mid-run even
-                // when the whole suite slows the start of each process.
+                // A pause between premises makes a run last three seconds, so the kills land mid-run even
+                // when the whole suite slows the start of each process (at 100 ms, one run in five once
+                // finished before its kill under the full suite).
                 func check(_ config: PGConfig) throws -> Process {
-                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "100"], database: config.database!)
+                    try TestDatabase.launch("ap-server", ["curfew-check", "--night", "2026-11-18", "--pause-ms", "250"], database: config.database!)
                 }
                 let whole = try check(reference)
                 await whole.exited()

@@ -18,11 +18,12 @@ import TestDatabase
         try await TestDatabase.withFresh { config in
             let receiver = try Receiver(statuses: [500])
             defer { receiver.stop() }
-            let (premisesId, plan) = try await TestDatabase.withConnection(config) { c in
+            let (premisesId, plan, crn) = try await TestDatabase.withConnection(config) { c in
                 let (p, r) = try outAllNightWorld(c)
                 try c.query("UPDATE residents SET rosh = 'very_high' WHERE id = $1", [r.id])
-                return (p.id, r.contingencyPlan)
+                return (p.id, r.contingencyPlan, r.crn.value)
             }
+            #expect(!plan.isEmpty)
             let pool = PGPool(config, options: .init(maxConnections: 2))
             var settings = CurfewWorker.Settings()
             settings.outbox = true
@@ -53,7 +54,7 @@ import TestDatabase
             }
             let payloads = try requests.map { try JSONDecoder().decode(Payload.self, from: Data($0.body.utf8)) }
             #expect(payloads.contains { $0.kind == "absent_overnight" && $0.escalate && $0.resident.contingencyPlan == plan })
-            #expect(payloads.contains { $0.kind == "late_return" && !$0.escalate && $0.resident.contingencyPlan == nil && $0.resident.crn == "W123456" })
+            #expect(payloads.contains { $0.kind == "late_return" && !$0.escalate && $0.resident.contingencyPlan == nil && $0.resident.crn == crn })
             let errors: [String?] = try await pool.withConnection { try $0.query("SELECT last_error FROM alert_outbox ORDER BY attempts").map { try $0.decode("last_error") } }
             #expect(errors == [nil, nil])  // cleared on delivery
             await pool.shutdown()

@@ -25,8 +25,7 @@ import TestDatabase
                 var data = SyntheticData(today: LocalDate("2026-11-20")!)
                 data.premises = 2; data.bedsPerPremises = 6
                 try data.load(into: c)
-                let staff = try PremisesStore.addStaff(c, name: "B", role: .staff, premisesIds: [])
-                let actor = Actor.staff(staff.id, origin: "test")
+                let actor = try Fixture(c: c).actor("B")
                 for row in try c.query("SELECT premises_id, resident_id FROM placements WHERE status = 'arrived' AND arrived_at < '2026-11-19T12:00Z'") {
                     let p: UUID = try row.decode("premises_id"), r: UUID = try row.decode("resident_id")
                     _ = try MovementStore.record(c, actor: actor, premisesId: p, .init(residentId: r, kind: .out, note: "Ó'Brien; -- backup"), now: try Date("2026-11-19T20:00:00Z", strategy: .iso8601))

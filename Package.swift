@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The curfew-check worker: every premises' nights, checked repeatedly, reconciled, caught up.
         .target(name: "APWorker", dependencies: [
-            "APStore", "APWire", "PGDriver",
+            "APDomain", "APStore", "APWire", "PGDriver",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "ap", dependencies: ["APCLI"]),
         // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
         .target(name: "APServer", dependencies: [
-            "APStore", "APWire", "APWorker", "APService", "PGDriver", "PGMigrations",
+            "APDomain", "APStore", "APWire", "APWorker", "APService", "Civil", "PGDriver", "PGMigrations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -35,43 +35,53 @@ let package = Package(
         // Applies sql/NNNN_name.sql in order, once each, with checksums.
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The curfew-check worker: every premises' nights, checked repeatedly, reconciled, caught up.
-        .target(name: "APWorker", dependencies: [
-            "APDomain", "APStore", "APWire", "PGDriver",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "APWorker",
+            dependencies: [
+                "APDomain", "APStore", "APWire", "PGDriver",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The HTTP JSON API (Hummingbird 2): every client goes through it. Described by openapi.yaml.
-        .target(name: "APService", dependencies: [
-            "APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], resources: [.copy("openapi.yaml")]),
+        .target(
+            name: "APService",
+            dependencies: [
+                "APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], resources: [.copy("openapi.yaml")]),
         // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
         .target(name: "APClient", dependencies: ["APWire", "Civil"]),
         // `ap`, the shift's command line: a client of the service only (no database, no libpq).
-        .target(name: "APCLI", dependencies: [
-            "APClient", "APDomain", "APWire", "Civil",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "APCLI",
+            dependencies: [
+                "APClient", "APDomain", "APWire", "Civil",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "ap", dependencies: ["APCLI"]),
         // The operator's command: migrate, seed, curfew-check, worker (and, as it lands, the service).
-        .target(name: "APServer", dependencies: [
-            "APDomain", "APStore", "APWire", "APWorker", "APService", "Civil", "PGDriver", "PGMigrations",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "APServer",
+            dependencies: [
+                "APDomain", "APStore", "APWire", "APWorker", "APService", "Civil", "PGDriver", "PGMigrations",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(name: "ap-server", dependencies: ["APServer"]),
         // Benchmarks of the driver against pgbench (scripts/bench runs it in release mode).
-        .executableTarget(name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "APWire", "PGDriver", "Civil"]),
+        .executableTarget(
+            name: "ap-bench", dependencies: ["APClient", "APDomain", "APStore", "APWire", "PGDriver", "Civil"]),
         // Fresh migrated databases for tests (a template cloned per test).
         // ...and the shared fixture that builds small worlds in them.
-        .target(name: "TestDatabase", dependencies: ["APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations"],
-                path: "Tests/TestDatabase"),
+        .target(
+            name: "TestDatabase", dependencies: ["APDomain", "APStore", "APWire", "Civil", "PGDriver", "PGMigrations"],
+            path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),
         .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
         .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
@@ -79,16 +89,22 @@ let package = Package(
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
         .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "APWire", "TestDatabase"]),
         // A running service on a fresh database with the demo loaded, for the service's and the CLI's tests.
-        .target(name: "ServiceHarness", dependencies: [
-            "APService", "APClient", "APStore", "APWire", "Civil", "TestDatabase",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], path: "Tests/ServiceHarness"),
-        .testTarget(name: "APServiceTests", dependencies: [
-            "APService", "APClient", "APDomain", "APStore", "APWire", "Civil", "ServiceHarness", "TestDatabase",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "APCLITests", dependencies: ["APClient", "APStore", "APWire", "APWorker", "ServiceHarness", "TestDatabase"]),
+        .target(
+            name: "ServiceHarness",
+            dependencies: [
+                "APService", "APClient", "APStore", "APWire", "Civil", "TestDatabase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], path: "Tests/ServiceHarness"),
+        .testTarget(
+            name: "APServiceTests",
+            dependencies: [
+                "APService", "APClient", "APDomain", "APStore", "APWire", "Civil", "ServiceHarness", "TestDatabase",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "APCLITests",
+            dependencies: ["APClient", "APStore", "APWire", "APWorker", "ServiceHarness", "TestDatabase"]),
         .testTarget(name: "OpsTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
     ]
 )

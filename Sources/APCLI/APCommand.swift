@@ -25,8 +25,10 @@ public struct APCommand: AsyncParsableCommand {
             \(Exit.help)
             """,
         version: "1.0.0",
-        subcommands: [Login.self, WhoAmI.self, Out.self, In.self, VoidMovement.self, Roll.self, HandoverCommand.self, Alerts.self,
-                      IncidentCommand.self, ResidentCommand.self, Beds.self, Occupancy.self]
+        subcommands: [
+            Login.self, WhoAmI.self, Out.self, In.self, VoidMovement.self, Roll.self, HandoverCommand.self, Alerts.self,
+            IncidentCommand.self, ResidentCommand.self, Beds.self, Occupancy.self,
+        ]
     )
     public init() {}
 
@@ -34,7 +36,11 @@ public struct APCommand: AsyncParsableCommand {
     public static func runFromCommandLine() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

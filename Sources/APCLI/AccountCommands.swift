@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation
@@ -27,30 +27,42 @@ struct Login: AsyncParsableCommand {
                 if isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("API token: ".utf8)) }
                 secret = readLine(strippingNewline: true)
             }
-            guard let secret, !secret.isEmpty else { throw CLIError(.invalid, "no token given: paste the token an admin gave you") }
+            guard let secret, !secret.isEmpty else {
+                throw CLIError(.invalid, "no token given: paste the token an admin gave you")
+            }
             guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
                 throw CLIError(.invalid, "'\(url)' is not an http(s) URL")
             }
             let me: Me = try await Session.client(base, token: secret).call("GET", "api/v1/me")
             try Config(url: url, token: secret, premises: premises).save()
-            Output.line("logged in as \(me.account.name) (\(me.account.role)) at " + me.premises.map(\.code).joined(separator: ", "))
+            Output.line(
+                "logged in as \(me.account.name) (\(me.account.role)) at "
+                    + me.premises.map(\.code).joined(separator: ", "))
         }
     }
 }
 
 struct WhoAmI: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Who the token is, and where they work.")
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Who the token is, and where they work.")
     @OptionGroup var output: JSONFlag
 
     func run() async throws {
         try await guarded {
             let config = try Config.load()
-            guard let url = URL(string: config.url) else { throw CLIError(.invalid, "the service URL '\(config.url)' is not a URL: run `ap login --url URL`") }
+            guard let url = URL(string: config.url) else {
+                throw CLIError(.invalid, "the service URL '\(config.url)' is not a URL: run `ap login --url URL`")
+            }
             let client = Session.client(url, token: config.token)
             let reply = try await client.send("GET", "api/v1/me")
-            if output.json, reply.status == 200 { Output.json(reply.body); return }
+            if output.json, reply.status == 200 {
+                Output.json(reply.body)
+                return
+            }
             let me: Me = try await client.call("GET", "api/v1/me")
-            Output.line("\(me.account.name) (\(me.account.role)) at \(me.premises.map { "\($0.code) \($0.name)" }.joined(separator: ", ")) — \(config.url)")
+            Output.line(
+                "\(me.account.name) (\(me.account.role)) at \(me.premises.map { "\($0.code) \($0.name)" }.joined(separator: ", ")) — \(config.url)"
+            )
         }
     }
 }

@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation
@@ -31,23 +31,42 @@ struct Alerts: AsyncParsableCommand {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
                 // Open: neither acknowledged nor resolved (the service's `open` means not resolved).
-                let query = ["since": "\(s.clock.today.adding(days: -nights))", "open": all ? "false" : "true", "limit": "500"]
+                let query = [
+                    "since": "\(s.clock.today.adding(days: -nights))", "open": all ? "false" : "true", "limit": "500",
+                ]
                 let reply = try await s.client.send("GET", "\(s.base)/alerts", query: query)
                 try APIClient.check(reply)
-                let alerts = try APIJSON.decoder.decode(Page<Alert>.self, from: reply.body).items.filter { all || $0.isOpen }
+                let alerts = try APIJSON.decoder.decode(Page<Alert>.self, from: reply.body).items.filter {
+                    all || $0.isOpen
+                }
                 if output.json {
-                    if all { Output.json(reply.body); return }
+                    if all {
+                        Output.json(reply.body)
+                        return
+                    }
                     let keep = Set(alerts.map { $0.id.uuidString.lowercased() })
                     var page = (try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]) ?? [:]
-                    page["items"] = ((page["items"] as? [[String: Any]]) ?? []).filter { keep.contains(($0["id"] as? String ?? "").lowercased()) }
+                    page["items"] = ((page["items"] as? [[String: Any]]) ?? []).filter {
+                        keep.contains(($0["id"] as? String ?? "").lowercased())
+                    }
                     Output.json(try JSONSerialization.data(withJSONObject: page, options: [.sortedKeys]))
                     return
                 }
-                if alerts.isEmpty { Output.line(all ? "no alerts in the last \(nights) nights" : "no open alerts"); return }
-                Output.table(["ID", "NIGHT", "KIND", "RESIDENT", "RAISED", "STATE"], alerts.map { a in
-                    [short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))", s.clock.show(a.raisedAt),
-                     a.isOpen ? Output.red(a.escalate ? "OPEN, ESCALATE" : "open") : a.acknowledgements.last.map { label($0.outcome) } ?? "resolved"]
-                })
+                if alerts.isEmpty {
+                    Output.line(all ? "no alerts in the last \(nights) nights" : "no open alerts")
+                    return
+                }
+                Output.table(
+                    ["ID", "NIGHT", "KIND", "RESIDENT", "RAISED", "STATE"],
+                    alerts.map { a in
+                        [
+                            short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))",
+                            s.clock.show(a.raisedAt),
+                            a.isOpen
+                                ? Output.red(a.escalate ? "OPEN, ESCALATE" : "open")
+                                : a.acknowledgements.last.map { label($0.outcome) } ?? "resolved",
+                        ]
+                    })
             }
         }
     }
@@ -55,18 +74,24 @@ struct Alerts: AsyncParsableCommand {
     struct Ack: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Acknowledge an alert with what was done.")
         @Argument(help: "The alert's id (its first 8 characters will do).") var id: String
-        @Option(help: "returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised or recording_error.") var outcome: String
+        @Option(
+            help:
+                "returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised or recording_error."
+        ) var outcome: String
         @Option(help: "What happened.") var note: String?
         @OptionGroup var common: Common
 
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let alerts = try await s.client.call("GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
-                                                     as: Page<Alert>.self).items
+                let alerts = try await s.client.call(
+                    "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
+                    as: Page<Alert>.self
+                ).items
                 let alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
                 let chosen = try choice(outcome, as: AlertOutcome.self, what: "outcome")
-                let _: Alert = try await s.client.call("POST", "api/v1/alerts/\(alert.id)/acknowledge", body: Acknowledging(outcome: chosen, note: note))
+                let _: Alert = try await s.client.call(
+                    "POST", "api/v1/alerts/\(alert.id)/acknowledge", body: Acknowledging(outcome: chosen, note: note))
                 Output.line("alert \(short(alert.id)) acknowledged: \(label(chosen))")
             }
         }

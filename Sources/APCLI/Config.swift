@@ -11,7 +11,8 @@ struct Config: Codable, Sendable {
 
     static var file: URL {
         let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: env["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".config")
         return base.appendingPathComponent("ap/config.json")
     }
@@ -20,21 +21,27 @@ struct Config: Codable, Sendable {
         let env = ProcessInfo.processInfo.environment
         let saved = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(Config.self, from: $0) }
         guard let url = env["AP_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? saved?.url,
-              let token = env["AP_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) ?? saved?.token else {
+            let token = env["AP_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) ?? saved?.token
+        else {
             throw CLIError(.auth, "not logged in: run `ap login --url URL` (or set AP_URL and AP_TOKEN)")
         }
-        return Config(url: url, token: token, premises: env["AP_PREMISES"].flatMap { $0.isEmpty ? nil : $0 } ?? saved?.premises)
+        return Config(
+            url: url, token: token, premises: env["AP_PREMISES"].flatMap { $0.isEmpty ? nil : $0 } ?? saved?.premises)
     }
 
     /// Written with mode 0600 from the start: the token is never readable by others, not even briefly.
     func save() throws(CLIError) {
         let file = Self.file
         do {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             let data = try JSONEncoder().encode(self)
             let temp = file.deletingLastPathComponent().appendingPathComponent(".config.json.\(getpid())")
-            guard FileManager.default.createFile(atPath: temp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: temp.path, contents: data, attributes: [.posixPermissions: 0o600])
+            else {
                 throw CLIError(.failure, "cannot write \(file.path): check the folder's permissions")
             }
             // rename(2) replaces the old file in one step: never a moment with half a config.

@@ -1,12 +1,19 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation
 
 /// What `ap` exits with. Shown in `ap --help`.
 enum Exit: Int32, Sendable {
-    case ok = 0, failure = 1, notFound = 2, ambiguous = 3, conflict = 4, invalid = 5, auth = 6, unreachable = 7
+    case ok = 0
+    case failure = 1
+    case notFound = 2
+    case ambiguous = 3
+    case conflict = 4
+    case invalid = 5
+    case auth = 6
+    case unreachable = 7
 
     static let help = """
         Exit codes: 0 done; 1 failed otherwise; 2 not found (no such resident, alert or incident); 3 ambiguous
@@ -20,7 +27,10 @@ enum Exit: Int32, Sendable {
 struct CLIError: Error, Sendable {
     let exit: Exit
     let message: String
-    init(_ exit: Exit, _ message: String) { self.exit = exit; self.message = message }
+    init(_ exit: Exit, _ message: String) {
+        self.exit = exit
+        self.message = message
+    }
 
     /// The service's refusal, its sentence passed through.
     static func from(_ error: any Error) -> CLIError {

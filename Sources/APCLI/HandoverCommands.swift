@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation
@@ -23,34 +23,58 @@ struct HandoverCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the handover (the default).")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show the handover (the default).")
         @OptionGroup var output: JSONFlag
         @OptionGroup var common: Common
 
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                if output.json { Output.json(try await s.client.send("GET", "\(s.base)/handover").body); return }
+                if output.json {
+                    Output.json(try await s.client.send("GET", "\(s.base)/handover").body)
+                    return
+                }
                 let h: HandoverSummary = try await s.client.call("GET", "\(s.base)/handover")
-                Output.line(Output.bold("Handover at \(s.premises.code), \(s.clock.show(h.generatedAt))") + "  since "
-                            + (h.since.map { "the last handover at \(s.clock.show($0))" } ?? "24 hours ago (no handover yet)"))
+                Output.line(
+                    Output.bold("Handover at \(s.premises.code), \(s.clock.show(h.generatedAt))") + "  since "
+                        + (h.since.map { "the last handover at \(s.clock.show($0))" }
+                            ?? "24 hours ago (no handover yet)"))
                 section("Out now (\(h.out.count); \(h.inCount) in)")
-                Output.table(["NAME", "CRN", "SINCE", "WHERE", "DUE BACK"], h.out.map { r in
-                    let overdue = r.expectedBack.map { $0 < s.clock.now } ?? false
-                    return [r.name, r.crn, s.clock.show(r.since), r.destination, overdue ? Output.red("\(s.clock.show(r.expectedBack)) OVERDUE") : s.clock.show(r.expectedBack)]
-                })
+                Output.table(
+                    ["NAME", "CRN", "SINCE", "WHERE", "DUE BACK"],
+                    h.out.map { r in
+                        let overdue = r.expectedBack.map { $0 < s.clock.now } ?? false
+                        return [
+                            r.name, r.crn, s.clock.show(r.since), r.destination,
+                            overdue
+                                ? Output.red("\(s.clock.show(r.expectedBack)) OVERDUE") : s.clock.show(r.expectedBack),
+                        ]
+                    })
                 section("Curfew tonight (\(LocalClock.day(h.tonight)))")
                 Output.line("everyone: \(h.baselineCurfew)")
-                for c in h.extraCurfews { Output.line("\(c.name) (\(c.crn)): \(c.windows.map(\.description).joined(separator: ", ")) by licence") }
+                for c in h.extraCurfews {
+                    Output.line(
+                        "\(c.name) (\(c.crn)): \(c.windows.map(\.description).joined(separator: ", ")) by licence")
+                }
                 section("Alerts (\(h.alerts.count))")
-                Output.table(["ID", "NIGHT", "KIND", "RESIDENT", "STATE"], h.alerts.map { a in
-                    [short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))",
-                     a.isOpen ? Output.red("open") : "acknowledged"]
-                })
+                Output.table(
+                    ["ID", "NIGHT", "KIND", "RESIDENT", "STATE"],
+                    h.alerts.map { a in
+                        [
+                            short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))",
+                            a.isOpen ? Output.red("open") : "acknowledged",
+                        ]
+                    })
                 section("Incidents (\(h.incidents.count))")
-                Output.table(["ID", "WHEN", "SEVERITY", "WHAT"], h.incidents.map { i in
-                    [short(i.id), s.clock.show(i.draft.occurredAt), label(i.draft.severity), String(i.draft.description.prefix(60))]
-                })
+                Output.table(
+                    ["ID", "WHEN", "SEVERITY", "WHAT"],
+                    h.incidents.map { i in
+                        [
+                            short(i.id), s.clock.show(i.draft.occurredAt), label(i.draft.severity),
+                            String(i.draft.description.prefix(60)),
+                        ]
+                    })
                 section("Due today: \(h.arrivalsDue.count) arriving, \(h.departuresDue.count) leaving")
                 for d in h.arrivalsDue { Output.line("arriving: \(d.name) (\(d.crn))") }
                 for d in h.departuresDue { Output.line("leaving:  \(d.name) (\(d.crn))") }
@@ -64,33 +88,41 @@ struct HandoverCommand: AsyncParsableCommand {
             }
         }
 
-        func section(_ title: String) { Output.line(); Output.line(Output.bold(title)) }
+        func section(_ title: String) {
+            Output.line()
+            Output.line(Output.bold(title))
+        }
     }
 
     struct Note: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Leave a note for the incoming shift.",
-                                                        discussion: "Example:\n  ap handover note \"Kitchen fridge is not cooling; reported\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Leave a note for the incoming shift.",
+            discussion: "Example:\n  ap handover note \"Kitchen fridge is not cooling; reported\"")
         @Argument(help: "The note.") var text: String
         @OptionGroup var common: Common
 
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let n: HandoverNote = try await s.client.call("POST", "\(s.base)/handover/notes", body: NewNote(text: text))
+                let n: HandoverNote = try await s.client.call(
+                    "POST", "\(s.base)/handover/notes", body: NewNote(text: text))
                 Output.line("note added at \(s.clock.show(n.writtenAt))")
             }
         }
     }
 
     struct Ack: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that you, the incoming shift, have read the handover.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record that you, the incoming shift, have read the handover.")
         @OptionGroup var common: Common
 
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let h: Handover = try await s.client.call("POST", "\(s.base)/handover/acknowledge", body: [String: String]())
-                Output.line("handover acknowledged at \(s.clock.show(h.acknowledgedAt)) by \(h.acknowledgedBy ?? "you")")
+                let h: Handover = try await s.client.call(
+                    "POST", "\(s.base)/handover/acknowledge", body: [String: String]())
+                Output.line(
+                    "handover acknowledged at \(s.clock.show(h.acknowledgedAt)) by \(h.acknowledgedBy ?? "you")")
             }
         }
     }

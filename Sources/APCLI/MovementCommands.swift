@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Foundation
@@ -22,7 +22,11 @@ struct Out: AsyncParsableCommand {
     @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 
-    func run() async throws { try await guarded { try await record(kind: .out, who: who, to: to, back: back, note: note, at: at, reason: reason, common) } }
+    func run() async throws {
+        try await guarded {
+            try await record(kind: .out, who: who, to: to, back: back, note: note, at: at, reason: reason, common)
+        }
+    }
 }
 
 struct In: AsyncParsableCommand {
@@ -40,17 +44,29 @@ struct In: AsyncParsableCommand {
     @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 
-    func run() async throws { try await guarded { try await record(kind: .in, who: who, to: nil, back: nil, note: note, at: at, reason: reason, common) } }
+    func run() async throws {
+        try await guarded {
+            try await record(kind: .in, who: who, to: nil, back: nil, note: note, at: at, reason: reason, common)
+        }
+    }
 }
 
-private func record(kind: MovementKind, who: String, to: String?, back: String?, note: String?, at: String?, reason: String?, _ common: Common) async throws {
+private func record(
+    kind: MovementKind, who: String, to: String?, back: String?, note: String?, at: String?, reason: String?,
+    _ common: Common
+) async throws {
     let s = try await Session.open(premises: common.premises)
     let at = try at.map { text throws(CLIError) in try s.clock.past(text) }
     let back = try back.map { text throws(CLIError) in try s.clock.next(text) }
-    if at != nil, reason == nil { throw CLIError(.invalid, "a movement recorded with --at is late: say why with --reason") }
+    if at != nil, reason == nil {
+        throw CLIError(.invalid, "a movement recorded with --at is late: say why with --reason")
+    }
     let resident = try s.resolve(who, in: try await s.roll())
-    let m: Movement = try await s.client.call("POST", "\(s.base)/movements", body: NewMovement(
-        residentId: resident.residentId, kind: kind, at: at, destination: to ?? "", expectedBack: back, note: note ?? "", lateReason: reason))
+    let m: Movement = try await s.client.call(
+        "POST", "\(s.base)/movements",
+        body: NewMovement(
+            residentId: resident.residentId, kind: kind, at: at, destination: to ?? "", expectedBack: back,
+            note: note ?? "", lateReason: reason))
     var text = "\(resident.name) (\(resident.crn)) signed \(kind) at \(s.clock.show(m.at))"
     if !m.destination.isEmpty { text += " to \(m.destination)" }
     if let due = m.expectedBack { text += ", due back \(s.clock.show(due))" }
@@ -79,11 +95,15 @@ struct VoidMovement: AsyncParsableCommand {
                 // Look among the log of everyone staying here.
                 var candidates: [Movement] = []
                 for r in try await s.roll() {
-                    candidates += try await s.client.call("GET", "api/v1/placements/\(r.placementId)/movements", query: ["limit": "500"], as: Page<Movement>.self).items
+                    candidates += try await s.client.call(
+                        "GET", "api/v1/placements/\(r.placementId)/movements", query: ["limit": "500"],
+                        as: Page<Movement>.self
+                    ).items
                 }
                 id = try Session.pick(movement, from: candidates, id: \.id, what: "movement").id
             }
-            let v: Movement = try await s.client.call("POST", "api/v1/movements/\(id!)/void", body: Voiding(reason: reason))
+            let v: Movement = try await s.client.call(
+                "POST", "api/v1/movements/\(id!)/void", body: Voiding(reason: reason))
             Output.line("movement \(short(id!)) voided at \(s.clock.show(v.recordedAt)): \(reason)")
         }
     }
@@ -100,21 +120,34 @@ struct Roll: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let s = try await Session.open(premises: common.premises)
-            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/roll", query: ["limit": "500"]).body); return }
+            if output.json {
+                Output.json(try await s.client.send("GET", "\(s.base)/roll", query: ["limit": "500"]).body)
+                return
+            }
             let roll = try await s.roll()
-            let out = roll.filter { !$0.isIn }, inside = roll.filter(\.isIn)
-            Output.line(Output.bold("\(s.premises.code) \(s.premises.name): \(inside.count) in, \(out.count) out") + Output.dim("  (\(s.clock.show(s.clock.now)))"))
+            let out = roll.filter { !$0.isIn }
+            let inside = roll.filter(\.isIn)
+            Output.line(
+                Output.bold("\(s.premises.code) \(s.premises.name): \(inside.count) in, \(out.count) out")
+                    + Output.dim("  (\(s.clock.show(s.clock.now)))"))
             if !out.isEmpty {
                 Output.line()
-                Output.table(["OUT", "CRN", "BED", "SINCE", "WHERE", "DUE BACK"], out.map { r in
-                    let overdue = r.expectedBack.map { $0 < s.clock.now } ?? false
-                    return [r.name, r.crn, r.bedCode ?? "-", s.clock.show(r.since), r.destination,
-                            overdue ? Output.red("\(s.clock.show(r.expectedBack)) OVERDUE") : s.clock.show(r.expectedBack)]
-                })
+                Output.table(
+                    ["OUT", "CRN", "BED", "SINCE", "WHERE", "DUE BACK"],
+                    out.map { r in
+                        let overdue = r.expectedBack.map { $0 < s.clock.now } ?? false
+                        return [
+                            r.name, r.crn, r.bedCode ?? "-", s.clock.show(r.since), r.destination,
+                            overdue
+                                ? Output.red("\(s.clock.show(r.expectedBack)) OVERDUE") : s.clock.show(r.expectedBack),
+                        ]
+                    })
             }
             if !inside.isEmpty {
                 Output.line()
-                Output.table(["IN", "CRN", "BED", "SINCE"], inside.map { [$0.name, $0.crn, $0.bedCode ?? "-", s.clock.show($0.since)] })
+                Output.table(
+                    ["IN", "CRN", "BED", "SINCE"],
+                    inside.map { [$0.name, $0.crn, $0.bedCode ?? "-", s.clock.show($0.since)] })
             }
         }
     }

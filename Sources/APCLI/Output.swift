@@ -5,7 +5,8 @@ import Foundation
 
 /// Tables for people, JSON for scripts, colour only on a terminal and never with NO_COLOR.
 enum Output {
-    static let colour: Bool = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    static let colour: Bool =
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
     static func red(_ s: String) -> String { colour ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
@@ -16,7 +17,9 @@ enum Output {
     /// in a name or note (refused by the service, but perhaps stored before it was) is written out as
     /// `<U+202E>`, so it can neither split a row nor disguise one. New lines stay (notes have lines), and so do
     /// the colour codes this type adds itself.
-    static func line(_ s: String = "") { FileHandle.standardOutput.write(Data((visible(s, keepingNewLines: true) + "\n").utf8)) }
+    static func line(_ s: String = "") {
+        FileHandle.standardOutput.write(Data((visible(s, keepingNewLines: true) + "\n").utf8))
+    }
 
     static let ownCodes = ["\u{1B}[31m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[0m"]
 
@@ -37,12 +40,16 @@ enum Output {
         guard !rows.isEmpty else { return }
         // A cell is one line whatever it holds.
         let rows = rows.map { $0.map { visible($0, keepingNewLines: false) } }
-        let plain = { (s: String) in colour ? s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) : s }
+        let plain = { (s: String) in
+            colour ? s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) : s
+        }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], plain(cell).count) } }
         func render(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - plain(c).count) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            cells.enumerated().map { i, c in
+                i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - plain(c).count)
+            }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         line(dim(render(header)))
         for row in rows { line(render(row)) }
@@ -70,7 +77,8 @@ struct LocalClock: Sendable {
     }
 
     static func day(_ d: LocalDate) -> String {
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(names[d.isoWeekday - 1]) \(d.day) \(months[d.month - 1])"
     }
 
@@ -89,7 +97,9 @@ struct LocalClock: Sendable {
     }
 
     static func time(_ text: String) throws(CLIError) -> LocalTime {
-        guard let t = LocalTime(text) else { throw CLIError(.invalid, "'\(text)' is not a time: give it as HH:MM, like 21:30") }
+        guard let t = LocalTime(text) else {
+            throw CLIError(.invalid, "'\(text)' is not a time: give it as HH:MM, like 21:30")
+        }
         return t
     }
 }

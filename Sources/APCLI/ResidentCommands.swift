@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import ArgumentParser
 import Civil
@@ -24,28 +24,53 @@ struct ResidentCommand: AsyncParsableCommand {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
                 let presence = try s.resolve(who, in: try await s.roll())
-                if output.json { Output.json(try await s.client.send("GET", "api/v1/residents/\(presence.residentId)").body); return }
+                if output.json {
+                    Output.json(try await s.client.send("GET", "api/v1/residents/\(presence.residentId)").body)
+                    return
+                }
                 let r: ResidentRecord = try await s.client.call("GET", "api/v1/residents/\(presence.residentId)")
                 let p = r.placements.first { $0.status == .arrived }
-                Output.line(Output.bold("\(r.resident.givenName) \(r.resident.familyName)") + "  \(r.resident.crn), born \(r.resident.dateOfBirth), RoSH \(label(r.resident.rosh))")
-                Output.line("bed \(presence.bedCode ?? "none") (room \(presence.roomCode ?? "-")); " + (presence.isIn ? "in since \(s.clock.show(presence.since))"
-                            : Output.red("out since \(s.clock.show(presence.since))") + (presence.destination.isEmpty ? "" : " at \(presence.destination)")))
-                if let p { Output.line("placement \(p.expectedArrival) to \(p.expectedDeparture), arrived \(s.clock.show(p.arrivedAt))" + (p.keyWorkerId == nil ? ", no key worker" : "")) }
+                Output.line(
+                    Output.bold("\(r.resident.givenName) \(r.resident.familyName)")
+                        + "  \(r.resident.crn), born \(r.resident.dateOfBirth), RoSH \(label(r.resident.rosh))")
+                Output.line(
+                    "bed \(presence.bedCode ?? "none") (room \(presence.roomCode ?? "-")); "
+                        + (presence.isIn
+                            ? "in since \(s.clock.show(presence.since))"
+                            : Output.red("out since \(s.clock.show(presence.since))")
+                                + (presence.destination.isEmpty ? "" : " at \(presence.destination)")))
+                if let p {
+                    Output.line(
+                        "placement \(p.expectedArrival) to \(p.expectedDeparture), arrived \(s.clock.show(p.arrivedAt))"
+                            + (p.keyWorkerId == nil ? ", no key worker" : ""))
+                }
                 Output.line("probation practitioner: \(r.resident.practitioner.name) \(r.resident.practitioner.phone)")
                 // Tonight: the premises' curfew, and any the licence adds.
                 let tonight = s.clock.today
-                let extra = r.conditions.filter { c in c.curfew != nil && c.startsOn <= tonight && (c.endsOn.map { tonight < $0 } ?? true)
-                    && (c.curfew?.days.map { $0.contains(tonight.isoWeekday) } ?? true) }
-                Output.line("curfew tonight: \(s.premises.curfewStart)-\(s.premises.curfewEnd)"
-                            + extra.flatMap { $0.curfew!.windows.map { ", \($0) by licence" } }.joined())
+                let extra = r.conditions.filter { c in
+                    c.curfew != nil && c.startsOn <= tonight && (c.endsOn.map { tonight < $0 } ?? true)
+                        && (c.curfew?.days.map { $0.contains(tonight.isoWeekday) } ?? true)
+                }
+                Output.line(
+                    "curfew tonight: \(s.premises.curfewStart)-\(s.premises.curfewEnd)"
+                        + extra.flatMap { $0.curfew!.windows.map { ", \($0) by licence" } }.joined())
                 Output.line()
                 Output.line(Output.bold("Conditions"))
-                Output.table(["KIND", "FROM", "UNTIL", "WORDING"], r.conditions.map { [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording] })
+                Output.table(
+                    ["KIND", "FROM", "UNTIL", "WORDING"],
+                    r.conditions.map {
+                        [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording]
+                    })
                 Output.line()
                 Output.line(Output.bold("Recent movements"))
-                Output.table(["MOVEMENT", "KIND", "AT", "WHERE", "NOTE"], r.recentMovements.map { m in
-                    [short(m.id), m.kind.rawValue, s.clock.show(m.at), m.destination, m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note]
-                })
+                Output.table(
+                    ["MOVEMENT", "KIND", "AT", "WHERE", "NOTE"],
+                    r.recentMovements.map { m in
+                        [
+                            short(m.id), m.kind.rawValue, s.clock.show(m.at), m.destination,
+                            m.voidReason ?? m.lateReason.map { "late: \($0)" } ?? m.note,
+                        ]
+                    })
                 if !r.resident.contingencyPlan.isEmpty {
                     Output.line()
                     Output.line(Output.bold("Contingency plan"))
@@ -67,18 +92,26 @@ struct Beds: AsyncParsableCommand {
         try await guarded {
             let s = try await Session.open(premises: common.premises)
             let query = ["from": "\(s.clock.today)", "to": "\(s.clock.today.adding(days: 1))", "limit": "500"]
-            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/bed-board", query: query).body); return }
-            let rows = try await s.client.call("GET", "\(s.base)/bed-board", query: query, as: Page<BoardRow>.self).items
+            if output.json {
+                Output.json(try await s.client.send("GET", "\(s.base)/bed-board", query: query).body)
+                return
+            }
+            let rows = try await s.client.call("GET", "\(s.base)/bed-board", query: query, as: Page<BoardRow>.self)
+                .items
             var free = 0
-            Output.table(["BED", "ROOM", "TONIGHT"], rows.map { row in
-                let state: String
-                switch row.holdings.first {
-                case .allocated(_, _, let crn, let name, _)?: state = "\(name) (\(crn))"
-                case .outOfService(_, let reason, _)?: state = Output.dim("out of service: \(label(reason))")
-                case nil: state = Output.bold("free"); free += 1
-                }
-                return [row.bed.code, row.bed.roomCode, state]
-            })
+            Output.table(
+                ["BED", "ROOM", "TONIGHT"],
+                rows.map { row in
+                    let state: String
+                    switch row.holdings.first {
+                    case .allocated(_, _, let crn, let name, _)?: state = "\(name) (\(crn))"
+                    case .outOfService(_, let reason, _)?: state = Output.dim("out of service: \(label(reason))")
+                    case nil:
+                        state = Output.bold("free")
+                        free += 1
+                    }
+                    return [row.bed.code, row.bed.roomCode, state]
+                })
             Output.line()
             Output.line("\(rows.count) beds, \(free) free tonight")
         }
@@ -87,7 +120,8 @@ struct Beds: AsyncParsableCommand {
 
 struct Occupancy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Occupancy per night and in total (managers): beds, out of service, occupied, free, overbooked, voids, length of stay.",
+        abstract:
+            "Occupancy per night and in total (managers): beds, out of service, occupied, free, overbooked, voids, length of stay.",
         discussion: """
             The period runs from --from to the morning of --to (default: today and the next 6 nights).
             Examples:
@@ -106,27 +140,48 @@ struct Occupancy: AsyncParsableCommand {
             let start = try from.map { t throws(CLIError) in try date(t, "--from") } ?? s.clock.today
             let end = try to.map { t throws(CLIError) in try date(t, "--to") } ?? start.adding(days: 7)
             let query = ["from": "\(start)", "to": "\(end)"]
-            if output.json { Output.json(try await s.client.send("GET", "\(s.base)/occupancy-report", query: query).body); return }
-            if csv { FileHandle.standardOutput.write(try await csvTable(s, query)); return }
-            let report = try await s.client.call("GET", "\(s.base)/occupancy-report", query: query, as: OccupancyReport.self)
+            if output.json {
+                Output.json(try await s.client.send("GET", "\(s.base)/occupancy-report", query: query).body)
+                return
+            }
+            if csv {
+                FileHandle.standardOutput.write(try await csvTable(s, query))
+                return
+            }
+            let report = try await s.client.call(
+                "GET", "\(s.base)/occupancy-report", query: query, as: OccupancyReport.self)
             Output.line(Output.bold("\(s.premises.code) occupancy, \(start) to \(end)"))
-            Output.table(["NIGHT", "BEDS", "OUT OF SERVICE", "AVAILABLE", "OCCUPIED", "FREE", "OVERBOOKED", "ARRIVALS", "DEPARTURES"], report.daily.map { d in
-                let n = d.occupancy
-                return ["\(n.night)", "\(n.beds)", "\(n.outOfService)", "\(n.available)", "\(n.occupied)", "\(n.free)", n.overbookedBy > 0 ? Output.red("\(n.overbookedBy)") : "0",
-                        "\(n.arrivals)", "\(n.departures)"]
-            })
+            Output.table(
+                [
+                    "NIGHT", "BEDS", "OUT OF SERVICE", "AVAILABLE", "OCCUPIED", "FREE", "OVERBOOKED", "ARRIVALS",
+                    "DEPARTURES",
+                ],
+                report.daily.map { d in
+                    let n = d.occupancy
+                    return [
+                        "\(n.night)", "\(n.beds)", "\(n.outOfService)", "\(n.available)", "\(n.occupied)", "\(n.free)",
+                        n.overbookedBy > 0 ? Output.red("\(n.overbookedBy)") : "0",
+                        "\(n.arrivals)", "\(n.departures)",
+                    ]
+                })
             let t = report.totals
             Output.line()
-            Output.line("bed nights: \(t.bedNightsOccupied) occupied of \(t.bedNightsAvailable) available (" + (t.occupancyRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-")
-                        + "), \(t.voids) voids, \(t.overbookedNights) nights overbooked")
-            Output.line("average stay of departures: " + (report.averageLengthOfStay.map { String(format: "%.1f nights", $0) } ?? "no departures")
-                        + "; curfew alerts per 100 resident nights: " + (report.curfewAlertsPer100ResidentNights.map { String(format: "%.2f", $0) } ?? "-"))
+            Output.line(
+                "bed nights: \(t.bedNightsOccupied) occupied of \(t.bedNightsAvailable) available ("
+                    + (t.occupancyRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-")
+                    + "), \(t.voids) voids, \(t.overbookedNights) nights overbooked")
+            Output.line(
+                "average stay of departures: "
+                    + (report.averageLengthOfStay.map { String(format: "%.1f nights", $0) } ?? "no departures")
+                    + "; curfew alerts per 100 resident nights: "
+                    + (report.curfewAlertsPer100ResidentNights.map { String(format: "%.2f", $0) } ?? "-"))
         }
     }
 
     /// The nights as the service's CSV (header row, ISO dates).
     func csvTable(_ s: Session, _ query: [String: String]) async throws -> Data {
-        let reply = try await s.client.send("GET", "\(s.base)/occupancy-report", query: query.merging(["format": "csv", "table": "daily"]) { $1 })
+        let reply = try await s.client.send(
+            "GET", "\(s.base)/occupancy-report", query: query.merging(["format": "csv", "table": "daily"]) { $1 })
         try APIClient.check(reply)
         return reply.body
     }

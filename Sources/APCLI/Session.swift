@@ -1,5 +1,5 @@
-import APDomain
 import APClient
+import APDomain
 import APWire
 import Civil
 import Foundation
@@ -23,23 +23,32 @@ struct Session: Sendable {
         let chosen: Premises
         if let wanted {
             guard let p = me.premises.first(where: { $0.code.caseInsensitiveCompare(wanted) == .orderedSame }) else {
-                throw CLIError(.notFound, "your account does not work at premises '\(wanted)': it works at " + me.premises.map(\.code).joined(separator: ", "))
+                throw CLIError(
+                    .notFound,
+                    "your account does not work at premises '\(wanted)': it works at "
+                        + me.premises.map(\.code).joined(separator: ", "))
             }
             chosen = p
         } else if me.premises.count == 1 {
             chosen = me.premises[0]
         } else {
-            throw CLIError(.invalid, "your account works at several premises: choose one with --premises CODE or AP_PREMISES ("
-                           + me.premises.map(\.code).joined(separator: ", ") + ")")
+            throw CLIError(
+                .invalid,
+                "your account works at several premises: choose one with --premises CODE or AP_PREMISES ("
+                    + me.premises.map(\.code).joined(separator: ", ") + ")")
         }
-        return Session(client: client, me: me, premises: chosen, clock: LocalClock(zone: TimeZone(identifier: chosen.timeZone) ?? .gmt, now: Date()))
+        return Session(
+            client: client, me: me, premises: chosen,
+            clock: LocalClock(zone: TimeZone(identifier: chosen.timeZone) ?? .gmt, now: Date()))
     }
 
     var base: String { "api/v1/premises/\(premises.id)" }
 
     /// A client of the service, each request bounded by AP_TIMEOUT seconds (15 by default).
     static func client(_ url: URL, token: String) -> APIClient {
-        APIClient(baseURL: url, token: token, timeout: ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15)
+        APIClient(
+            baseURL: url, token: token,
+            timeout: ProcessInfo.processInfo.environment["AP_TIMEOUT"].flatMap(TimeInterval.init) ?? 15)
     }
 
     func roll() async throws -> [Presence] {
@@ -60,10 +69,16 @@ struct Session: Sendable {
         }
         switch matches.count {
         case 1: return matches[0]
-        case 0: throw CLIError(.notFound, "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap roll` lists everyone)")
+        case 0:
+            throw CLIError(
+                .notFound,
+                "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap roll` lists everyone)"
+            )
         default:
             let list = matches.map { "  \($0.crn)  \($0.name)  bed \($0.bedCode ?? "-")" }.joined(separator: "\n")
-            throw CLIError(.ambiguous, "'\(key)' matches \(matches.count) residents; nothing was changed. Give a CRN or bed code:\n\(list)")
+            throw CLIError(
+                .ambiguous,
+                "'\(key)' matches \(matches.count) residents; nothing was changed. Give a CRN or bed code:\n\(list)")
         }
     }
 
@@ -74,20 +89,26 @@ struct Session: Sendable {
         let found = items.filter { id($0).uuidString.lowercased().hasPrefix(p) }
         switch found.count {
         case 1: return found[0]
-        case 0: throw CLIError(.notFound, "no \(what) at this premises has an id starting '\(prefix)': list them to see their ids")
+        case 0:
+            throw CLIError(
+                .notFound, "no \(what) at this premises has an id starting '\(prefix)': list them to see their ids")
         default: throw CLIError(.ambiguous, "several \(what)s have ids starting '\(prefix)': give more characters")
         }
     }
 }
 
 func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
-func label<T: RawRepresentable>(_ value: T) -> String where T.RawValue == String { value.rawValue.replacingOccurrences(of: "_", with: " ") }
+func label<T: RawRepresentable>(_ value: T) -> String where T.RawValue == String {
+    value.rawValue.replacingOccurrences(of: "_", with: " ")
+}
 
 /// A value of one of the API's fixed lists, typed on the command line: a clear refusal that lists the values
 /// (exit 5), rather than a round trip to the service.
-func choice<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(CLIError) -> T where T.RawValue == String {
+func choice<T: RawRepresentable & CaseIterable>(_ text: String, as type: T.Type, what: String) throws(CLIError) -> T
+where T.RawValue == String {
     guard let value = T(rawValue: text) else {
-        throw CLIError(.invalid, "'\(text)' is not a \(what): use " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        throw CLIError(
+            .invalid, "'\(text)' is not a \(what): use " + T.allCases.map(\.rawValue).joined(separator: ", "))
     }
     return value
 }

@@ -1,7 +1,8 @@
 import APWire
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The service could not be reached, or answered with something that is not the API.
@@ -47,12 +48,17 @@ public struct APIClient: Sendable {
         }
     }
 
-    public func send(_ method: String, _ path: String, query: [String: String] = [:], body: Data? = nil,
-                     headers: [String: String] = [:]) async throws -> Reply {
-        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
+    public func send(
+        _ method: String, _ path: String, query: [String: String] = [:], body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
+        guard var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
+        else {
             throw TransportError(description: "the service URL is not a URL: check AP_URL")
         }
-        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        if !query.isEmpty {
+            components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        }
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -63,27 +69,37 @@ public struct APIClient: Sendable {
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response): (Data, URLResponse)
         do { (data, response) = try await session.data(for: request) } catch {
-            throw TransportError(description: "cannot reach the service at \(baseURL.absoluteString): is it running? (\(error.localizedDescription))")
+            throw TransportError(
+                description:
+                    "cannot reach the service at \(baseURL.absoluteString): is it running? (\(error.localizedDescription))"
+            )
         }
-        guard let http = response as? HTTPURLResponse else { throw TransportError(description: "the answer was not HTTP") }
+        guard let http = response as? HTTPURLResponse else {
+            throw TransportError(description: "the answer was not HTTP")
+        }
         var fields: [String: String] = [:]
         for (k, v) in http.allHeaderFields { if let k = k as? String, let v = v as? String { fields[k] = v } }
         let reply = Reply(status: http.statusCode, headers: fields, body: data)
         // Where the answer came from: a redirect followed ends elsewhere than it began.
         let answered = http.url.flatMap { URLComponents(url: $0, resolvingAgainstBaseURL: false) }
-        observer?(Exchange(method: http.url == components.url ? method : "GET", path: answered?.path ?? components.path,
-                           query: Dictionary((answered?.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }, reply: reply))
+        observer?(
+            Exchange(
+                method: http.url == components.url ? method : "GET", path: answered?.path ?? components.path,
+                query: Dictionary((answered?.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }, reply: reply))
         return reply
     }
 
     /// Sends `body` (when given) as JSON and decodes a 2xx answer as `T`; any other answer is thrown as
     /// the service's problem.
-    public func call<T: Decodable>(_ method: String, _ path: String, query: [String: String] = [:], body: (any Encodable)? = nil,
-                                   as type: T.Type = T.self) async throws -> T {
+    public func call<T: Decodable>(
+        _ method: String, _ path: String, query: [String: String] = [:], body: (any Encodable)? = nil,
+        as type: T.Type = T.self
+    ) async throws -> T {
         let reply = try await send(method, path, query: query, body: try body.map { try APIJSON.encoder.encode($0) })
         try Self.check(reply)
         do { return try APIJSON.decoder.decode(T.self, from: reply.body) } catch {
-            throw TransportError(description: "the service's answer could not be read (\(reply.status)): is AP_URL the service?")
+            throw TransportError(
+                description: "the service's answer could not be read (\(reply.status)): is AP_URL the service?")
         }
     }
 

@@ -7,7 +7,9 @@ public struct CRN: Hashable, Sendable, Codable, CustomStringConvertible {
     public init?(_ text: String) {
         let t = text.trimmingWhitespace().uppercased()
         let chars = Array(t.unicodeScalars)
-        guard chars.count == 7, ("A"..."Z").contains(chars[0]), chars.dropFirst().allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        guard chars.count == 7, ("A"..."Z").contains(chars[0]),
+            chars.dropFirst().allSatisfy({ ("0"..."9").contains($0) })
+        else { return nil }
         value = t
     }
 

@@ -14,7 +14,8 @@ public struct CurfewWindow: Hashable, Sendable, Codable, CustomStringConvertible
     /// Nil when start and end are the same time (a window of no length, or of all day: say which).
     public init?(start: LocalTime, end: LocalTime) {
         guard start != end, start.microsecondsSinceMidnight < LocalTime.microsecondsPerDay,
-              end.microsecondsSinceMidnight < LocalTime.microsecondsPerDay else { return nil }
+            end.microsecondsSinceMidnight < LocalTime.microsecondsPerDay
+        else { return nil }
         self.start = start
         self.end = end
     }
@@ -25,7 +26,8 @@ public struct CurfewWindow: Hashable, Sendable, Codable, CustomStringConvertible
     func interval(on night: LocalDate, in zone: TimeZone) -> DateInterval? {
         let startDate = CurfewNight.date(of: start, on: night)
         let endDate = end > start ? startDate : startDate.adding(days: 1)
-        let from = Zone.instant(startDate, start, in: zone), to = Zone.instant(endDate, end, in: zone)
+        let from = Zone.instant(startDate, start, in: zone)
+        let to = Zone.instant(endDate, end, in: zone)
         return to > from ? DateInterval(start: from, end: to) : nil  // a window inside a skipped hour has no length
     }
 }
@@ -50,11 +52,16 @@ public struct CurfewCondition: Hashable, Sendable, Codable {
         }
     }
 
-    public init(windows: [CurfewWindow], days: Set<Int>? = nil, from: LocalDate, until: LocalDate? = nil) throws(Problem) {
+    public init(windows: [CurfewWindow], days: Set<Int>? = nil, from: LocalDate, until: LocalDate? = nil)
+        throws(Problem)
+    {
         guard (1...3).contains(windows.count) else { throw .windowCount }
         if let days, days.isEmpty || !days.allSatisfy((1...7).contains) { throw .badDay }
         if let until, until <= from { throw .endsBeforeStart }
-        self.windows = windows; self.days = days; self.from = from; self.until = until
+        self.windows = windows
+        self.days = days
+        self.from = from
+        self.until = until
     }
 
     public func applies(on night: LocalDate) -> Bool {
@@ -67,8 +74,10 @@ public enum CurfewNight {
     /// A resident's curfew on `night`, as the instants they must be in: the union of the premises'
     /// baseline window and every curfew condition in force that night, less the authorised absences.
     /// Sorted, disjoint, none empty; touching windows are joined into one.
-    public static func intervals(night: LocalDate, baseline: CurfewWindow, conditions: [CurfewCondition],
-                                 absences: [DateInterval], zone: TimeZone) -> [DateInterval] {
+    public static func intervals(
+        night: LocalDate, baseline: CurfewWindow, conditions: [CurfewCondition],
+        absences: [DateInterval], zone: TimeZone
+    ) -> [DateInterval] {
         var windows = [baseline.interval(on: night, in: zone)].compactMap { $0 }
         for condition in conditions where condition.applies(on: night) {
             windows += condition.windows.compactMap { $0.interval(on: night, in: zone) }

@@ -8,14 +8,21 @@ public enum CurfewCheck {
         public let id: UUID
         public let isOut: Bool
         public let at: Date
-        public init(id: UUID, isOut: Bool, at: Date) { self.id = id; self.isOut = isOut; self.at = at }
+        public init(id: UUID, isOut: Bool, at: Date) {
+            self.id = id
+            self.isOut = isOut
+            self.at = at
+        }
     }
 
     public struct Breach: Sendable, Equatable {
         public let kind: AlertKind
         /// The entries it rests on: the sign-out that left the resident out.
         public let evidence: [UUID]
-        public init(kind: AlertKind, evidence: [UUID]) { self.kind = kind; self.evidence = evidence }
+        public init(kind: AlertKind, evidence: [UUID]) {
+            self.kind = kind
+            self.evidence = evidence
+        }
     }
 
     /// - Parameters:
@@ -30,8 +37,10 @@ public enum CurfewCheck {
     /// Rules (DOMAIN.md, curfew breach): out when a window starts and still out when the grace period
     /// has passed is a late return; a sign-out after a window started is leaving during curfew; still
     /// out when the night's last window ends is absent overnight. Each kind at most once a night.
-    public static func breaches(curfew: [DateInterval], absences: [DateInterval] = [], placed: DateInterval, entries: [Movement],
-                                grace: TimeInterval, now: Date) -> [Breach] {
+    public static func breaches(
+        curfew: [DateInterval], absences: [DateInterval] = [], placed: DateInterval, entries: [Movement],
+        grace: TimeInterval, now: Date
+    ) -> [Breach] {
         let windows = curfew.compactMap { $0.intersection(with: placed) }.filter { $0.duration > 0 }
         var found: [AlertKind: [UUID]] = [:]
 
@@ -41,15 +50,19 @@ public enum CurfewCheck {
         for (index, window) in windows.enumerated() {
             let lateAt = window.start.addingTimeInterval(grace)
             if lateAt < window.end, now >= lateAt, let atStart = state(at: window.start), atStart.isOut,
-               let atLate = state(at: lateAt), atLate.isOut, atLate.id == atStart.id, found[.lateReturn] == nil {
+                let atLate = state(at: lateAt), atLate.isOut, atLate.id == atStart.id, found[.lateReturn] == nil
+            {
                 found[.lateReturn] = [atStart.id]
             }
-            if let left = entries.first(where: { $0.isOut && $0.at > window.start && $0.at < window.end && $0.at <= now }), found[.leftDuringCurfew] == nil {
+            if let left = entries.first(where: {
+                $0.isOut && $0.at > window.start && $0.at < window.end && $0.at <= now
+            }), found[.leftDuringCurfew] == nil {
                 found[.leftDuringCurfew] = [left.id]
             }
             if index == windows.count - 1, now >= window.end, window.end < placed.end,
-               !absences.contains(where: { $0.start <= window.end && window.end < $0.end }),
-               let atEnd = entries.last(where: { $0.at <= window.end }), atEnd.isOut {  // back at the very end is back
+                !absences.contains(where: { $0.start <= window.end && window.end < $0.end }),
+                let atEnd = entries.last(where: { $0.at <= window.end }), atEnd.isOut
+            {  // back at the very end is back
                 found[.absentOvernight] = [atEnd.id]
             }
         }

@@ -22,7 +22,9 @@ public enum MovementRules {
     public static func refusal(kind: MovementKind, at: Date, now: Date, lateReason: String?) -> Refusal? {
         if kind == .void { return .voidIsACorrection }
         if at > now.addingTimeInterval(DateRules.eventMargin) { return .inFuture }
-        if isLate(at: at, now: now), (lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { return .lateWithoutReason }
+        if isLate(at: at, now: now), (lateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            return .lateWithoutReason
+        }
         return nil
     }
 }

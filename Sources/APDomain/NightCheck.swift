@@ -39,8 +39,10 @@ public enum NightCheck {
         public var entries: [CurfewCheck.Movement]
         public var reports: [Date]
 
-        public init(night: LocalDate, zone: TimeZone, baseline: CurfewWindow, placed: DateInterval, curfews: [CurfewCondition],
-                    reporting: [ReportingCondition], absences: [DateInterval], entries: [CurfewCheck.Movement], reports: [Date]) {
+        public init(
+            night: LocalDate, zone: TimeZone, baseline: CurfewWindow, placed: DateInterval, curfews: [CurfewCondition],
+            reporting: [ReportingCondition], absences: [DateInterval], entries: [CurfewCheck.Movement], reports: [Date]
+        ) {
             self.night = night
             self.zone = zone
             self.baseline = baseline
@@ -57,11 +59,14 @@ public enum NightCheck {
     public static func judge(_ e: Evidence, grace: TimeInterval, now: Date) -> [CurfewCheck.Breach] {
         let span = CurfewNight.span(of: e.night, in: e.zone)
         let away = e.absences.filter { $0.intersects(span) }
-        let curfew = CurfewNight.intervals(night: e.night, baseline: e.baseline, conditions: e.curfews, absences: away, zone: e.zone)
-        var found = CurfewCheck.breaches(curfew: curfew, absences: away, placed: e.placed, entries: e.entries, grace: grace, now: now)
+        let curfew = CurfewNight.intervals(
+            night: e.night, baseline: e.baseline, conditions: e.curfews, absences: away, zone: e.zone)
+        var found = CurfewCheck.breaches(
+            curfew: curfew, absences: away, placed: e.placed, entries: e.entries, grace: grace, now: now)
         let missed = e.reporting.filter { $0.inForce(on: e.night) }.flatMap { r in
-            ReportingCheck.missed(times: r.times, days: r.days, night: e.night, zone: e.zone, placed: e.placed, absences: away,
-                                  reports: e.reports, grace: grace, now: now)
+            ReportingCheck.missed(
+                times: r.times, days: r.days, night: e.night, zone: e.zone, placed: e.placed, absences: away,
+                reports: e.reports, grace: grace, now: now)
         }
         if !missed.isEmpty { found.append(CurfewCheck.Breach(kind: .missedReporting, evidence: [])) }
         return found

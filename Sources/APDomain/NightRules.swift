@@ -23,7 +23,9 @@ extension CurfewNight {
     /// The instants that hold every window of `night`, whatever its conditions: from noon on its date to noon
     /// two days later (a window starting before the next noon may run past it).
     public static func span(of night: LocalDate, in zone: TimeZone) -> DateInterval {
-        DateInterval(start: Zone.instant(night, boundary, in: zone), end: Zone.instant(night.adding(days: 2), boundary, in: zone))
+        DateInterval(
+            start: Zone.instant(night, boundary, in: zone), end: Zone.instant(night.adding(days: 2), boundary, in: zone)
+        )
     }
 
     /// Whether every window of `night` has certainly ended by `instant`, so that a check then is its last word

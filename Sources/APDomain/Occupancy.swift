@@ -13,8 +13,12 @@ public struct OccupancyNight: Hashable, Sendable, Codable {
     public let departures: Int
 
     public init(night: LocalDate, beds: Int, outOfService: Int, occupied: Int, arrivals: Int, departures: Int) {
-        self.night = night; self.beds = beds; self.outOfService = outOfService
-        self.occupied = occupied; self.arrivals = arrivals; self.departures = departures
+        self.night = night
+        self.beds = beds
+        self.outOfService = outOfService
+        self.occupied = occupied
+        self.arrivals = arrivals
+        self.departures = departures
     }
 
     public var available: Int { max(beds - outOfService, 0) }
@@ -23,17 +27,28 @@ public struct OccupancyNight: Hashable, Sendable, Codable {
     public var overbookedBy: Int { max(occupied - available, 0) }
     public var isOverbooked: Bool { overbookedBy > 0 }
 
-    enum CodingKeys: String, CodingKey { case night, beds, outOfService, occupied, arrivals, departures, available, free, overbookedBy }
+    enum CodingKeys: String, CodingKey {
+        case night, beds, outOfService, occupied, arrivals, departures, available, free, overbookedBy
+    }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(night, forKey: .night); try c.encode(beds, forKey: .beds); try c.encode(outOfService, forKey: .outOfService)
-        try c.encode(available, forKey: .available); try c.encode(occupied, forKey: .occupied); try c.encode(free, forKey: .free)
-        try c.encode(overbookedBy, forKey: .overbookedBy); try c.encode(arrivals, forKey: .arrivals); try c.encode(departures, forKey: .departures)
+        try c.encode(night, forKey: .night)
+        try c.encode(beds, forKey: .beds)
+        try c.encode(outOfService, forKey: .outOfService)
+        try c.encode(available, forKey: .available)
+        try c.encode(occupied, forKey: .occupied)
+        try c.encode(free, forKey: .free)
+        try c.encode(overbookedBy, forKey: .overbookedBy)
+        try c.encode(arrivals, forKey: .arrivals)
+        try c.encode(departures, forKey: .departures)
     }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(night: try c.decode(LocalDate.self, forKey: .night), beds: try c.decode(Int.self, forKey: .beds),
-                  outOfService: try c.decode(Int.self, forKey: .outOfService), occupied: try c.decode(Int.self, forKey: .occupied),
-                  arrivals: try c.decode(Int.self, forKey: .arrivals), departures: try c.decode(Int.self, forKey: .departures))
+        self.init(
+            night: try c.decode(LocalDate.self, forKey: .night), beds: try c.decode(Int.self, forKey: .beds),
+            outOfService: try c.decode(Int.self, forKey: .outOfService),
+            occupied: try c.decode(Int.self, forKey: .occupied),
+            arrivals: try c.decode(Int.self, forKey: .arrivals), departures: try c.decode(Int.self, forKey: .departures)
+        )
     }
 }

@@ -50,7 +50,9 @@ public struct OccupancyTotals: Hashable, Sendable, Codable {
         for nights in series {
             for n in nights {
                 let t = byNight[n.night] ?? (0, 0, 0, 0, 0)
-                byNight[n.night] = (t.0 + n.beds, t.1 + n.outOfService, t.2 + n.occupied, t.3 + n.arrivals, t.4 + n.departures)
+                byNight[n.night] = (
+                    t.0 + n.beds, t.1 + n.outOfService, t.2 + n.occupied, t.3 + n.arrivals, t.4 + n.departures
+                )
             }
         }
         return byNight.keys.sorted().map { d in

@@ -1,6 +1,7 @@
 /// A placement's lifecycle: upcoming, then arrived, then departed; or cancelled, or non-arrival.
 public enum PlacementStatus: String, Codable, Sendable, CaseIterable {
-    case upcoming, arrived, departed, cancelled, nonArrival = "non_arrival"
+    case upcoming, arrived, departed, cancelled
+    case nonArrival = "non_arrival"
 
     /// The transitions the lifecycle allows; the database refuses any other.
     public func canBecome(_ next: PlacementStatus) -> Bool {
@@ -17,7 +18,8 @@ public enum PlacementStatus: String, Codable, Sendable, CaseIterable {
     public func refusal(becoming next: PlacementStatus) -> String? {
         if canBecome(next) { return nil }
         switch (self, next) {
-        case (.upcoming, .departed): return "the resident has not arrived: record the arrival first, or record a non-arrival"
+        case (.upcoming, .departed):
+            return "the resident has not arrived: record the arrival first, or record a non-arrival"
         case (.cancelled, _): return "the placement was cancelled: make a new placement instead"
         case (.nonArrival, _): return "the resident never arrived on this placement: make a new placement instead"
         case (.departed, _): return "the resident has already departed from this placement"

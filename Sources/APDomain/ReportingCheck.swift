@@ -10,14 +10,17 @@ public enum ReportingCheck {
 
     /// The instants of reporting times missed: no report from `early` before to `grace` after, while
     /// placed and not on an authorised absence, and only those whose grace has passed by `now`.
-    public static func missed(times: [LocalTime], days: Set<Int>?, night: LocalDate, zone: TimeZone, placed: DateInterval,
-                              absences: [DateInterval], reports: [Date], grace: TimeInterval, now: Date) -> [Date] {
+    public static func missed(
+        times: [LocalTime], days: Set<Int>?, night: LocalDate, zone: TimeZone, placed: DateInterval,
+        absences: [DateInterval], reports: [Date], grace: TimeInterval, now: Date
+    ) -> [Date] {
         times.compactMap { time -> Date? in
             let date = CurfewNight.date(of: time, on: night)
             if let days, !days.contains(date.isoWeekday) { return nil }
             let due = Zone.instant(date, time, in: zone)
             guard placed.contains(due), !absences.contains(where: { $0.start <= due && due < $0.end }),
-                  now >= due.addingTimeInterval(grace) else { return nil }
+                now >= due.addingTimeInterval(grace)
+            else { return nil }
             let met = reports.contains { $0 >= due.addingTimeInterval(-early) && $0 <= due.addingTimeInterval(grace) }
             return met ? nil : due
         }.sorted()

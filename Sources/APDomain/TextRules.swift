@@ -93,7 +93,9 @@ public enum TextRules {
     /// the rules (or was stored before them) shows what it is instead of acting on the screen. New lines
     /// are kept when `keepingNewLines`.
     public static func visible(_ text: String, keepingNewLines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isHidden($0, allowingNewLine: keepingNewLines) }) else { return text }
+        guard text.unicodeScalars.contains(where: { isHidden($0, allowingNewLine: keepingNewLines) }) else {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isHidden(scalar, allowingNewLine: keepingNewLines) {

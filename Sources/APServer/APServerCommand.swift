@@ -7,7 +7,10 @@ public struct APServerCommand: AsyncParsableCommand {
         commandName: "ap-server",
         abstract: "Approved Premises: the service, migrations, demo data, curfew checks and the curfew worker.",
         discussion: "Every subcommand reads the database from DATABASE_URL (scripts/db prints one for a local server).",
-        subcommands: [ServeCommand.self, MigrateCommand.self, SeedCommand.self, DemoCommand.self, CurfewCheckCommand.self, WorkerCommand.self, AdminCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, SeedCommand.self, DemoCommand.self, CurfewCheckCommand.self,
+            WorkerCommand.self, AdminCommand.self,
+        ]
     )
     public init() {}
 }

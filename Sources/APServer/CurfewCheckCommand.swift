@@ -26,7 +26,9 @@ struct CurfewCheckCommand: ParsableCommand {
     @Option(help: "Milliseconds to pause between premises, to spread the load on a busy server.") var pauseMs = 0
 
     func validate() throws {
-        guard LocalDate(night) != nil else { throw ValidationError("--night must be a date as YYYY-MM-DD, like 2026-03-28") }
+        guard LocalDate(night) != nil else {
+            throw ValidationError("--night must be a date as YYYY-MM-DD, like 2026-03-28")
+        }
         guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
         guard (0...60_000).contains(pauseMs) else { throw ValidationError("--pause-ms is 0 to 60000") }
     }
@@ -38,14 +40,22 @@ struct CurfewCheckCommand: ParsableCommand {
             let all = try PremisesStore.list(c)
             let chosen = premises.map { code in all.filter { $0.code == code } } ?? all
             if chosen.isEmpty {
-                FileHandle.standardError.write(Data("ap-server curfew-check: no premises with code \(premises ?? ""): list them with psql, or leave --premises out\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "ap-server curfew-check: no premises with code \(premises ?? ""): list them with psql, or leave --premises out\n"
+                            .utf8))
                 throw ExitCode(3)
             }
             for (i, p) in chosen.enumerated() {
                 if i > 0 && pauseMs > 0 { usleep(UInt32(pauseMs) * 1000) }
-                let outcome = try CurfewCheckStore.check(c, premisesId: p.id, night: night, now: Date(), grace: Double(graceMinutes) * 60)
-                let kinds = Dictionary(grouping: outcome.raised, by: \.kind).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
-                print("\(p.code) night \(night): \(outcome.residents) residents, \(outcome.raised.count) alerts raised\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), \(outcome.resolved) resolved")
+                let outcome = try CurfewCheckStore.check(
+                    c, premisesId: p.id, night: night, now: Date(), grace: Double(graceMinutes) * 60)
+                let kinds = Dictionary(grouping: outcome.raised, by: \.kind).map {
+                    "\($0.value.count) \($0.key.rawValue)"
+                }.sorted()
+                print(
+                    "\(p.code) night \(night): \(outcome.residents) residents, \(outcome.raised.count) alerts raised\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), \(outcome.resolved) resolved"
+                )
             }
         } catch let exit as ExitCode {
             throw exit

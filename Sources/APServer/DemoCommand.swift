@@ -31,12 +31,14 @@ struct DemoCommand: ParsableCommand {
             let demo = DemoData(now: Date())
             let started = Date()
             if try demo.loadIfEmpty(into: c) {
-                FileHandle.standardError.write(Data("demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n".utf8))
+                FileHandle.standardError.write(
+                    Data("demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n".utf8))
             } else {
                 FileHandle.standardError.write(Data("the database has data already: left as it is\n".utf8))
             }
             let a = try demo.accounts(c)
-            print("""
+            print(
+                """
                 export AP_URL=\(url)
                 export AP_TOKEN=\(a.staff.token)          # Demo Staff at \(a.premises.code)
                 export AP_MANAGER_TOKEN=\(a.manager.token)  # Demo Manager at \(a.premises.code)

@@ -29,7 +29,9 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "The date taken as today, YYYY-MM-DD.") var today: String?
 
     func validate() throws {
-        guard (1...1000).contains(premises), (1...500).contains(beds), (0...3650).contains(historyDays), (0...365).contains(aheadDays) else {
+        guard (1...1000).contains(premises), (1...500).contains(beds), (0...3650).contains(historyDays),
+            (0...365).contains(aheadDays)
+        else {
             throw ValidationError("premises 1 to 1000, beds 1 to 500, history days 0 to 3650, ahead days 0 to 365")
         }
         if let today, LocalDate(today) == nil { throw ValidationError("--today must be a date as YYYY-MM-DD") }
@@ -42,13 +44,21 @@ struct SeedCommand: ParsableCommand {
         do {
             let connection = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-seed"))
             try Migrator(directory: Migrator.defaultDirectory()).migrate(connection)
-            var data = SyntheticData(today: today.flatMap(LocalDate.init) ?? Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date)
-            data.premises = premises; data.bedsPerPremises = beds; data.historyDays = historyDays; data.aheadDays = aheadDays
-            data.seed = seed; data.codePrefix = prefix
+            var data = SyntheticData(
+                today: today.flatMap(LocalDate.init)
+                    ?? Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date)
+            data.premises = premises
+            data.bedsPerPremises = beds
+            data.historyDays = historyDays
+            data.aheadDays = aheadDays
+            data.seed = seed
+            data.codePrefix = prefix
             let started = Date()
             let s = try data.load(into: connection)
-            print("seeded \(s.premises) premises, \(s.beds) beds, \(s.residents) residents, \(s.placements) placements, "
-                  + "\(s.allocations) bed allocations, \(s.outOfService) out-of-service periods in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            print(
+                "seeded \(s.premises) premises, \(s.beds) beds, \(s.residents) residents, \(s.placements) placements, "
+                    + "\(s.allocations) bed allocations, \(s.outOfService) out-of-service periods in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            )
         } catch {
             FileHandle.standardError.write(Data("ap-server seed: \(error)\n".utf8))
             throw ExitCode(1)

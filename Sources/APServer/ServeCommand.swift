@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "ap.service")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let config: PGConfig
         do { config = try PGConfig.fromEnvironment(applicationName: "ap-service") } catch {
             FileHandle.standardError.write(Data("ap-server serve: \(error)\n".utf8))
@@ -42,12 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let pool = PGPool(config, options: .init(maxConnections: connections, acquireTimeout: .seconds(5)))
         let readPool = ProcessInfo.processInfo.environment["DATABASE_READ_URL"].flatMap { $0.isEmpty ? nil : $0 }.map {
-            PGPool(PGConfig(url: $0, applicationName: "ap-service-reports"), options: .init(maxConnections: max(2, connections / 2), acquireTimeout: .seconds(5)))
+            PGPool(
+                PGConfig(url: $0, applicationName: "ap-service-reports"),
+                options: .init(maxConnections: max(2, connections / 2), acquireTimeout: .seconds(5)))
         }
         var settings = ServiceConfiguration()
         settings.host = host
         settings.port = port
-        let app = APService.application(pool: pool, readPool: readPool, configuration: settings, logger: logger) { port in
+        let app = APService.application(pool: pool, readPool: readPool, configuration: settings, logger: logger) {
+            port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
         do {

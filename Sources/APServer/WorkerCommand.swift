@@ -30,11 +30,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: "Run one pass, print what it did, and exit.") var once = false
 
     func validate() throws {
-        guard (10...86_400).contains(intervalSeconds) else { throw ValidationError("--interval-seconds is 10 to 86400") }
+        guard (10...86_400).contains(intervalSeconds) else {
+            throw ValidationError("--interval-seconds is 10 to 86400")
+        }
         guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
         guard (0...90).contains(lookBackNights) else { throw ValidationError("--look-back-nights is 0 to 90") }
         if let webhookUrl {
-            guard let url = URL(string: webhookUrl), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            guard let url = URL(string: webhookUrl), url.scheme == "https" || url.scheme == "http", url.host != nil
+            else {
                 throw ValidationError("--webhook-url must be an http or https URL")
             }
             guard let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"], secret.count >= 16 else {
@@ -59,7 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if once {
             do {
                 let pass = try await worker.runOnce()
-                print("checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised \(pass.raised) alerts, resolved \(pass.resolved)")
+                print(
+                    "checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised \(pass.raised) alerts, resolved \(pass.resolved)"
+                )
                 await pool.shutdown()
             } catch {
                 FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))
@@ -69,10 +74,13 @@ struct WorkerCommand: AsyncParsableCommand {
             return
         }
         var services: [any Service] = [worker]
-        if let webhookUrl, let url = URL(string: webhookUrl), let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"] {
+        if let webhookUrl, let url = URL(string: webhookUrl),
+            let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"]
+        {
             services.append(WebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
         }
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
         try await group.run()
         await pool.shutdown()
     }

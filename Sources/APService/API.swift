@@ -2,7 +2,6 @@ import APDomain
 import APStore
 import APWire
 import Civil
-
 import Foundation
 import Hummingbird
 import PGDriver
@@ -28,9 +27,11 @@ struct API: Sendable {
     /// `references`: the ids a request's body names (a bed, a resident, a key worker), each checked like
     /// the path's record, so that a body cannot reach another premises' records either; a refusal names
     /// the body's field.
-    func run<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
-                          references: [Reference] = [], replica: Bool = false,
-                          _ body: @escaping @Sendable (PGConnection, Principal) throws -> T) async throws -> T {
+    func run<T: Sendable>(
+        _ ctx: APRequestContext, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
+        references: [Reference] = [], replica: Bool = false,
+        _ body: @escaping @Sendable (PGConnection, Principal) throws -> T
+    ) async throws -> T {
         let principal = try ctx.require(access)
         return try await (replica ? reads : pool).withConnection { c in
             // The checks run as the owner, which row-level security does not limit, so that another
@@ -45,8 +46,10 @@ struct API: Sendable {
     /// Like `run`, for a body that is one store call making its own statement as the principal, in one
     /// round trip (`MovementStore.record`, `MovementStore.roll`): the body gets a connection that can only
     /// act as the principal, never the owner's.
-    func runStatement<T: Sendable>(_ ctx: APRequestContext, _ access: Access, premises: UUID,
-                                   _ body: @escaping @Sendable (ActingConnection, Principal) throws -> T) async throws -> T {
+    func runStatement<T: Sendable>(
+        _ ctx: APRequestContext, _ access: Access, premises: UUID,
+        _ body: @escaping @Sendable (ActingConnection, Principal) throws -> T
+    ) async throws -> T {
         let principal = try ctx.require(access)
         return try await pool.withConnection { c in
             try Self.check(c, principal, premises: premises)
@@ -62,8 +65,12 @@ struct API: Sendable {
         }
     }
 
-    static func check(_ c: PGConnection, _ p: Principal, _ kind: ScopeStore.Kind, _ id: UUID, field: String? = nil) throws {
-        guard let owners = try ScopeStore.premises(c, of: kind, id: id) else { throw Problem.notFound(Self.name(kind), field: field) }
+    static func check(_ c: PGConnection, _ p: Principal, _ kind: ScopeStore.Kind, _ id: UUID, field: String? = nil)
+        throws
+    {
+        guard let owners = try ScopeStore.premises(c, of: kind, id: id) else {
+            throw Problem.notFound(Self.name(kind), field: field)
+        }
         guard let mine = p.premisesIds else { return }
         // No escape for records that belong to no premises: only those who see all see them.
         guard !owners.isDisjoint(with: mine) else { throw Problem.forbiddenPremises(field: field) }
@@ -98,18 +105,23 @@ extension Request {
     func body<T: Decodable>(_ type: T.Type, _ ctx: APRequestContext, _ access: Access) async throws -> T {
         _ = try ctx.require(access)
         guard let contentType = headers[.contentType]?.lowercased(),
-              contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json") else {
-            throw Problem(.unsupportedMediaType, "json-only", "send the body as JSON, with Content-Type: application/json")
+            contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json")
+        else {
+            throw Problem(
+                .unsupportedMediaType, "json-only", "send the body as JSON, with Content-Type: application/json")
         }
         let buffer: ByteBuffer
         do { buffer = try await self.body.collect(upTo: ctx.maxUploadSize) } catch {
             throw Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
         }
         if JSONText.controlCharacter(in: buffer.readableBytesView) != nil {
-            throw Problem.invalid("control-character", "text may not contain control characters (other than tab and new line): remove them")
+            throw Problem.invalid(
+                "control-character",
+                "text may not contain control characters (other than tab and new line): remove them")
         }
         if let key = JSONText.repeatedKey(in: buffer.readableBytesView) {
-            throw Problem.badRequest("repeated-key", "an object in the body gives \(key ?? "a key") twice: send each field once", field: key)
+            throw Problem.badRequest(
+                "repeated-key", "an object in the body gives \(key ?? "a key") twice: send each field once", field: key)
         }
         do {
             let value = try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
@@ -134,7 +146,9 @@ extension Request {
             if let value { return value }
             throw Problem.badRequest("missing-parameter", "give \(name) as YYYY-MM-DD", field: name)
         }
-        guard let date = LocalDate(text) else { throw Problem.badRequest("bad-date", "\(name) must be a date as YYYY-MM-DD", field: name) }
+        guard let date = LocalDate(text) else {
+            throw Problem.badRequest("bad-date", "\(name) must be a date as YYYY-MM-DD", field: name)
+        }
         return date
     }
 
@@ -142,9 +156,12 @@ extension Request {
         let start = try date("from", default: from)
         let end = try date("to", default: start.adding(days: days))
         guard let nights = Nights(from: start, to: end) else {
-            throw Problem.invalid("empty-range", "to must be after from (to is the morning after the last night)", field: "to")
+            throw Problem.invalid(
+                "empty-range", "to must be after from (to is the morning after the last night)", field: "to")
         }
-        guard nights.count <= max else { throw Problem.invalid("range-too-long", "ask for at most \(max) nights at a time", field: "to") }
+        guard nights.count <= max else {
+            throw Problem.invalid("range-too-long", "ask for at most \(max) nights at a time", field: "to")
+        }
         return nights
     }
 
@@ -157,10 +174,14 @@ extension Request {
     }
 
     /// A comma-separated list of a fixed vocabulary's values, or a 400 that lists the values.
-    func list<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> [T] where T.RawValue == String {
+    func list<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws -> [T]
+    where T.RawValue == String {
         try (query(name)?.split(separator: ",") ?? []).map { text in
             guard let value = T(rawValue: String(text)) else {
-                throw Problem.badRequest("bad-\(name)", "\(name) is a comma-separated list of: " + T.allCases.map(\.rawValue).joined(separator: ", "), field: name)
+                throw Problem.badRequest(
+                    "bad-\(name)",
+                    "\(name) is a comma-separated list of: " + T.allCases.map(\.rawValue).joined(separator: ", "),
+                    field: name)
             }
             return value
         }
@@ -170,13 +191,16 @@ extension Request {
     func page<Item: Encodable & Sendable>(_ items: [Item]) throws -> Page<Item> {
         var limit = 100
         if let text = query("limit") {
-            guard let n = Int(text), (1...500).contains(n) else { throw Problem.badRequest("bad-limit", "limit is 1 to 500", field: "limit") }
+            guard let n = Int(text), (1...500).contains(n) else {
+                throw Problem.badRequest("bad-limit", "limit is 1 to 500", field: "limit")
+            }
             limit = n
         }
         var start = 0
         if let cursor = query("cursor") {
             guard let n = Int(cursor.dropFirst(2)), cursor.hasPrefix("o:"), n >= 0 else {
-                throw Problem.badRequest("bad-cursor", "cursor must be one a previous page gave as nextCursor", field: "cursor")
+                throw Problem.badRequest(
+                    "bad-cursor", "cursor must be one a previous page gave as nextCursor", field: "cursor")
             }
             start = min(n, items.count)
         }
@@ -196,16 +220,22 @@ extension Problem {
             let field = path(context.codingPath + [key])
             return .invalid("missing-field", "\(field ?? key.stringValue) is required", field: field)
         case .valueNotFound(_, let context):
-            return .invalid("missing-field", "\(path(context.codingPath) ?? "a field") must not be null", field: path(context.codingPath))
+            return .invalid(
+                "missing-field", "\(path(context.codingPath) ?? "a field") must not be null",
+                field: path(context.codingPath))
         case .typeMismatch(let type, let context):
-            return .invalid("wrong-type", "\(path(context.codingPath) ?? "the body") must be \(Self.describe(type))", field: path(context.codingPath))
+            return .invalid(
+                "wrong-type", "\(path(context.codingPath) ?? "the body") must be \(Self.describe(type))",
+                field: path(context.codingPath))
         case .dataCorrupted(let context):
             guard let field = path(context.codingPath) else {
-                return .badRequest("bad-json", "the body is not valid JSON: send a JSON object with Content-Type application/json")
+                return .badRequest(
+                    "bad-json", "the body is not valid JSON: send a JSON object with Content-Type application/json")
             }
             // Our own types explain their form (a date, an instant) without the value; Swift's own message
             // for an enum quotes the value, so it is replaced.
-            let own = context.debugDescription.hasPrefix("expected ") || context.debugDescription.hasPrefix("not an instant")
+            let own =
+                context.debugDescription.hasPrefix("expected ") || context.debugDescription.hasPrefix("not an instant")
             let why = own ? context.debugDescription : "not one of the allowed values (see /openapi.yaml)"
             return .invalid("bad-value", "\(field): \(why)", field: field)
         @unknown default:
@@ -235,7 +265,9 @@ enum JSONText {
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "\\"), i + 1 < b.count {
-                if b[i + 1] == UInt8(ascii: "u"), i + 5 < b.count, let v = UInt32(String(decoding: b[(i + 2)...(i + 5)], as: UTF8.self), radix: 16) {
+                if b[i + 1] == UInt8(ascii: "u"), i + 5 < b.count,
+                    let v = UInt32(String(decoding: b[(i + 2)...(i + 5)], as: UTF8.self), radix: 16)
+                {
                     if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F { return i }
                     i += 6
                 } else {
@@ -283,7 +315,9 @@ extension JSONText {
                 // Escapes are resolved, so that "a" and "\u0061" are one key.
                 let raw = Data(b[start...i])
                 let key = (try? JSONDecoder().decode(String.self, from: raw)) ?? String(decoding: raw, as: UTF8.self)
-                if keys.contains(key) { return .some(key.allSatisfy { $0.isLetter || $0.isNumber } && !key.isEmpty ? key : nil) }
+                if keys.contains(key) {
+                    return .some(key.allSatisfy { $0.isLetter || $0.isNumber } && !key.isEmpty ? key : nil)
+                }
                 keys.insert(key)
                 stack[stack.count - 1] = keys
                 expectingKey = false

@@ -19,8 +19,10 @@ public struct ServiceConfiguration: Sendable {
 public enum APService {
     /// Every route, with the middleware each request passes through (outermost first): metrics,
     /// request log, problems for every error, then the token check for /api.
-    public static func router(pool: PGPool, readPool: PGPool? = nil, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
-                              registry: PrometheusCollectorRegistry) -> Router<APRequestContext> {
+    public static func router(
+        pool: PGPool, readPool: PGPool? = nil, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
+        registry: PrometheusCollectorRegistry
+    ) -> Router<APRequestContext> {
         let principals = PrincipalCache()
         let api = API(pool: pool, reads: readPool ?? pool, clock: clock, principals: principals)
         let router = Router(context: APRequestContext.self)
@@ -52,11 +54,17 @@ public enum APService {
     }()
 
     /// `readPool`: a streaming replica for the reports and the dashboard (nil: `pool`).
-    public static func application(pool: PGPool, readPool: PGPool? = nil, configuration: ServiceConfiguration, clock: @escaping @Sendable () -> Date = Date.init,
-                                   logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = router(pool: pool, readPool: readPool, clock: clock, migrations: configuration.migrations, registry: registry)
-        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ap"),
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-                           logger: logger)
+    public static func application(
+        pool: PGPool, readPool: PGPool? = nil, configuration: ServiceConfiguration,
+        clock: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = router(
+            pool: pool, readPool: readPool, clock: clock, migrations: configuration.migrations, registry: registry)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ap"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
     }
 }

@@ -13,20 +13,27 @@ struct AuthMiddleware: RouterMiddleware {
     let clock: @Sendable () -> Date
     let cache: PrincipalCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         do {
             return try await authenticated(request, context: context, next: next)
-        } catch let problem as Problem where (problem.statusCode == 401 || problem.statusCode == 403) && !problem.audited {
+        } catch let problem as Problem
+            where (problem.statusCode == 401 || problem.statusCode == 403) && !problem.audited
+        {
             await audit(problem, context)
             throw problem
         }
     }
 
-    func authenticated(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func authenticated(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         // The scheme's name is case-insensitive (RFC 7235: "bearer", "BEARER" are Bearer).
         guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
-              header[..<space].lowercased() == "bearer" else { throw Problem.unauthenticated }
+            header[..<space].lowercased() == "bearer"
+        else { throw Problem.unauthenticated }
         let token = String(header[space...]).trimmingCharacters(in: .whitespaces)
         let now = clock()
         let key = SHA256.hex(token)
@@ -71,10 +78,13 @@ extension AuthMiddleware {
         let route = context.endpointPath ?? "unmatched"
         do {
             try await pool.withConnection { c in
-                try AuditStore.recordRefusal(c, actorName: actor, route: route, status: problem.statusCode, code: problem.code)
+                try AuditStore.recordRefusal(
+                    c, actorName: actor, route: route, status: problem.statusCode, code: problem.code)
             }
         } catch {
-            context.logger.warning("a refusal could not be audited", metadata: ["error": "\((error as? PGError).map { "\($0.kind)" } ?? "other")"])
+            context.logger.warning(
+                "a refusal could not be audited",
+                metadata: ["error": "\((error as? PGError).map { "\($0.kind)" } ?? "other")"])
         }
     }
 }

@@ -17,16 +17,23 @@ enum BodyRules {
             switch TextRules.fault(in: text, TextRules.rule(for: key)) {
             case nil: return
             case .tooLong(let max)?:
-                throw Problem.invalid("text-too-long", "\(path) is longer than \(max) characters: shorten it", field: path)
+                throw Problem.invalid(
+                    "text-too-long", "\(path) is longer than \(max) characters: shorten it", field: path)
             case .hiddenCharacter?:
                 let lines = TextRules.rule(for: key).allowsNewLines ? "other than new lines, " : "or line breaks, "
-                throw Problem.invalid("hidden-character", "\(path) may not contain control characters \(lines)or text-direction "
-                                      + "characters: remove them", field: path)
+                throw Problem.invalid(
+                    "hidden-character",
+                    "\(path) may not contain control characters \(lines)or text-direction "
+                        + "characters: remove them", field: path)
             }
         case let date as LocalDate:
-            if let fault = DateRules.fault(in: date, field: key, today: today) { throw Problem.invalid("date-out-of-range", fault, field: path) }
+            if let fault = DateRules.fault(in: date, field: key, today: today) {
+                throw Problem.invalid("date-out-of-range", fault, field: path)
+            }
         case let instant as Date:
-            if let fault = DateRules.fault(in: instant, field: key) { throw Problem.invalid("date-out-of-range", fault, field: path) }
+            if let fault = DateRules.fault(in: instant, field: key) {
+                throw Problem.invalid("date-out-of-range", fault, field: path)
+            }
         case is UUID, is LocalTime, is Bool, is any BinaryInteger, is any BinaryFloatingPoint:
             return
         default:
@@ -35,7 +42,9 @@ enum BodyRules {
             case .optional:
                 if let wrapped = mirror.children.first { try walk(wrapped.value, path: path, key: key, today: today) }
             case .collection, .set:
-                for (i, child) in mirror.children.enumerated() { try walk(child.value, path: "\(path)[\(i)]", key: key, today: today) }
+                for (i, child) in mirror.children.enumerated() {
+                    try walk(child.value, path: "\(path)[\(i)]", key: key, today: today)
+                }
             case .struct, .class:
                 for child in mirror.children {
                     guard let label = child.label else { continue }

@@ -1,5 +1,4 @@
 import APStore
-
 import APWire
 import Foundation
 import Hummingbird

@@ -15,7 +15,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// Already written to the audit trail as a refusal.
     var audited = false
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String, field: String? = nil, retryAfter: Int? = nil) {
+    public init(
+        _ status: HTTPResponse.Status, _ code: String, _ detail: String, field: String? = nil, retryAfter: Int? = nil
+    ) {
         wire = APIProblem(status: status.code, title: status.reasonPhrase, code: code, detail: detail, field: field)
         self.retryAfter = retryAfter
     }
@@ -33,24 +35,37 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func badRequest(_ code: String, _ detail: String, field: String? = nil) -> Problem { Problem(.badRequest, code, detail, field: field) }
-    static func invalid(_ code: String, _ detail: String, field: String? = nil) -> Problem { Problem(.unprocessableContent, code, detail, field: field) }
-    static func notFound(_ what: String, field: String? = nil) -> Problem {
-        Problem(.notFound, "\(what)-not-found", "no \(what.replacingOccurrences(of: "-", with: " ")) with that id: check the id", field: field)
+    static func badRequest(_ code: String, _ detail: String, field: String? = nil) -> Problem {
+        Problem(.badRequest, code, detail, field: field)
     }
-    static let unauthenticated = Problem(.unauthorized, "unauthenticated", "send an API token as Authorization: Bearer ap_…; ask an admin for one")
+    static func invalid(_ code: String, _ detail: String, field: String? = nil) -> Problem {
+        Problem(.unprocessableContent, code, detail, field: field)
+    }
+    static func notFound(_ what: String, field: String? = nil) -> Problem {
+        Problem(
+            .notFound, "\(what)-not-found",
+            "no \(what.replacingOccurrences(of: "-", with: " ")) with that id: check the id", field: field)
+    }
+    static let unauthenticated = Problem(
+        .unauthorized, "unauthenticated", "send an API token as Authorization: Bearer ap_…; ask an admin for one")
     static func forbiddenPremises(field: String? = nil) -> Problem {
-        Problem(.forbidden, "other-premises", "that record belongs to a premises your account does not work at", field: field)
+        Problem(
+            .forbidden, "other-premises", "that record belongs to a premises your account does not work at",
+            field: field)
     }
     static func forbiddenRole(_ roles: [String]) -> Problem {
-        Problem(.forbidden, "role-not-allowed", "your account's role may not do this: it needs \(roles.joined(separator: " or "))")
+        Problem(
+            .forbidden, "role-not-allowed",
+            "your account's role may not do this: it needs \(roles.joined(separator: " or "))")
     }
 }
 
 /// Turns every error into a problem response, so that no client sees a stack, an unlabeled 500, or a
 /// value it did not send; and logs server faults by request id, without personal data.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response: Response
         do {
             response = try await next(request, context)
@@ -85,14 +100,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case let pg as PGError where pg.isUnavailable:
             logger.warning("database unavailable", metadata: ["error": "\(pg.kind)"])
-            return Problem(.serviceUnavailable, "database-unavailable", "the database cannot be reached just now: try again shortly", retryAfter: 5)
+            return Problem(
+                .serviceUnavailable, "database-unavailable",
+                "the database cannot be reached just now: try again shortly", retryAfter: 5)
         case let pg as PGError where [.uniqueViolation, .exclusionViolation].contains(pg.kind):
             // A rule the store has no sentence for yet: still the client's conflict, never a 500.
             logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
             return Problem(.conflict, "conflict", "that clashes with a record that exists: check the values")
         case let pg as PGError where [.checkViolation, .notNullViolation, .foreignKeyViolation].contains(pg.kind):
             logger.notice("unmapped constraint", metadata: ["constraint": "\(pg.constraint ?? "?")"])
-            return Problem(.unprocessableContent, "invalid-value", "a value is not allowed, or refers to something that does not exist: check the input")
+            return Problem(
+                .unprocessableContent, "invalid-value",
+                "a value is not allowed, or refers to something that does not exist: check the input")
         case let pg as PGError where pg.sqlState == "42501":
             // Row-level security refused a row: the service's own checks should have caught it first (a
             // body's id of another premises), but the answer is the client's 403, never a 500.
@@ -104,24 +123,38 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(.unprocessableContent, "invalid-value", "the records' rules refuse that: check the input")
         case let pg as PGError where pg.sqlState?.hasPrefix("22") == true:
             // A data exception: a value the database cannot hold as given. The client's to fix.
-            return Problem(.unprocessableContent, "invalid-value", "a value could not be stored as given (too large, or not valid text): check the input")
+            return Problem(
+                .unprocessableContent, "invalid-value",
+                "a value could not be stored as given (too large, or not valid text): check the input")
         case let pg as PGError where pg.kind == .queryCanceled:
             return Problem(.serviceUnavailable, "busy", "the database took too long: try again shortly", retryAfter: 2)
         case let http as HTTPError:
             switch http.status {
-            case .notFound: return Problem(.notFound, "no-such-route", "no such route: see /openapi.yaml for the routes")
-            case .methodNotAllowed: return Problem(.methodNotAllowed, "method-not-allowed", "that method is not allowed on this route: see /openapi.yaml")
-            case .contentTooLarge: return Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
+            case .notFound:
+                return Problem(.notFound, "no-such-route", "no such route: see /openapi.yaml for the routes")
+            case .methodNotAllowed:
+                return Problem(
+                    .methodNotAllowed, "method-not-allowed",
+                    "that method is not allowed on this route: see /openapi.yaml")
+            case .contentTooLarge:
+                return Problem(.contentTooLarge, "body-too-large", "the body is too large: send at most 1 MiB")
             default:
-                if http.status.code < 500 { return Problem(http.status, "bad-request", "the request could not be read: check it against /openapi.yaml") }
+                if http.status.code < 500 {
+                    return Problem(
+                        http.status, "bad-request", "the request could not be read: check it against /openapi.yaml")
+                }
                 logger.error("server error", metadata: ["status": "\(http.status.code)"])
-                return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
+                return Problem(
+                    .internalServerError, "internal",
+                    "something failed on our side: it has been logged under this request id")
             }
         default:
             // A PGError's description never carries values; other errors are named by type only.
             let text = (error as? PGError).map { "\($0)" } ?? String(describing: type(of: error))
             logger.error("server error", metadata: ["error": "\(text)"])
-            return Problem(.internalServerError, "internal", "something failed on our side: it has been logged under this request id")
+            return Problem(
+                .internalServerError, "internal",
+                "something failed on our side: it has been logged under this request id")
         }
     }
 }

@@ -22,22 +22,30 @@ public enum CurfewCheckStore {
     public struct Night: Sendable, Hashable {
         public var premisesId: UUID
         public var night: LocalDate
-        public init(premisesId: UUID, night: LocalDate) { self.premisesId = premisesId; self.night = night }
+        public init(premisesId: UUID, night: LocalDate) {
+            self.premisesId = premisesId
+            self.night = night
+        }
     }
 
     /// Runs under the worker's name; two runs for the same premises and night take turns (an advisory
     /// lock), and the alerts' unique constraint keeps each alert to one however often it runs.
     /// With `outbox`, each new alert is also queued for the webhook (see `OutboxStore`).
-    public static func check(_ c: PGConnection, actor: Actor = .worker(), premisesId: UUID, night: LocalDate, now: Date,
-                             grace: TimeInterval = 15 * 60, outbox: Bool = false) throws -> Outcome {
-        try check(c, actor: actor, [Night(premisesId: premisesId, night: night)], now: now, grace: grace, outbox: outbox)[0]
+    public static func check(
+        _ c: PGConnection, actor: Actor = .worker(), premisesId: UUID, night: LocalDate, now: Date,
+        grace: TimeInterval = 15 * 60, outbox: Bool = false
+    ) throws -> Outcome {
+        try check(
+            c, actor: actor, [Night(premisesId: premisesId, night: night)], now: now, grace: grace, outbox: outbox)[0]
     }
 
     /// Checks many premises' nights together, in one transaction and the same few statements as one:
     /// a worker's pass over every premises costs one round of statements, not one a premises. The
     /// outcomes are in the order of `nights` (each given once).
-    public static func check(_ c: PGConnection, actor: Actor = .worker(), _ nights: [Night], now: Date,
-                             grace: TimeInterval = 15 * 60, outbox: Bool = false) throws -> [Outcome] {
+    public static func check(
+        _ c: PGConnection, actor: Actor = .worker(), _ nights: [Night], now: Date,
+        grace: TimeInterval = 15 * 60, outbox: Bool = false
+    ) throws -> [Outcome] {
         precondition(Set(nights).count == nights.count, "each premises' night is checked once in a batch")
         if nights.isEmpty { return [] }
         return try c.acting(as: actor) { c in
@@ -46,7 +54,8 @@ public enum CurfewCheckStore {
             var found: [Found] = []
             for stay in loaded.stays {
                 for breach in NightCheck.judge(stay.evidence, grace: grace, now: now) {
-                    found.append(Found(item: stay.item, placement: stay.placement, resident: stay.resident, breach: breach))
+                    found.append(
+                        Found(item: stay.item, placement: stay.placement, resident: stay.resident, breach: breach))
                 }
             }
             return try save(c, nights, found, residents: loaded.residents, now: now, outbox: outbox)
@@ -75,23 +84,33 @@ public enum CurfewCheckStore {
         // locks are taken in one order, so that two batches never wait for each other in a circle.
         let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
         let head = try c.pipeline([
-            PGStatement("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s", [keys]),
+            PGStatement(
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s",
+                [keys]),
             // The same statement shapes run for every pass: a custom plan for each execution costs
             // more in planning (about a millisecond) than in running.
             PGStatement("SET LOCAL plan_cache_mode = force_generic_plan"),
-            PGStatement("SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)", [Array(Set(nights.map(\.premisesId)))]),
+            PGStatement(
+                "SELECT \(PremisesStore.premisesColumns) FROM premises WHERE id = ANY($1)",
+                [Array(Set(nights.map(\.premisesId)))]),
         ])
         var premises: [UUID: (zone: TimeZone, baseline: CurfewWindow)] = [:]
         for row in head[2] {
             let p = try PremisesStore.premises(row)
-            if let zone = TimeZone(identifier: p.timeZone), let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) { premises[p.id] = (zone, baseline) }
+            if let zone = TimeZone(identifier: p.timeZone),
+                let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd)
+            {
+                premises[p.id] = (zone, baseline)
+            }
         }
         let settings = try nights.map { n in
             guard let p = premises[n.premisesId] else { throw StoreError.notFound("premises", field: "premisesId") }
             return p
         }
         let spans = zip(nights, settings).map { n, p in CurfewNight.span(of: n.night, in: p.zone) }
-        let items: [any PGEncodable] = [Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end)]
+        let items: [any PGEncodable] = [
+            Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end),
+        ]
         // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
         // the generic plan hashed every placement in the country, for one premises as for a hundred.
         let placedSQL = """
@@ -104,25 +123,40 @@ public enum CurfewCheckStore {
             """
         // Who was placed first, then every read keyed by those placements (one round trip more, the
         // placements found once instead of once a read).
-        struct Placed { var item: Int; var placement: UUID; var resident: UUID; var placed: DateInterval }
-        let placed = try c.query(placedSQL, items).map { row in
-            Placed(item: try row.decode("i"), placement: try row.decode("id"), resident: try row.decode("resident_id"),
-                 placed: DateInterval(start: try row.decode("arrived_at"), end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture))
+        struct Placed {
+            var item: Int
+            var placement: UUID
+            var resident: UUID
+            var placed: DateInterval
         }
-        let stayParams: [any PGEncodable] = [placed.map(\.item), placed.map(\.placement), placed.map { spans[$0.item].start }, placed.map { spans[$0.item].end }]
+        let placed = try c.query(placedSQL, items).map { row in
+            Placed(
+                item: try row.decode("i"), placement: try row.decode("id"), resident: try row.decode("resident_id"),
+                placed: DateInterval(
+                    start: try row.decode("arrived_at"),
+                    end: try row.decode("departed_at", as: Date?.self) ?? .distantFuture))
+        }
+        let stayParams: [any PGEncodable] = [
+            placed.map(\.item), placed.map(\.placement), placed.map { spans[$0.item].start },
+            placed.map { spans[$0.item].end },
+        ]
         let residentIds = Array(Set(placed.map(\.resident)))
-        let staysSQL = "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
+        let staysSQL =
+            "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
         let reads = try c.pipeline([
-            PGStatement("SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
-                        [residentIds]),
+            PGStatement(
+                "SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
+                [residentIds]),
             // Every absence of these residents touching any of the spans; each night keeps its own below.
-            PGStatement("""
+            PGStatement(
+                """
                 SELECT \(ConditionStore.absenceColumns) FROM authorised_absences
                 WHERE withdrawn_at IS NULL AND resident_id = ANY($1) AND starts_at < $3 AND ends_at > $2
                 """, [residentIds, spans.map(\.start).min()!, spans.map(\.end).max()!]),
             // The log that counts: each placement's last entry before its span (one backward probe of the
             // (placement_id, at, seq) index each, however long the history)...
-            PGStatement("""
+            PGStatement(
+                """
                 SELECT placed.i, last.* FROM (\(staysSQL)) AS placed CROSS JOIN LATERAL (
                     SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
                     WHERE m.placement_id = placed.id AND m.at < placed.start
@@ -131,14 +165,16 @@ public enum CurfewCheckStore {
             // ...and every entry in the span: one range of the (premises_id, at) index a premises' night, not
             // a probe a placement (most placements have none in a night). Entries of placements not being
             // checked are ignored below.
-            PGStatement("""
+            PGStatement(
+                """
                 SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
                 CROSS JOIN LATERAL (
                     SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
                     WHERE m.premises_id = s.premises_id AND m.at >= s.start AND m.at < s.stop OFFSET 0) AS m
                 ORDER BY s.i, m.placement_id, m.at, m.seq
                 """, items),
-            PGStatement("""
+            PGStatement(
+                """
                 SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
                 JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
                 """, stayParams),
@@ -148,12 +184,21 @@ public enum CurfewCheckStore {
         var reporting: [UUID: [ReportingCondition]] = [:]
         for row in reads[0] {
             let lc = try ConditionStore.condition(row)
-            if let r = lc.reportingCondition() { reporting[lc.residentId, default: []].append(r) }
-            else if let curfew = try lc.curfewCondition() { conditions[lc.residentId, default: []].append(curfew) }
+            if let r = lc.reportingCondition() {
+                reporting[lc.residentId, default: []].append(r)
+            } else if let curfew = try lc.curfewCondition() {
+                conditions[lc.residentId, default: []].append(curfew)
+            }
         }
-        struct Key: Hashable { var item: Int; var placement: UUID }
+        struct Key: Hashable {
+            var item: Int
+            var placement: UUID
+        }
         var reports: [Key: [Date]] = [:]
-        for row in reads[4] { reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(try row.decode("at")) }
+        for row in reads[4] {
+            reports[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
+                try row.decode("at"))
+        }
         var absences: [UUID: [DateInterval]] = [:]
         for row in reads[1] {
             let a = try ConditionStore.absence(row)
@@ -162,36 +207,55 @@ public enum CurfewCheckStore {
         var entries: [Key: [CurfewCheck.Movement]] = [:]
         for row in [reads[2], reads[3]].joined() {  // the entry before the span, then the span's in order
             entries[Key(item: try row.decode("i"), placement: try row.decode("placement_id")), default: []].append(
-                CurfewCheck.Movement(id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out, at: try row.decode("at")))
+                CurfewCheck.Movement(
+                    id: try row.decode("id"), isOut: try row.value("kind", as: MovementKind.self) == .out,
+                    at: try row.decode("at")))
         }
         var residents = Array(repeating: 0, count: nights.count)
         let judged = try placed.map { stay in
             let (zone, baseline) = settings[stay.item]
             let key = Key(item: stay.item, placement: stay.placement)
             residents[stay.item] += 1
-            return Stay(item: stay.item, placement: stay.placement, resident: stay.resident, evidence: NightCheck.Evidence(
-                night: nights[stay.item].night, zone: zone, baseline: baseline, placed: stay.placed, curfews: conditions[stay.resident] ?? [],
-                reporting: reporting[stay.resident] ?? [], absences: absences[stay.resident] ?? [], entries: entries[key] ?? [],
-                reports: reports[key] ?? []))
+            return Stay(
+                item: stay.item, placement: stay.placement, resident: stay.resident,
+                evidence: NightCheck.Evidence(
+                    night: nights[stay.item].night, zone: zone, baseline: baseline, placed: stay.placed,
+                    curfews: conditions[stay.resident] ?? [],
+                    reporting: reporting[stay.resident] ?? [], absences: absences[stay.resident] ?? [],
+                    entries: entries[key] ?? [],
+                    reports: reports[key] ?? []))
         }
         return (judged, residents)
     }
 
     /// Raises what was found (each alert once), escalates as the domain says, resolves alerts whose evidence
     /// was voided, and queues new alerts for the webhook when asked.
-    static func save(_ c: PGConnection, _ nights: [Night], _ found: [Found], residents: [Int], now: Date, outbox: Bool) throws -> [Outcome] {
-        let rows = (placements: found.map(\.placement), residents: found.map(\.resident), nights: found.map { nights[$0.item].night },
-                    kinds: found.map(\.breach.kind.rawValue),
-                    evidence: found.map { $0.breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ",") })
+    static func save(_ c: PGConnection, _ nights: [Night], _ found: [Found], residents: [Int], now: Date, outbox: Bool)
+        throws -> [Outcome]
+    {
+        let rows = (
+            placements: found.map(\.placement), residents: found.map(\.resident),
+            nights: found.map { nights[$0.item].night },
+            kinds: found.map(\.breach.kind.rawValue),
+            evidence: found.map { $0.breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ",") }
+        )
         // Absent overnight at high or very high RoSH is escalated: the risk of only those few residents
         // is read (not every resident's with the placements).
         let overnight = Set(found.filter { $0.breach.kind == .absentOvernight }.map(\.resident))
-        let rosh: [UUID: RoSH] = overnight.isEmpty ? [:] : try Dictionary(uniqueKeysWithValues: c.query(
-            "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]).map { (try $0.decode("id"), try $0.value("rosh")) })
-        let escalate = found.map { f in rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false }
+        let rosh: [UUID: RoSH] =
+            overnight.isEmpty
+            ? [:]
+            : try Dictionary(
+                uniqueKeysWithValues: c.query(
+                    "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]
+                ).map { (try $0.decode("id"), try $0.value("rosh")) })
+        let escalate = found.map { f in
+            rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false
+        }
 
         let writes = try c.pipeline([
-            PGStatement("""
+            PGStatement(
+                """
                 WITH new AS (
                     INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
                     SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
@@ -202,7 +266,8 @@ public enum CurfewCheckStore {
                 SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
                 """, [rows.placements, rows.nights, rows.kinds, rows.evidence, escalate, channel]),
             // An alert whose evidence has since been voided is resolved, never deleted.
-            PGStatement("""
+            PGStatement(
+                """
                 UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason
                 FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
                 WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
@@ -212,32 +277,49 @@ public enum CurfewCheckStore {
         let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
         var raisedIds = Array(repeating: [UUID](), count: nights.count)
         for row in writes[0] {
-            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { raisedIds[i].append(try row.decode("id")) }
+            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] {
+                raisedIds[i].append(try row.decode("id"))
+            }
         }
         var resolved = Array(repeating: 0, count: nights.count)
         for row in writes[1] {
-            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] { resolved[i] += 1 }
+            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] {
+                resolved[i] += 1
+            }
         }
         let allRaised = raisedIds.flatMap { $0 }
         if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
-        let alerts = allRaised.isEmpty ? [] : try AlertStore.alerts(c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1)", [allRaised]))
+        let alerts =
+            allRaised.isEmpty
+            ? []
+            : try AlertStore.alerts(
+                c, c.query("SELECT \(AlertStore.columns) FROM alerts WHERE id = ANY($1)", [allRaised]))
         let byId = Dictionary(grouping: alerts, by: \.id)
         return nights.indices.map { i in
-            Outcome(residents: residents[i], raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue }, resolved: resolved[i])
+            Outcome(
+                residents: residents[i],
+                raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue },
+                resolved: resolved[i])
         }
     }
 
     /// The last night reconciled (checked once it was over) at each premises that has one.
     public static func lastReconciled(_ c: PGConnection) throws -> [UUID: LocalDate] {
-        try Dictionary(uniqueKeysWithValues: c.query("""
-            SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
-            """).map { (try $0.decode("premises_id"), try $0.decode("night")) })
+        try Dictionary(
+            uniqueKeysWithValues: c.query(
+                """
+                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
+                """
+            ).map { (try $0.decode("premises_id"), try $0.decode("night")) })
     }
 
     /// Records that premises' nights were checked at `at`, and reconciled where `over`: in the transaction of
     /// the check, so that the check and the record of it commit together or not at all.
-    public static func recordChecked(_ c: PGConnection, _ nights: [(premisesId: UUID, night: LocalDate, over: Bool)], at: Date) throws {
-        try c.query("""
+    public static func recordChecked(
+        _ c: PGConnection, _ nights: [(premisesId: UUID, night: LocalDate, over: Bool)], at: Date
+    ) throws {
+        try c.query(
+            """
             INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at)
             SELECT x.premises_id, x.night, $3, CASE WHEN x.over THEN $3::timestamptz END
             FROM unnest($1::uuid[], $2::date[], $4::bool[]) AS x(premises_id, night, over)

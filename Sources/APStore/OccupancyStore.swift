@@ -62,12 +62,16 @@ public enum OccupancyStore {
 
     /// Per premises, one entry per night of `nights`, in order. `today` is the premises' local date now
     /// (passed in, so the answer does not depend on the server's clock).
-    public static func occupancy(_ c: PGConnection, premisesIds: [UUID], nights: Nights, today: LocalDate) throws -> [UUID: [OccupancyNight]] {
+    public static func occupancy(_ c: PGConnection, premisesIds: [UUID], nights: Nights, today: LocalDate) throws
+        -> [UUID: [OccupancyNight]]
+    {
         var out: [UUID: [OccupancyNight]] = [:]
         for row in try c.query(sql, [premisesIds, nights.from, nights.to, today]) {
-            out[try row.decode(0, as: UUID.self), default: []].append(OccupancyNight(
-                night: try row.decode(1), beds: try row.decode(2), outOfService: try row.decode(3), occupied: try row.decode(4),
-                arrivals: try row.decode(5), departures: try row.decode(6)))
+            out[try row.decode(0, as: UUID.self), default: []].append(
+                OccupancyNight(
+                    night: try row.decode(1), beds: try row.decode(2), outOfService: try row.decode(3),
+                    occupied: try row.decode(4),
+                    arrivals: try row.decode(5), departures: try row.decode(6)))
         }
         return out
     }

@@ -19,7 +19,8 @@ public enum OutboxStore {
     /// Queues alerts, due at once (at `now`, the raising clock's, not the database's).
     static func enqueue(_ c: PGConnection, alertIds: [UUID], now: Date) throws {
         if alertIds.isEmpty { return }
-        try c.query("""
+        try c.query(
+            """
             INSERT INTO alert_outbox (alert_id, next_attempt_at, payload)
             SELECT a.id, $2, jsonb_build_object(
                 'alertId', a.id, 'kind', a.kind, 'night', a.night, 'raisedAt', a.raised_at, 'escalate', a.escalate,
@@ -37,24 +38,30 @@ public enum OutboxStore {
 
     /// Claims up to `limit` due deliveries for `lease` (another deliverer skips them meanwhile; if this
     /// one dies, they come due again when the lease ends).
-    public static func claim(_ c: PGConnection, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws -> [Delivery] {
+    public static func claim(_ c: PGConnection, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws
+        -> [Delivery]
+    {
         try c.acting(as: .worker(origin: "outbox")) { c in
-            try c.query("""
+            try c.query(
+                """
                 WITH due AS (
                     SELECT alert_id FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
                 UPDATE alert_outbox o SET next_attempt_at = $2, attempts = o.attempts + 1
                 FROM due WHERE o.alert_id = due.alert_id
                 RETURNING o.alert_id, o.payload::text AS body, o.attempts
-                """, [now, now.addingTimeInterval(lease), limit]).map {
-                Delivery(alertId: try $0.decode("alert_id"), body: try $0.decode("body"), attempt: try $0.decode("attempts"))
+                """, [now, now.addingTimeInterval(lease), limit]
+            ).map {
+                Delivery(
+                    alertId: try $0.decode("alert_id"), body: try $0.decode("body"), attempt: try $0.decode("attempts"))
             }
         }
     }
 
     public static func delivered(_ c: PGConnection, alertId: UUID, at: Date) throws {
         try c.acting(as: .worker(origin: "outbox")) { c in
-            try c.query("UPDATE alert_outbox SET delivered_at = $2, last_error = NULL WHERE alert_id = $1", [alertId, at])
+            try c.query(
+                "UPDATE alert_outbox SET delivered_at = $2, last_error = NULL WHERE alert_id = $1", [alertId, at])
         }
     }
 
@@ -63,7 +70,9 @@ public enum OutboxStore {
     public static func failed(_ c: PGConnection, alertId: UUID, attempt: Int, error: String, now: Date) throws {
         let wait = min(10 * pow(2, Double(max(attempt - 1, 0))), 3600)
         try c.acting(as: .worker(origin: "outbox")) { c in
-            try c.query("UPDATE alert_outbox SET next_attempt_at = $2, last_error = $3 WHERE alert_id = $1", [alertId, now.addingTimeInterval(wait), error])
+            try c.query(
+                "UPDATE alert_outbox SET next_attempt_at = $2, last_error = $3 WHERE alert_id = $1",
+                [alertId, now.addingTimeInterval(wait), error])
         }
     }
 }

@@ -11,21 +11,28 @@ public enum ResidentStore {
         """
 
     static func resident(_ row: PGRow) throws -> Resident {
-        let category: Int16? = try row.decode("mappa_category"), level: Int16? = try row.decode("mappa_level")
-        guard let crn = CRN(try row.decode("crn", as: String.self)) else { throw PGError(.decoding, "column \"crn\": not a CRN", column: "crn") }
-        return Resident(id: try row.decode("id"), premisesId: try row.decode("premises_id"), crn: crn, givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
-                        dateOfBirth: try row.decode("date_of_birth"), gender: try row.value("gender"), rosh: try row.value("rosh"),
-                        mappa: category.flatMap { c in level.map { Mappa(category: Int(c), level: Int($0)) } },
-                        practitioner: Practitioner(name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
-                                                   email: try row.decode("practitioner_email")),
-                        contingencyPlan: try row.decode("contingency_plan"))
+        let category: Int16? = try row.decode("mappa_category")
+        let level: Int16? = try row.decode("mappa_level")
+        guard let crn = CRN(try row.decode("crn", as: String.self)) else {
+            throw PGError(.decoding, "column \"crn\": not a CRN", column: "crn")
+        }
+        return Resident(
+            id: try row.decode("id"), premisesId: try row.decode("premises_id"), crn: crn,
+            givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
+            dateOfBirth: try row.decode("date_of_birth"), gender: try row.value("gender"), rosh: try row.value("rosh"),
+            mappa: category.flatMap { c in level.map { Mappa(category: Int(c), level: Int($0)) } },
+            practitioner: Practitioner(
+                name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
+                email: try row.decode("practitioner_email")),
+            contingencyPlan: try row.decode("contingency_plan"))
     }
 
     /// Adds a resident, who belongs from now on to `new.premisesId` (and later to every premises where
     /// they have a placement) and to nobody else.
     public static func create(_ c: PGConnection, _ new: NewResident) throws -> Resident {
         guard let premisesId = new.premisesId else {
-            throw StoreError.invalid("premises-required", "say which premises is adding the resident (premisesId)", field: "premisesId")
+            throw StoreError.invalid(
+                "premises-required", "say which premises is adding the resident (premisesId)", field: "premisesId")
         }
         guard let crn = CRN(new.crn) else { throw StoreError.invalid("crn-format", CRNRule.text, field: "crn") }
         try requireText(new.givenName, field: "givenName")
@@ -35,13 +42,19 @@ public enum ResidentStore {
             throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
         }
         return try translating {
-            try resident(c.query("""
-                INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
-                    practitioner_name, practitioner_phone, practitioner_email, contingency_plan, premises_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING \(columns)
-                """, [crn.value, new.givenName, new.familyName, new.dateOfBirth, new.gender.rawValue, new.rosh.rawValue,
-                      new.mappa.map { Int16($0.category) }, new.mappa.map { Int16($0.level) }, new.practitioner.name,
-                      new.practitioner.phone, new.practitioner.email, new.contingencyPlan, premisesId])[0])
+            try resident(
+                c.query(
+                    """
+                    INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
+                        practitioner_name, practitioner_phone, practitioner_email, contingency_plan, premises_id)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING \(columns)
+                    """,
+                    [
+                        crn.value, new.givenName, new.familyName, new.dateOfBirth, new.gender.rawValue,
+                        new.rosh.rawValue,
+                        new.mappa.map { Int16($0.category) }, new.mappa.map { Int16($0.level) }, new.practitioner.name,
+                        new.practitioner.phone, new.practitioner.email, new.contingencyPlan, premisesId,
+                    ])[0])
         }
     }
 
@@ -56,16 +69,24 @@ public enum ResidentStore {
 
 extension ResidentStore {
     /// The resident's full record, with the read recorded in the audit log under `actor`.
-    public static func fullRecord(_ c: PGConnection, actor: Actor, id: UUID, movements limit: Int = 20) throws -> ResidentRecord? {
+    public static func fullRecord(_ c: PGConnection, actor: Actor, id: UUID, movements limit: Int = 20) throws
+        -> ResidentRecord?
+    {
         try c.acting(as: actor) { c in
             guard let resident = try get(c, id: id) else { return nil }
             try AuditStore.insertRead(c, table: "residents", rowId: id)
-            let placements = try c.query("SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival DESC", [id])
-                .map(PlacementStore.placement)
-            let movements = try c.query("SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC LIMIT $2",
-                                        [id, limit]).map(MovementStore.movement)
-            return ResidentRecord(resident: resident, placements: placements, conditions: try ConditionStore.list(c, residentId: id),
-                                  recentMovements: movements)
+            let placements = try c.query(
+                "SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival DESC",
+                [id]
+            )
+            .map(PlacementStore.placement)
+            let movements = try c.query(
+                "SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC LIMIT $2",
+                [id, limit]
+            ).map(MovementStore.movement)
+            return ResidentRecord(
+                resident: resident, placements: placements, conditions: try ConditionStore.list(c, residentId: id),
+                recentMovements: movements)
         }
     }
 }

@@ -1,7 +1,7 @@
-import APWire
-import Foundation
 import APDomain
+import APWire
 import Civil
+import Foundation
 import PGDriver
 
 extension PGRow {
@@ -14,13 +14,17 @@ extension PGRow {
         return value
     }
 
-    func optionalValue<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> E? where E.RawValue == String {
+    func optionalValue<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> E?
+    where E.RawValue == String {
         isNull(column) ? nil : try value(column, as: E.self)
     }
 
-    func values<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> [E] where E.RawValue == String {
+    func values<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> [E]
+    where E.RawValue == String {
         try decode(column, as: [String].self).map {
-            guard let value = E(rawValue: $0) else { throw PGError(.decoding, "column \"\(column)\": not a known \(E.self)", column: column) }
+            guard let value = E(rawValue: $0) else {
+                throw PGError(.decoding, "column \"\(column)\": not a known \(E.self)", column: column)
+            }
             return value
         }
     }

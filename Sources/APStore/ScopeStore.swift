@@ -7,7 +7,8 @@ import PGDriver
 /// have had a placement at; their conditions and absences with them.
 public enum ScopeStore {
     public enum Kind: String, Sendable, CaseIterable {
-        case room, bed, outOfServicePeriod, placement, resident, condition, absence, movement, incident, alert, staff, account, token
+        case room, bed, outOfServicePeriod, placement, resident, condition, absence, movement, incident, alert, staff,
+            account, token
     }
 
     /// The premises `id` belongs to: nil when there is no such record; empty for a record that belongs
@@ -24,7 +25,8 @@ public enum ScopeStore {
     static let sql: [Kind: String] = [
         .room: "SELECT true AS found, premises_id FROM rooms WHERE id = $1",
         .bed: "SELECT true AS found, premises_id FROM beds WHERE id = $1",
-        .outOfServicePeriod: "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE o.id = $1",
+        .outOfServicePeriod:
+            "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE o.id = $1",
         .placement: "SELECT true AS found, premises_id FROM placements WHERE id = $1",
         .resident: residentScope("SELECT $1::uuid AS resident_id"),
         .condition: residentScope("SELECT resident_id FROM licence_conditions WHERE id = $1"),
@@ -32,14 +34,15 @@ public enum ScopeStore {
         .movement: "SELECT true AS found, premises_id FROM movements WHERE id = $1",
         .incident: "SELECT true AS found, premises_id FROM incidents WHERE id = $1",
         .alert: "SELECT true AS found, premises_id FROM alerts WHERE id = $1",
-        .staff: "SELECT true AS found, sp.premises_id FROM staff s LEFT JOIN staff_premises sp ON sp.staff_id = s.id WHERE s.id = $1",
+        .staff:
+            "SELECT true AS found, sp.premises_id FROM staff s LEFT JOIN staff_premises sp ON sp.staff_id = s.id WHERE s.id = $1",
         .account: """
-            SELECT true AS found, sp.premises_id FROM accounts a LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE a.id = $1
-            """,
+        SELECT true AS found, sp.premises_id FROM accounts a LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE a.id = $1
+        """,
         .token: """
-            SELECT true AS found, sp.premises_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-            LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE t.id = $1
-            """,
+        SELECT true AS found, sp.premises_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+        LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE t.id = $1
+        """,
     ]
 
     /// The premises of the resident `residentSQL` finds (one row, one column `resident_id`): the one that

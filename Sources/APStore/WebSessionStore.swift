@@ -25,7 +25,8 @@ public enum WebSessionStore {
         guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit) else { return false }
         let expected = SHA256.hmacHex(key: key, "sign-in:" + parts[0])
         // Compared in constant time: every byte is looked at whatever differs first.
-        return expected.utf8.count == parts[1].utf8.count && zip(expected.utf8, parts[1].utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return expected.utf8.count == parts[1].utf8.count
+            && zip(expected.utf8, parts[1].utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The key that signs sign-in forms' CSRF tokens (sql/0019_web_form_key.sql). Read as the owner.
@@ -39,16 +40,21 @@ public enum WebSessionStore {
     }
 
     /// Opens a session for the holder of `token`: the cookie's value and the session, or why the token was refused.
-    public static func open(_ c: PGConnection, token: String, now: Date, lifetime: TimeInterval = 8 * 3600) throws -> Result<(id: String, session: Session), AccountStore.Refusal> {
+    public static func open(_ c: PGConnection, token: String, now: Date, lifetime: TimeInterval = 8 * 3600) throws
+        -> Result<(id: String, session: Session), AccountStore.Refusal>
+    {
         switch try AccountStore.authenticate(c, token: token, now: now) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let principal):
-            let tokenRow = try c.query("SELECT id, expires_at FROM api_tokens WHERE token_hash = $1", [SHA256.hex(token)])[0]
+            let tokenRow = try c.query(
+                "SELECT id, expires_at FROM api_tokens WHERE token_hash = $1", [SHA256.hex(token)])[0]
             let expires = min(now.addingTimeInterval(lifetime), try tokenRow.decode("expires_at", as: Date.self))
-            let id = random(), csrf = random()
+            let id = random()
+            let csrf = random()
             try c.acting(as: principal.actor) { c in
-                try c.query("INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)",
-                            [SHA256.hex(id), principal.account.id, try tokenRow.decode("id", as: UUID.self), csrf, expires])
+                try c.query(
+                    "INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                    [SHA256.hex(id), principal.account.id, try tokenRow.decode("id", as: UUID.self), csrf, expires])
             }
             return .success((id, Session(principal: principal, csrf: csrf, expiresAt: expires)))
         }
@@ -57,22 +63,29 @@ public enum WebSessionStore {
     /// The live session a cookie names: not ended, not expired, its token neither revoked nor expired.
     public static func find(_ c: PGConnection, id: String, now: Date) throws -> Session? {
         guard id.count == 64, id.allSatisfy(\.isHexDigit) else { return nil }
-        guard let row = try c.query("""
-            SELECT s.csrf, s.expires_at, a.id, a.staff_id, a.name, a.role,
-                   (SELECT array_agg(premises_id) FROM staff_premises sp WHERE sp.staff_id = a.staff_id) AS premises
-            FROM web_sessions s JOIN accounts a ON a.id = s.account_id JOIN api_tokens t ON t.id = s.token_id
-            WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND t.expires_at > $2
-              AND a.disabled_at IS NULL
-            """, [SHA256.hex(id), now]).first else { return nil }
+        guard
+            let row = try c.query(
+                """
+                SELECT s.csrf, s.expires_at, a.id, a.staff_id, a.name, a.role,
+                       (SELECT array_agg(premises_id) FROM staff_premises sp WHERE sp.staff_id = a.staff_id) AS premises
+                FROM web_sessions s JOIN accounts a ON a.id = s.account_id JOIN api_tokens t ON t.id = s.token_id
+                WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND t.expires_at > $2
+                  AND a.disabled_at IS NULL
+                """, [SHA256.hex(id), now]
+            ).first
+        else { return nil }
         let account = try AccountStore.account(row)
         let premises = try row.decode("premises", as: [UUID]?.self) ?? []
-        return Session(principal: Principal(account: account, premisesIds: account.role == .admin || account.role == .worker ? nil : Set(premises)),
-                       csrf: try row.decode("csrf"), expiresAt: try row.decode("expires_at"))
+        return Session(
+            principal: Principal(
+                account: account, premisesIds: account.role == .admin || account.role == .worker ? nil : Set(premises)),
+            csrf: try row.decode("csrf"), expiresAt: try row.decode("expires_at"))
     }
 
     public static func end(_ c: PGConnection, id: String, actor: Actor, now: Date) throws {
         try c.acting(as: actor) { c in
-            try c.query("UPDATE web_sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL", [SHA256.hex(id), now])
+            try c.query(
+                "UPDATE web_sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL", [SHA256.hex(id), now])
         }
     }
 }

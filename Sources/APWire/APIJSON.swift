@@ -19,7 +19,8 @@ public enum APIJSON {
             let c = try decoder.singleValueContainer()
             let text = try c.decode(String.self)
             if let date = parseInstant(text) { return date }
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an instant: use ISO 8601 with an offset, like 2026-11-24T22:15:00Z")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "not an instant: use ISO 8601 with an offset, like 2026-11-24T22:15:00Z")
         }
         return d
     }()
@@ -33,6 +34,8 @@ public enum APIJSON {
     /// An instant as ISO 8601 with an offset (Z or ±hh:mm), with or without fractional seconds.
     public static func parseInstant(_ text: String) -> Date? {
         (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))
-            ?? (try? Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon).parse(text))
+            ?? (try? Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().time(
+                includingFractionalSeconds: false
+            ).timeZone(separator: .colon).parse(text))
     }
 }

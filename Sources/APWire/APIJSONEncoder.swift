@@ -80,7 +80,8 @@ private let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
 /// Compares two strings by their UTF-8 bytes, as Foundation orders keys.
 private func utf8Compare(_ a: String, _ b: String) -> Int {
-    var a = a, b = b
+    var a = a
+    var b = b
     return a.withUTF8 { x in
         b.withUTF8 { y in
             let n = min(x.count, y.count)
@@ -96,7 +97,8 @@ private func writeUUID(_ id: UUID, to out: inout [UInt8]) {
     withUnsafeBytes(of: id.uuid) { bytes in
         for (i, b) in bytes.enumerated() {
             if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(upperHexDigits[Int(b >> 4)]); out.append(upperHexDigits[Int(b & 0xF)])
+            out.append(upperHexDigits[Int(b >> 4)])
+            out.append(upperHexDigits[Int(b & 0xF)])
         }
     }
     out.append(UInt8(ascii: "\""))
@@ -106,7 +108,9 @@ private func writeString(_ s: String, to out: inout [UInt8]) {
     var s = s
     // Most text needs no escape: one copy.
     let plain = s.withUTF8 { bytes in
-        guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+        guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            return false
+        }
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: bytes)
         out.append(UInt8(ascii: "\""))
@@ -116,16 +120,31 @@ private func writeString(_ s: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     for b in s.utf8 {
         switch b {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
-        case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
-        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""):
+            out.append(UInt8(ascii: "\\"))
+            out.append(b)
+        case UInt8(ascii: "\\"):
+            out.append(UInt8(ascii: "\\"))
+            out.append(b)
+        case 0x08:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "b"))
+        case 0x0C:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "f"))
+        case 0x0A:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "n"))
+        case 0x0D:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "r"))
+        case 0x09:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "t"))
         case 0..<0x20:
             out.append(contentsOf: Array("\\u00".utf8))
-            out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0xF)])
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
         default: out.append(b)
         }
     }
@@ -133,17 +152,26 @@ private func writeString(_ s: String, to out: inout [UInt8]) {
 }
 
 private func writeInteger<I: BinaryInteger>(_ v: I, to out: inout [UInt8]) {
-    if v == 0 { out.append(UInt8(ascii: "0")); return }
+    if v == 0 {
+        out.append(UInt8(ascii: "0"))
+        return
+    }
     var digits: [UInt8] = []
     var m = v.magnitude
-    while m > 0 { digits.append(UInt8(ascii: "0") + UInt8(m % 10)); m /= 10 }
+    while m > 0 {
+        digits.append(UInt8(ascii: "0") + UInt8(m % 10))
+        m /= 10
+    }
     if v < 0 { out.append(UInt8(ascii: "-")) }
     out.append(contentsOf: digits.reversed())
 }
 
-private func floatingText<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F, _ path: [any CodingKey]) throws -> String {
+private func floatingText<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F, _ path: [any CodingKey]) throws
+    -> String
+{
     guard v.isFinite else {
-        throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "a number that is not finite has no JSON form"))
+        throw EncodingError.invalidValue(
+            v, .init(codingPath: path, debugDescription: "a number that is not finite has no JSON form"))
     }
     // As Foundation writes it: the shortest text that reads back the same, without a trailing ".0".
     var text = v.description
@@ -163,16 +191,26 @@ private func writeInstant(_ date: Date, to out: inout [UInt8]) {
     let secondOfDay = total - days * 86_400
     let date = LocalDate(daysSince1970: Int32(days))
     let (year, month, day) = (date.year, date.month, date.day)
-    func two(_ n: Int) { out.append(UInt8(ascii: "0") + UInt8(n / 10)); out.append(UInt8(ascii: "0") + UInt8(n % 10)) }
+    func two(_ n: Int) {
+        out.append(UInt8(ascii: "0") + UInt8(n / 10))
+        out.append(UInt8(ascii: "0") + UInt8(n % 10))
+    }
     out.append(UInt8(ascii: "\""))
-    two(year / 100); two(year % 100)
-    out.append(UInt8(ascii: "-")); two(month)
-    out.append(UInt8(ascii: "-")); two(day)
-    out.append(UInt8(ascii: "T")); two(secondOfDay / 3600)
-    out.append(UInt8(ascii: ":")); two(secondOfDay / 60 % 60)
-    out.append(UInt8(ascii: ":")); two(secondOfDay % 60)
+    two(year / 100)
+    two(year % 100)
+    out.append(UInt8(ascii: "-"))
+    two(month)
+    out.append(UInt8(ascii: "-"))
+    two(day)
+    out.append(UInt8(ascii: "T"))
+    two(secondOfDay / 3600)
+    out.append(UInt8(ascii: ":"))
+    two(secondOfDay / 60 % 60)
+    out.append(UInt8(ascii: ":"))
+    two(secondOfDay % 60)
     out.append(UInt8(ascii: "."))
-    out.append(UInt8(ascii: "0") + UInt8(millis / 100)); two(millis % 100)
+    out.append(UInt8(ascii: "0") + UInt8(millis / 100))
+    two(millis % 100)
     out.append(UInt8(ascii: "Z"))
     out.append(UInt8(ascii: "\""))
 }
@@ -183,17 +221,30 @@ private final class BytesEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var result: Node?
 
-    init(arena: Arena, codingPath: [any CodingKey]) { self.arena = arena; self.codingPath = codingPath }
+    init(arena: Arena, codingPath: [any CodingKey]) {
+        self.arena = arena
+        self.codingPath = codingPath
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         let members: Members
-        if case .object(let existing)? = result { members = existing } else { members = Members(); result = .object(members) }
+        if case .object(let existing)? = result {
+            members = existing
+        } else {
+            members = Members()
+            result = .object(members)
+        }
         return KeyedEncodingContainer(Keyed<Key>(encoder: self, members: members))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         let elements: Elements
-        if case .array(let existing)? = result { elements = existing } else { elements = Elements(); result = .array(elements) }
+        if case .array(let existing)? = result {
+            elements = existing
+        } else {
+            elements = Elements()
+            result = .array(elements)
+        }
         return Unkeyed(encoder: self, elements: elements)
     }
 
@@ -201,15 +252,23 @@ private final class BytesEncoder: Encoder {
 
     func string(_ s: String) -> Node { arena.scalar { writeString(s, to: &$0) } }
     func integer<I: BinaryInteger>(_ v: I) -> Node { arena.scalar { writeInteger(v, to: &$0) } }
-    func bool(_ v: Bool) -> Node { arena.scalar { $0.append(contentsOf: v ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65]) } }
+    func bool(_ v: Bool) -> Node {
+        arena.scalar { $0.append(contentsOf: v ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+    }
     func null() -> Node { arena.scalar { $0.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) } }
     func number(_ text: String) -> Node { arena.scalar { $0.append(contentsOf: text.utf8) } }
 
     /// The node for any value, with the types Foundation's encoder writes in its own way.
     func node<T: Encodable>(for value: T, at key: (any CodingKey)? = nil, topLevel: Bool = false) throws -> Node {
         // Metatype comparisons first: a dynamic cast of every value was a large share of the cost.
-        if T.self == UUID.self { let v = unsafeBitCast(value, to: UUID.self); return arena.scalar { writeUUID(v, to: &$0) } }
-        if T.self == Date.self { let v = unsafeBitCast(value, to: Date.self); return arena.scalar { writeInstant(v, to: &$0) } }
+        if T.self == UUID.self {
+            let v = unsafeBitCast(value, to: UUID.self)
+            return arena.scalar { writeUUID(v, to: &$0) }
+        }
+        if T.self == Date.self {
+            let v = unsafeBitCast(value, to: Date.self)
+            return arena.scalar { writeInstant(v, to: &$0) }
+        }
         if T.self == String.self { return string(unsafeBitCast(value, to: String.self)) }
         switch value {
         case let v as Int: return integer(v)
@@ -226,7 +285,8 @@ private final class BytesEncoder: Encoder {
             // its own, as Foundation has it.
             if let result = nested.result { return result }
             guard !topLevel else {
-                throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
+                throw EncodingError.invalidValue(
+                    value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
             }
             return .object(Members())
         }
@@ -243,8 +303,12 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { add(key, encoder.null()) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { add(key, encoder.bool(value)) }
     mutating func encode(_ value: String, forKey key: Key) throws { add(key, encoder.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { add(key, encoder.number(try floatingText(value, codingPath + [key]))) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { add(key, encoder.number(try floatingText(value, codingPath + [key]))) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        add(key, encoder.number(try floatingText(value, codingPath + [key])))
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        add(key, encoder.number(try floatingText(value, codingPath + [key])))
+    }
     mutating func encode(_ value: Int, forKey key: Key) throws { add(key, encoder.integer(value)) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { add(key, encoder.integer(value)) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { add(key, encoder.integer(value)) }
@@ -255,9 +319,13 @@ private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt16, forKey key: Key) throws { add(key, encoder.integer(value)) }
     mutating func encode(_ value: UInt32, forKey key: Key) throws { add(key, encoder.integer(value)) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { add(key, encoder.integer(value)) }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { add(key, try encoder.node(for: value, at: key)) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        add(key, try encoder.node(for: value, at: key))
+    }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let nested = BytesEncoder(arena: encoder.arena, codingPath: codingPath + [key])
         let container = nested.container(keyedBy: keyType)
         add(key, nested.result!)
@@ -317,11 +385,19 @@ private struct Unkeyed: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { elements.list.append(encoder.integer(value)) }
     mutating func encode(_ value: UInt32) throws { elements.list.append(encoder.integer(value)) }
     mutating func encode(_ value: UInt64) throws { elements.list.append(encoder.integer(value)) }
-    mutating func encode(_ value: Double) throws { elements.list.append(encoder.number(try floatingText(value, codingPath + [Index(count)]))) }
-    mutating func encode(_ value: Float) throws { elements.list.append(encoder.number(try floatingText(value, codingPath + [Index(count)]))) }
-    mutating func encode<T: Encodable>(_ value: T) throws { elements.list.append(try encoder.node(for: value, at: Index(count))) }
+    mutating func encode(_ value: Double) throws {
+        elements.list.append(encoder.number(try floatingText(value, codingPath + [Index(count)])))
+    }
+    mutating func encode(_ value: Float) throws {
+        elements.list.append(encoder.number(try floatingText(value, codingPath + [Index(count)])))
+    }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        elements.list.append(try encoder.node(for: value, at: Index(count)))
+    }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let nested = BytesEncoder(arena: encoder.arena, codingPath: codingPath + [Index(count)])
         let container = nested.container(keyedBy: keyType)
         elements.list.append(nested.result!)
@@ -350,7 +426,9 @@ private struct Single: SingleValueEncodingContainer {
     mutating func encode(_ value: Bool) throws { encoder.result = encoder.bool(value) }
     mutating func encode(_ value: String) throws { encoder.result = encoder.string(value) }
     mutating func encode(_ value: Int) throws { encoder.result = encoder.integer(value) }
-    mutating func encode(_ value: Double) throws { encoder.result = encoder.number(try floatingText(value, codingPath)) }
+    mutating func encode(_ value: Double) throws {
+        encoder.result = encoder.number(try floatingText(value, codingPath))
+    }
     mutating func encode(_ value: Float) throws { encoder.result = encoder.number(try floatingText(value, codingPath)) }
     mutating func encode(_ value: Int8) throws { encoder.result = encoder.integer(value) }
     mutating func encode(_ value: Int16) throws { encoder.result = encoder.integer(value) }

@@ -19,7 +19,11 @@ public struct Alert: Codable, Sendable, Equatable {
     public var resolvedReason: String?
     public var acknowledgements: [Acknowledgement]
 
-    public init(id: UUID, premisesId: UUID, residentId: UUID, crn: String = "", residentName: String = "", placementId: UUID, night: LocalDate, kind: AlertKind, raisedAt: Date, evidence: [UUID], escalate: Bool, resolvedAt: Date? = nil, resolvedReason: String? = nil, acknowledgements: [Acknowledgement]) {
+    public init(
+        id: UUID, premisesId: UUID, residentId: UUID, crn: String = "", residentName: String = "", placementId: UUID,
+        night: LocalDate, kind: AlertKind, raisedAt: Date, evidence: [UUID], escalate: Bool, resolvedAt: Date? = nil,
+        resolvedReason: String? = nil, acknowledgements: [Acknowledgement]
+    ) {
         self.id = id
         self.premisesId = premisesId
         self.residentId = residentId

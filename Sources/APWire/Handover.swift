@@ -43,7 +43,10 @@ public struct PlacementDue: Codable, Sendable, Equatable {
     public var expectedArrival: LocalDate
     public var expectedDeparture: LocalDate
 
-    public init(placementId: UUID, residentId: UUID, crn: String, name: String, status: PlacementStatus, expectedArrival: LocalDate, expectedDeparture: LocalDate) {
+    public init(
+        placementId: UUID, residentId: UUID, crn: String, name: String, status: PlacementStatus,
+        expectedArrival: LocalDate, expectedDeparture: LocalDate
+    ) {
         self.placementId = placementId
         self.residentId = residentId
         self.crn = crn
@@ -102,7 +105,12 @@ public struct HandoverSummary: Codable, Sendable, Equatable {
     public var outOfService: [BedOutOfService]
     public var notes: [HandoverNote]
 
-    public init(premisesId: UUID, tonight: LocalDate, since: Date? = nil, generatedAt: Date, out: [Presence], inCount: Int, baselineCurfew: CurfewWindow, extraCurfews: [CurfewTonight], alerts: [Alert], incidents: [Incident], arrivalsDue: [PlacementDue], departuresDue: [PlacementDue], freeBeds: [Bed], outOfService: [BedOutOfService], notes: [HandoverNote]) {
+    public init(
+        premisesId: UUID, tonight: LocalDate, since: Date? = nil, generatedAt: Date, out: [Presence], inCount: Int,
+        baselineCurfew: CurfewWindow, extraCurfews: [CurfewTonight], alerts: [Alert], incidents: [Incident],
+        arrivalsDue: [PlacementDue], departuresDue: [PlacementDue], freeBeds: [Bed], outOfService: [BedOutOfService],
+        notes: [HandoverNote]
+    ) {
         self.premisesId = premisesId
         self.tonight = tonight
         self.since = since

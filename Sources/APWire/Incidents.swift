@@ -7,7 +7,12 @@ public struct FollowUp: Codable, Sendable, Equatable {
     public var owner: UUID
     public var due: LocalDate
     public var done: Bool
-    public init(action: String, owner: UUID, due: LocalDate, done: Bool = false) { self.action = action; self.owner = owner; self.due = due; self.done = done }
+    public init(action: String, owner: UUID, due: LocalDate, done: Bool = false) {
+        self.action = action
+        self.owner = owner
+        self.due = due
+        self.done = done
+    }
 }
 
 /// What an incident says; every edit records a whole new version of it.
@@ -23,12 +28,22 @@ public struct IncidentDraft: Codable, Sendable, Equatable {
     public var residentIds: [UUID]
     public var staffIds: [UUID]
     public var followUps: [FollowUp]
-    public init(occurredAt: Date, location: String = "", category: IncidentCategory, severity: Severity, description: String,
-                immediateAction: String = "", policeInformed: Bool = false, policeReference: String? = nil,
-                residentIds: [UUID] = [], staffIds: [UUID] = [], followUps: [FollowUp] = []) {
-        self.occurredAt = occurredAt; self.location = location; self.category = category; self.severity = severity
-        self.description = description; self.immediateAction = immediateAction; self.policeInformed = policeInformed
-        self.policeReference = policeReference; self.residentIds = residentIds; self.staffIds = staffIds; self.followUps = followUps
+    public init(
+        occurredAt: Date, location: String = "", category: IncidentCategory, severity: Severity, description: String,
+        immediateAction: String = "", policeInformed: Bool = false, policeReference: String? = nil,
+        residentIds: [UUID] = [], staffIds: [UUID] = [], followUps: [FollowUp] = []
+    ) {
+        self.occurredAt = occurredAt
+        self.location = location
+        self.category = category
+        self.severity = severity
+        self.description = description
+        self.immediateAction = immediateAction
+        self.policeInformed = policeInformed
+        self.policeReference = policeReference
+        self.residentIds = residentIds
+        self.staffIds = staffIds
+        self.followUps = followUps
     }
 }
 
@@ -41,7 +56,10 @@ public struct Incident: Codable, Sendable, Equatable {
     public var editedBy: UUID?
     public var editedAt: Date
 
-    public init(id: UUID, premisesId: UUID, version: Int, status: IncidentStatus, draft: IncidentDraft, editedBy: UUID? = nil, editedAt: Date) {
+    public init(
+        id: UUID, premisesId: UUID, version: Int, status: IncidentStatus, draft: IncidentDraft, editedBy: UUID? = nil,
+        editedAt: Date
+    ) {
         self.id = id
         self.premisesId = premisesId
         self.version = version

@@ -19,7 +19,11 @@ public struct Movement: Codable, Sendable, Equatable {
     public var voidReason: String?
     public var seq: Int
 
-    public init(id: UUID, premisesId: UUID, placementId: UUID, residentId: UUID, kind: MovementKind, at: Date, recordedAt: Date, recordedBy: UUID? = nil, destination: String, expectedBack: Date? = nil, note: String, lateReason: String? = nil, voids: UUID? = nil, voidReason: String? = nil, seq: Int) {
+    public init(
+        id: UUID, premisesId: UUID, placementId: UUID, residentId: UUID, kind: MovementKind, at: Date, recordedAt: Date,
+        recordedBy: UUID? = nil, destination: String, expectedBack: Date? = nil, note: String,
+        lateReason: String? = nil, voids: UUID? = nil, voidReason: String? = nil, seq: Int
+    ) {
         self.id = id
         self.premisesId = premisesId
         self.placementId = placementId
@@ -52,7 +56,10 @@ public struct Presence: Codable, Sendable, Equatable {
     public var destination: String
     public var expectedBack: Date?
 
-    public init(residentId: UUID, placementId: UUID, crn: String, name: String, bedCode: String? = nil, roomCode: String? = nil, isIn: Bool, since: Date, destination: String, expectedBack: Date? = nil) {
+    public init(
+        residentId: UUID, placementId: UUID, crn: String, name: String, bedCode: String? = nil, roomCode: String? = nil,
+        isIn: Bool, since: Date, destination: String, expectedBack: Date? = nil
+    ) {
         self.residentId = residentId
         self.placementId = placementId
         self.crn = crn
@@ -77,8 +84,10 @@ public struct NewMovement: Codable, Sendable, Equatable {
     public var note: String
     public var lateReason: String?
 
-    public init(residentId: UUID, kind: MovementKind, at: Date? = nil, destination: String = "", expectedBack: Date? = nil,
-                note: String = "", lateReason: String? = nil) {
+    public init(
+        residentId: UUID, kind: MovementKind, at: Date? = nil, destination: String = "", expectedBack: Date? = nil,
+        note: String = "", lateReason: String? = nil
+    ) {
         self.residentId = residentId
         self.kind = kind
         self.at = at
@@ -92,9 +101,13 @@ public struct NewMovement: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(residentId: try c.decode(UUID.self, forKey: .residentId), kind: try c.decode(MovementKind.self, forKey: .kind),
-                  at: try c.decodeIfPresent(Date.self, forKey: .at), destination: try c.decodeIfPresent(String.self, forKey: .destination) ?? "",
-                  expectedBack: try c.decodeIfPresent(Date.self, forKey: .expectedBack), note: try c.decodeIfPresent(String.self, forKey: .note) ?? "",
-                  lateReason: try c.decodeIfPresent(String.self, forKey: .lateReason))
+        self.init(
+            residentId: try c.decode(UUID.self, forKey: .residentId),
+            kind: try c.decode(MovementKind.self, forKey: .kind),
+            at: try c.decodeIfPresent(Date.self, forKey: .at),
+            destination: try c.decodeIfPresent(String.self, forKey: .destination) ?? "",
+            expectedBack: try c.decodeIfPresent(Date.self, forKey: .expectedBack),
+            note: try c.decodeIfPresent(String.self, forKey: .note) ?? "",
+            lateReason: try c.decodeIfPresent(String.self, forKey: .lateReason))
     }
 }

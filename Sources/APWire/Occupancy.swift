@@ -29,7 +29,12 @@ public struct OccupancyReport: Codable, Sendable, Equatable {
     public var incidents: Int
     public var incidentsPer1000BedNights: Double?
 
-    public init(premisesId: UUID, code: String, name: String, nights: Nights, daily: [OccupancyReportNight], totals: OccupancyTotals, averageLengthOfStay: Double? = nil, departuresByReason: [String: Int], curfewAlerts: Int, curfewAlertsPer100ResidentNights: Double? = nil, incidents: Int, incidentsPer1000BedNights: Double? = nil) {
+    public init(
+        premisesId: UUID, code: String, name: String, nights: Nights, daily: [OccupancyReportNight],
+        totals: OccupancyTotals, averageLengthOfStay: Double? = nil, departuresByReason: [String: Int],
+        curfewAlerts: Int, curfewAlertsPer100ResidentNights: Double? = nil, incidents: Int,
+        incidentsPer1000BedNights: Double? = nil
+    ) {
         self.premisesId = premisesId
         self.code = code
         self.name = name
@@ -53,7 +58,10 @@ public struct OccupancySummary: Codable, Sendable, Equatable {
     public var curfewAlertsPer100ResidentNights: Double?
     public var incidentsPer1000BedNights: Double?
 
-    public init(nights: Nights, premises: [OccupancyReport], totals: OccupancyTotals, curfewAlertsPer100ResidentNights: Double? = nil, incidentsPer1000BedNights: Double? = nil) {
+    public init(
+        nights: Nights, premises: [OccupancyReport], totals: OccupancyTotals,
+        curfewAlertsPer100ResidentNights: Double? = nil, incidentsPer1000BedNights: Double? = nil
+    ) {
         self.nights = nights
         self.premises = premises
         self.totals = totals

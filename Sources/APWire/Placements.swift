@@ -17,7 +17,12 @@ public struct Placement: Codable, Sendable, Equatable {
     public var nonArrivalReason: NonArrivalReason?
     public var notes: String
 
-    public init(id: UUID, residentId: UUID, premisesId: UUID, expectedArrival: LocalDate, expectedDeparture: LocalDate, status: PlacementStatus, keyWorkerId: UUID? = nil, arrivedAt: Date? = nil, departedAt: Date? = nil, departureReason: DepartureReason? = nil, cancellationReason: CancellationReason? = nil, nonArrivalReason: NonArrivalReason? = nil, notes: String) {
+    public init(
+        id: UUID, residentId: UUID, premisesId: UUID, expectedArrival: LocalDate, expectedDeparture: LocalDate,
+        status: PlacementStatus, keyWorkerId: UUID? = nil, arrivedAt: Date? = nil, departedAt: Date? = nil,
+        departureReason: DepartureReason? = nil, cancellationReason: CancellationReason? = nil,
+        nonArrivalReason: NonArrivalReason? = nil, notes: String
+    ) {
         self.id = id
         self.residentId = residentId
         self.premisesId = premisesId

@@ -14,7 +14,10 @@ public struct Premises: Codable, Sendable, Equatable {
     public var apType: APType
     public var characteristics: [String]
 
-    public init(id: UUID, code: String, name: String, region: String, gender: Gender, timeZone: String, curfewStart: LocalTime, curfewEnd: LocalTime, apType: APType, characteristics: [String]) {
+    public init(
+        id: UUID, code: String, name: String, region: String, gender: Gender, timeZone: String, curfewStart: LocalTime,
+        curfewEnd: LocalTime, apType: APType, characteristics: [String]
+    ) {
         self.id = id
         self.code = code
         self.name = name
@@ -39,7 +42,10 @@ public struct NewPremises: Codable, Sendable, Equatable {
     public var apType: APType = .normal
     public var characteristics: [String] = []
     public init(code: String, name: String, region: String, gender: Gender) {
-        self.code = code; self.name = name; self.region = region; self.gender = gender
+        self.code = code
+        self.name = name
+        self.region = region
+        self.gender = gender
     }
 }
 
@@ -67,7 +73,10 @@ public struct Bed: Codable, Sendable, Equatable {
     public var openedOn: LocalDate
     public var closedOn: LocalDate?
 
-    public init(id: UUID, roomId: UUID, premisesId: UUID, code: String, roomCode: String, roomCharacteristics: [RoomCharacteristic], openedOn: LocalDate, closedOn: LocalDate? = nil) {
+    public init(
+        id: UUID, roomId: UUID, premisesId: UUID, code: String, roomCode: String,
+        roomCharacteristics: [RoomCharacteristic], openedOn: LocalDate, closedOn: LocalDate? = nil
+    ) {
         self.id = id
         self.roomId = roomId
         self.premisesId = premisesId
@@ -120,7 +129,10 @@ public struct OutOfServicePeriod: Codable, Sendable, Equatable {
     public var withdrawnAt: Date?
     public var withdrawnReason: String?
 
-    public init(id: UUID, bedId: UUID, nights: Nights, reason: OutOfServiceReason, notes: String, recordedAt: Date, replaces: UUID? = nil, withdrawnAt: Date? = nil, withdrawnReason: String? = nil) {
+    public init(
+        id: UUID, bedId: UUID, nights: Nights, reason: OutOfServiceReason, notes: String, recordedAt: Date,
+        replaces: UUID? = nil, withdrawnAt: Date? = nil, withdrawnReason: String? = nil
+    ) {
         self.id = id
         self.bedId = bedId
         self.nights = nights

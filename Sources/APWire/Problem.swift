@@ -8,7 +8,9 @@ public struct APIProblem: Error, Codable, Sendable, Equatable, CustomStringConve
     public var field: String?
     public var requestId: String?
 
-    public init(status: Int, title: String, code: String, detail: String, field: String? = nil, requestId: String? = nil) {
+    public init(
+        status: Int, title: String, code: String, detail: String, field: String? = nil, requestId: String? = nil
+    ) {
         self.type = "https://ap.example/problems/\(code)"
         self.title = title
         self.status = status

@@ -154,7 +154,10 @@ public struct NewPlacement: Codable, Sendable, Equatable {
     public var keyWorkerId: UUID?
     public var notes: String?
 
-    public init(residentId: UUID, premisesId: UUID, expectedArrival: LocalDate, expectedDeparture: LocalDate, keyWorkerId: UUID? = nil, notes: String? = nil) {
+    public init(
+        residentId: UUID, premisesId: UUID, expectedArrival: LocalDate, expectedDeparture: LocalDate,
+        keyWorkerId: UUID? = nil, notes: String? = nil
+    ) {
         self.residentId = residentId
         self.premisesId = premisesId
         self.expectedArrival = expectedArrival

@@ -5,14 +5,21 @@ import Foundation
 public struct Mappa: Codable, Sendable, Equatable {
     public var category: Int
     public var level: Int
-    public init(category: Int, level: Int) { self.category = category; self.level = level }
+    public init(category: Int, level: Int) {
+        self.category = category
+        self.level = level
+    }
 }
 
 public struct Practitioner: Codable, Sendable, Equatable {
     public var name: String
     public var phone: String
     public var email: String
-    public init(name: String, phone: String = "", email: String = "") { self.name = name; self.phone = phone; self.email = email }
+    public init(name: String, phone: String = "", email: String = "") {
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
 }
 
 public struct Resident: Codable, Sendable, Equatable {
@@ -30,7 +37,10 @@ public struct Resident: Codable, Sendable, Equatable {
     public var practitioner: Practitioner
     public var contingencyPlan: String
 
-    public init(id: UUID, premisesId: UUID? = nil, crn: CRN, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender, rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String) {
+    public init(
+        id: UUID, premisesId: UUID? = nil, crn: CRN, givenName: String, familyName: String, dateOfBirth: LocalDate,
+        gender: Gender, rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String
+    ) {
         self.id = id
         self.premisesId = premisesId
         self.crn = crn
@@ -58,11 +68,21 @@ public struct NewResident: Codable, Sendable, Equatable {
     public var mappa: Mappa?
     public var practitioner: Practitioner
     public var contingencyPlan: String = ""
-    public init(premisesId: UUID? = nil, crn: String, givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender,
-                rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String = "") {
+    public init(
+        premisesId: UUID? = nil, crn: String, givenName: String, familyName: String, dateOfBirth: LocalDate,
+        gender: Gender,
+        rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String = ""
+    ) {
         self.premisesId = premisesId
-        self.crn = crn; self.givenName = givenName; self.familyName = familyName; self.dateOfBirth = dateOfBirth
-        self.gender = gender; self.rosh = rosh; self.mappa = mappa; self.practitioner = practitioner; self.contingencyPlan = contingencyPlan
+        self.crn = crn
+        self.givenName = givenName
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.rosh = rosh
+        self.mappa = mappa
+        self.practitioner = practitioner
+        self.contingencyPlan = contingencyPlan
     }
 }
 
@@ -80,7 +100,11 @@ public struct LicenceCondition: Codable, Sendable, Equatable {
     public var reporting: ReportingDetails?
     public var replaces: UUID?
 
-    public init(id: UUID, residentId: UUID, kind: ConditionKind, source: ConditionSource, startsOn: LocalDate, endsOn: LocalDate? = nil, wording: String, curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil, replaces: UUID? = nil) {
+    public init(
+        id: UUID, residentId: UUID, kind: ConditionKind, source: ConditionSource, startsOn: LocalDate,
+        endsOn: LocalDate? = nil, wording: String, curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil,
+        replaces: UUID? = nil
+    ) {
         self.id = id
         self.residentId = residentId
         self.kind = kind
@@ -97,14 +121,20 @@ public struct LicenceCondition: Codable, Sendable, Equatable {
 public struct CurfewDetails: Codable, Sendable, Equatable {
     public var windows: [CurfewWindow]
     public var days: [Int]?
-    public init(windows: [CurfewWindow], days: [Int]? = nil) { self.windows = windows; self.days = days }
+    public init(windows: [CurfewWindow], days: [Int]? = nil) {
+        self.windows = windows
+        self.days = days
+    }
 }
 
 /// Report to AP staff at these wall-clock times, on these ISO weekdays (every day when nil).
 public struct ReportingDetails: Codable, Sendable, Equatable {
     public var times: [LocalTime]
     public var days: [Int]?
-    public init(times: [LocalTime], days: [Int]? = nil) { self.times = times; self.days = days }
+    public init(times: [LocalTime], days: [Int]? = nil) {
+        self.times = times
+        self.days = days
+    }
 }
 
 public struct NewCondition: Codable, Sendable, Equatable {
@@ -115,10 +145,18 @@ public struct NewCondition: Codable, Sendable, Equatable {
     public var wording: String
     public var curfew: CurfewDetails?
     public var reporting: ReportingDetails?
-    public init(kind: ConditionKind, source: ConditionSource, startsOn: LocalDate, endsOn: LocalDate? = nil, wording: String = "",
-                curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil) {
-        self.kind = kind; self.source = source; self.startsOn = startsOn; self.endsOn = endsOn; self.wording = wording
-        self.curfew = curfew; self.reporting = reporting
+    public init(
+        kind: ConditionKind, source: ConditionSource, startsOn: LocalDate, endsOn: LocalDate? = nil,
+        wording: String = "",
+        curfew: CurfewDetails? = nil, reporting: ReportingDetails? = nil
+    ) {
+        self.kind = kind
+        self.source = source
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.wording = wording
+        self.curfew = curfew
+        self.reporting = reporting
     }
 }
 
@@ -133,7 +171,10 @@ public struct AuthorisedAbsence: Codable, Sendable, Equatable {
     public var withdrawnAt: Date?
     public var interval: DateInterval { DateInterval(start: startsAt, end: endsAt) }
 
-    public init(id: UUID, residentId: UUID, startsAt: Date, endsAt: Date, reason: String, approvedByName: String, approvedByRole: String, withdrawnAt: Date? = nil) {
+    public init(
+        id: UUID, residentId: UUID, startsAt: Date, endsAt: Date, reason: String, approvedByName: String,
+        approvedByRole: String, withdrawnAt: Date? = nil
+    ) {
         self.id = id
         self.residentId = residentId
         self.startsAt = startsAt
@@ -152,7 +193,9 @@ public struct ResidentRecord: Codable, Sendable, Equatable {
     public var conditions: [LicenceCondition]
     public var recentMovements: [Movement]
 
-    public init(resident: Resident, placements: [Placement], conditions: [LicenceCondition], recentMovements: [Movement]) {
+    public init(
+        resident: Resident, placements: [Placement], conditions: [LicenceCondition], recentMovements: [Movement]
+    ) {
         self.resident = resident
         self.placements = placements
         self.conditions = conditions

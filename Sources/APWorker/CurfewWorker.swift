@@ -23,7 +23,7 @@ public struct CurfewWorker: Service {
     }
 
     public struct Pass: Sendable, Equatable {
-        public var checked: [String] = []    // "CODE night" for every premises and night checked
+        public var checked: [String] = []  // "CODE night" for every premises and night checked
         public var reconciled: [String] = []
         public var raised = 0
         public var resolved = 0
@@ -34,17 +34,26 @@ public struct CurfewWorker: Service {
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    public init(pool: PGPool, settings: Settings = Settings(), logger: Logger = Logger(label: "ap.worker"),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.pool = pool; self.settings = settings; self.logger = logger; self.clock = clock
+    public init(
+        pool: PGPool, settings: Settings = Settings(), logger: Logger = Logger(label: "ap.worker"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.pool = pool
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
     }
 
     /// Passes every `interval` until graceful shutdown; a pass that fails is logged and the next one tries again.
     public func run() async throws {
         try await repeatedly(every: settings.interval, logger: logger, name: "curfew pass") {
             let pass = try await runOnce()
-            logger.info("curfew pass", metadata: ["checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
-                                                  "raised": "\(pass.raised)", "resolved": "\(pass.resolved)"])
+            logger.info(
+                "curfew pass",
+                metadata: [
+                    "checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
+                    "raised": "\(pass.raised)", "resolved": "\(pass.resolved)",
+                ])
         }
     }
 
@@ -73,8 +82,9 @@ public struct CurfewWorker: Service {
             for start in stride(from: 0, to: due.count, by: size) {
                 let batch = Array(due[start..<min(start + size, due.count)])
                 let outcomes = try c.acting(as: .worker()) { c in
-                    let outcomes = try CurfewCheckStore.check(c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
-                                                              grace: settings.grace, outbox: settings.outbox)
+                    let outcomes = try CurfewCheckStore.check(
+                        c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
+                        grace: settings.grace, outbox: settings.outbox)
                     try CurfewCheckStore.recordChecked(c, batch.map { ($0.premises.id, $0.night, $0.over) }, at: now)
                     return outcomes
                 }

@@ -1,12 +1,13 @@
 import APStore
 import APWire
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import PGDriver
 import ServiceLifecycle
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Posts queued alerts to the webhook: JSON body, `X-AP-Signature: sha256=<hex HMAC of the body>`,
 /// `Idempotency-Key: <alert id>`. At least once: a delivery that fails, times out or is cut short by
@@ -17,13 +18,19 @@ public struct WebhookDeliverer: Service {
         public var secret: String
         public var interval: Duration = .seconds(5)
         public var timeout: TimeInterval = 10
-        public init(url: URL, secret: String) { self.url = url; self.secret = secret }
+        public init(url: URL, secret: String) {
+            self.url = url
+            self.secret = secret
+        }
     }
 
     public struct Pass: Sendable, Equatable {
         public var delivered = 0
         public var failed = 0
-        public init(delivered: Int = 0, failed: Int = 0) { self.delivered = delivered; self.failed = failed }
+        public init(delivered: Int = 0, failed: Int = 0) {
+            self.delivered = delivered
+            self.failed = failed
+        }
     }
 
     let pool: PGPool
@@ -31,8 +38,14 @@ public struct WebhookDeliverer: Service {
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    public init(pool: PGPool, settings: Settings, logger: Logger = Logger(label: "ap.webhook"), clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.pool = pool; self.settings = settings; self.logger = logger; self.clock = clock
+    public init(
+        pool: PGPool, settings: Settings, logger: Logger = Logger(label: "ap.webhook"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.pool = pool
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
     }
 
     public func run() async throws {
@@ -46,7 +59,8 @@ public struct WebhookDeliverer: Service {
 
     /// Claims what is due, posts each, and records the outcome.
     public func deliverOnce() async throws -> Pass {
-        let secret = settings.secret, now = clock()
+        let secret = settings.secret
+        let now = clock()
         let due = try await pool.withConnection { try OutboxStore.claim($0, now: now) }
         var pass = Pass()
         for delivery in due {
@@ -67,7 +81,10 @@ public struct WebhookDeliverer: Service {
             }
             let at = clock()
             if let failure {
-                try await pool.withConnection { try OutboxStore.failed($0, alertId: delivery.alertId, attempt: delivery.attempt, error: failure, now: at) }
+                try await pool.withConnection {
+                    try OutboxStore.failed(
+                        $0, alertId: delivery.alertId, attempt: delivery.attempt, error: failure, now: at)
+                }
                 pass.failed += 1
             } else {
                 try await pool.withConnection { try OutboxStore.delivered($0, alertId: delivery.alertId, at: at) }

@@ -11,8 +11,10 @@ public struct LocalTime: Hashable, Comparable, Sendable {
 
     public init?(hour: Int, minute: Int, second: Int = 0, microsecond: Int = 0) {
         guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second),
-              (0..<1_000_000).contains(microsecond) else { return nil }
-        microsecondsSinceMidnight = (Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second)) * 1_000_000 + Int64(microsecond)
+            (0..<1_000_000).contains(microsecond)
+        else { return nil }
+        microsecondsSinceMidnight =
+            (Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second)) * 1_000_000 + Int64(microsecond)
     }
 
     public var hour: Int { Int(microsecondsSinceMidnight / 3_600_000_000) }
@@ -21,7 +23,9 @@ public struct LocalTime: Hashable, Comparable, Sendable {
     public var microsecond: Int { Int(microsecondsSinceMidnight % 1_000_000) }
     public var secondsSinceMidnight: Int { Int(microsecondsSinceMidnight / 1_000_000) }
 
-    public static func < (a: LocalTime, b: LocalTime) -> Bool { a.microsecondsSinceMidnight < b.microsecondsSinceMidnight }
+    public static func < (a: LocalTime, b: LocalTime) -> Bool {
+        a.microsecondsSinceMidnight < b.microsecondsSinceMidnight
+    }
 }
 
 extension LocalTime: TextCodable {
@@ -31,12 +35,16 @@ extension LocalTime: TextCodable {
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, parts[0].count == 2, parts[1].count == 2,
-              let h = Int(parts[0]), let m = Int(parts[1]), parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber)
+            let h = Int(parts[0]), let m = Int(parts[1]), parts[0].allSatisfy(\.isNumber),
+            parts[1].allSatisfy(\.isNumber)
         else { return nil }
-        var s = 0, us = 0
+        var s = 0
+        var us = 0
         if parts.count == 3 {
             let sec = parts[2].split(separator: ".", omittingEmptySubsequences: false)
-            guard sec.count <= 2, sec[0].count == 2, sec[0].allSatisfy(\.isNumber), let sv = Int(sec[0]) else { return nil }
+            guard sec.count <= 2, sec[0].count == 2, sec[0].allSatisfy(\.isNumber), let sv = Int(sec[0]) else {
+                return nil
+            }
             s = sv
             if sec.count == 2 {
                 let frac = sec[1]

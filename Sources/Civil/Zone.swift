@@ -28,8 +28,12 @@ public enum Zone {
 
     /// The local date and wall-clock time an instant shows in a zone.
     public static func local(_ instant: Date, in zone: TimeZone) -> (date: LocalDate, time: LocalTime) {
-        let us = Int64((instant.timeIntervalSince1970 * 1_000_000).rounded()) + Int64(zone.secondsFromGMT(for: instant)) * 1_000_000
-        let day = us >= 0 ? us / LocalTime.microsecondsPerDay : (us - LocalTime.microsecondsPerDay + 1) / LocalTime.microsecondsPerDay
+        let us =
+            Int64((instant.timeIntervalSince1970 * 1_000_000).rounded()) + Int64(zone.secondsFromGMT(for: instant))
+            * 1_000_000
+        let day =
+            us >= 0
+            ? us / LocalTime.microsecondsPerDay : (us - LocalTime.microsecondsPerDay + 1) / LocalTime.microsecondsPerDay
         let rest = us - day * LocalTime.microsecondsPerDay
         return (LocalDate(daysSince1970: Int32(day)), LocalTime(microsecondsSinceMidnight: rest)!)
     }

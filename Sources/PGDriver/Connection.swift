@@ -12,8 +12,10 @@ public struct PGConfig: Sendable {
     /// Overrides the database named in `url` (tests use one database each on the same server).
     public var database: String?
 
-    public init(url: String, database: String? = nil, applicationName: String = "ap", statementTimeout: Duration? = nil,
-                connectTimeoutSeconds: Int = 5) {
+    public init(
+        url: String, database: String? = nil, applicationName: String = "ap", statementTimeout: Duration? = nil,
+        connectTimeoutSeconds: Int = 5
+    ) {
         self.url = url
         self.database = database
         self.applicationName = applicationName
@@ -60,7 +62,10 @@ public final class PGConnection {
         // A second dbname entry is a plain database name (libpq expands only the first).
         var keys = ["dbname", "client_encoding", "application_name", "options", "connect_timeout"]
         var values = [config.url, "UTF8", config.applicationName, options, String(config.connectTimeoutSeconds)]
-        if let database = config.database { keys.append("dbname"); values.append(database) }
+        if let database = config.database {
+            keys.append("dbname")
+            values.append(database)
+        }
         let conn: OpaquePointer? = withCStrings(keys) { k in
             withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
@@ -81,7 +86,8 @@ public final class PGConnection {
     /// With `prepare` (the default) the statement is parsed once per connection and then only bound
     /// and executed, which saves the server's parse and plan on every later call.
     @discardableResult
-    public func query(_ sql: String, _ params: [any PGEncodable] = [], prepare: Bool = true) throws(PGError) -> PGResult {
+    public func query(_ sql: String, _ params: [any PGEncodable] = [], prepare: Bool = true) throws(PGError) -> PGResult
+    {
         bindings.set(params)
         if prepare, let name = try preparedName(for: sql) {
             let result = bindings.withPointers { n, _, values, lengths, formats in
@@ -89,7 +95,7 @@ public final class PGConnection {
             }
             do {
                 return try check(result)
-            } catch where error.sqlState == "0A000" || error.sqlState == "26000" {
+            } catch  where error.sqlState == "0A000" || error.sqlState == "26000" {
                 // The schema changed under a cached plan ("cached plan must not change result type"),
                 // or the statement was deallocated: forget it, and outside a transaction try once more.
                 prepared[sql] = nil
@@ -147,7 +153,9 @@ public final class PGConnection {
 
     func connectionError() -> PGError {
         let message = PGConnection.clean(PQerrorMessage(pg))
-        return PGError(PQstatus(pg) == CONNECTION_BAD ? .connectionLost : .client, message.isEmpty ? "no result from the server" : message)
+        return PGError(
+            PQstatus(pg) == CONNECTION_BAD ? .connectionLost : .client,
+            message.isEmpty ? "no result from the server" : message)
     }
 
     static func error(from result: OpaquePointer, connection: OpaquePointer) -> PGError {
@@ -160,9 +168,10 @@ public final class PGConnection {
             let message = clean(PQresultErrorMessage(result))
             return PGError(PQstatus(connection) == CONNECTION_BAD ? .connectionLost : .client, message)
         }
-        return PGError(PGError.kind(forSQLState: state), field(UInt8(ascii: "M")) ?? "", sqlState: state,
-                       detail: field(UInt8(ascii: "D")), hint: field(UInt8(ascii: "H")),
-                       constraint: field(UInt8(ascii: "n")), table: field(UInt8(ascii: "t")), column: field(UInt8(ascii: "c")))
+        return PGError(
+            PGError.kind(forSQLState: state), field(UInt8(ascii: "M")) ?? "", sqlState: state,
+            detail: field(UInt8(ascii: "D")), hint: field(UInt8(ascii: "H")),
+            constraint: field(UInt8(ascii: "n")), table: field(UInt8(ascii: "t")), column: field(UInt8(ascii: "c")))
     }
 
     static func clean(_ message: UnsafePointer<CChar>?) -> String {

@@ -7,7 +7,10 @@ public struct PGCell {
     public let bytes: UnsafeRawBufferPointer?
     public var isNull: Bool { bytes == nil }
 
-    @inlinable init(type: PGType, bytes: UnsafeRawBufferPointer?) { self.type = type; self.bytes = bytes }
+    @inlinable init(type: PGType, bytes: UnsafeRawBufferPointer?) {
+        self.type = type
+        self.bytes = bytes
+    }
 
     @inline(__always) func readBigEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int = 0) -> T {
         T(bigEndian: bytes!.loadUnaligned(fromByteOffset: offset, as: T.self))
@@ -176,7 +179,8 @@ extension Array: PGDecodable where Element: PGArrayElement {
     public static func decode(_ cell: PGCell) throws(PGDecodeFailure) -> [Element] {
         let name = "[\(Element.self)]"
         try nonNull(cell, Self.self)
-        try expect(cell, cell.type == Element.pgArrayType || (Element.self == String.self && cell.type == .varcharArray), name)
+        try expect(
+            cell, cell.type == Element.pgArrayType || (Element.self == String.self && cell.type == .varcharArray), name)
         guard cell.count >= 12 else { throw .malformed(expected: name, actual: cell.type) }
         let dims = cell.readBigEndian(Int32.self, at: 0)
         let elementType = PGType(cell.readBigEndian(UInt32.self, at: 8))
@@ -192,7 +196,8 @@ extension Array: PGDecodable where Element: PGArrayElement {
             at += 4
             if len < 0 { throw .unexpectedNull(expected: "\(Element.self) in \(name)") }
             guard at + len <= cell.count else { throw .malformed(expected: name, actual: cell.type) }
-            let element = PGCell(type: elementType, bytes: UnsafeRawBufferPointer(rebasing: cell.bytes![at..<(at + len)]))
+            let element = PGCell(
+                type: elementType, bytes: UnsafeRawBufferPointer(rebasing: cell.bytes![at..<(at + len)]))
             out.append(try Element.decode(element))
             at += len
         }

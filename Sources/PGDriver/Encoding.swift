@@ -137,16 +137,20 @@ struct Bindings {
     private var values: [UnsafePointer<CChar>?] = []
 
     mutating func set(_ params: [any PGEncodable]) {
-        types.removeAll(keepingCapacity: true); buffer.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true); lengths.removeAll(keepingCapacity: true)
+        types.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
         for p in params {
             types.append(type(of: p).pgType.rawValue)
             if p.isNull {
-                offsets.append(-1); lengths.append(0)
+                offsets.append(-1)
+                lengths.append(0)
             } else {
                 let start = buffer.count
                 p.encode(into: &buffer)
-                offsets.append(start); lengths.append(Int32(buffer.count - start))
+                offsets.append(start)
+                lengths.append(Int32(buffer.count - start))
             }
         }
         // Every parameter travels in binary; the array only ever grows.
@@ -154,8 +158,12 @@ struct Bindings {
     }
 
     /// Calls `body` with the C arrays libpq takes; the pointers are valid only inside it.
-    mutating func withPointers<R>(_ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
-                                           UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R) rethrows -> R {
+    mutating func withPointers<R>(
+        _ body: (
+            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
+            UnsafePointer<Int32>?, UnsafePointer<Int32>?
+        ) throws -> R
+    ) rethrows -> R {
         let n = types.count
         if n == 0 { return try body(0, nil, nil, nil, nil) }
         if values.count < n { values.append(contentsOf: repeatElement(nil, count: n - values.count)) }

@@ -20,7 +20,9 @@ public struct JSONB: Hashable, Sendable, PGEncodable, PGDecodable {
         buffer.append(contentsOf: text.utf8)
     }
     public static func decode(_ cell: PGCell) throws(PGDecodeFailure) -> JSONB {
-        guard cell.type == .json || cell.type == .jsonb || cell.isNull else { throw .typeMismatch(expected: "JSONB", actual: cell.type) }
+        guard cell.type == .json || cell.type == .jsonb || cell.isNull else {
+            throw .typeMismatch(expected: "JSONB", actual: cell.type)
+        }
         return JSONB(text: try String.decode(cell))
     }
 }

@@ -6,7 +6,10 @@ import Synchronization
 public struct PGNotification: Sendable, Equatable {
     public let channel: String
     public let payload: String
-    public init(channel: String, payload: String) { self.channel = channel; self.payload = payload }
+    public init(channel: String, payload: String) {
+        self.channel = channel
+        self.payload = payload
+    }
 }
 
 /// LISTENs on channels over a dedicated connection on a thread of its own. When the connection
@@ -51,7 +54,9 @@ public final class PGListener: Sendable {
 
     static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first.properties.isAlphabetic, s.count <= 63 else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        return s.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+        }
     }
 
     private var isStopped: Bool { stopped.load(ordering: .acquiring) }
@@ -60,7 +65,8 @@ public final class PGListener: Sendable {
         var backoff = 0.05
         while !isStopped {
             if let connection = try? PGConnection(config),
-               (try? connection.execute(channels.map { "LISTEN \($0)" }.joined(separator: "; "))) != nil {
+                (try? connection.execute(channels.map { "LISTEN \($0)" }.joined(separator: "; "))) != nil
+            {
                 backoff = 0.05
                 continuation.yield(.listening)
                 listen(on: connection)

@@ -8,14 +8,14 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case uniqueViolation, exclusionViolation, foreignKeyViolation, checkViolation, notNullViolation
         case serializationFailure, deadlock
-        case queryCanceled          // cancelled, or statement_timeout
-        case connectionFailed       // could not connect at all
-        case connectionLost         // the connection broke while in use
+        case queryCanceled  // cancelled, or statement_timeout
+        case connectionFailed  // could not connect at all
+        case connectionLost  // the connection broke while in use
         case poolTimeout, poolClosed
-        case decoding               // a column did not hold what the caller asked for
-        case raised                 // RAISE EXCEPTION from our own SQL (P0001): a rule of the schema
-        case server                 // any other SQLSTATE
-        case client                 // misuse of the driver
+        case decoding  // a column did not hold what the caller asked for
+        case raised  // RAISE EXCEPTION from our own SQL (P0001): a rule of the schema
+        case server  // any other SQLSTATE
+        case client  // misuse of the driver
     }
 
     public var kind: Kind
@@ -27,10 +27,18 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     public var table: String?
     public var column: String?
 
-    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
-                constraint: String? = nil, table: String? = nil, column: String? = nil) {
-        self.kind = kind; self.message = message; self.sqlState = sqlState; self.detail = detail
-        self.hint = hint; self.constraint = constraint; self.table = table; self.column = column
+    public init(
+        _ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil,
+        constraint: String? = nil, table: String? = nil, column: String? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+        self.table = table
+        self.column = column
     }
 
     public static func kind(forSQLState state: String) -> Kind {
@@ -52,7 +60,9 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     /// True for errors worth retrying a whole transaction for.
     public var isTransient: Bool { kind == .serializationFailure || kind == .deadlock }
     /// True when the database could not be reached or went away: the caller may answer "try again later".
-    public var isUnavailable: Bool { kind == .connectionFailed || kind == .connectionLost || kind == .poolTimeout || kind == .poolClosed }
+    public var isUnavailable: Bool {
+        kind == .connectionFailed || kind == .connectionLost || kind == .poolTimeout || kind == .poolClosed
+    }
 
     public var description: String {
         var text = "\(kind)"

@@ -5,7 +5,10 @@ import Foundation
 public struct PGStatement: Sendable {
     public var sql: String
     public var params: [any PGEncodable]
-    public init(_ sql: String, _ params: [any PGEncodable] = []) { self.sql = sql; self.params = params }
+    public init(_ sql: String, _ params: [any PGEncodable] = []) {
+        self.sql = sql
+        self.params = params
+    }
 }
 
 extension PGConnection {
@@ -38,9 +41,15 @@ extension PGConnection {
                 if let name { return PQsendQueryPrepared(pg, name, n, values, lengths, formats, 1) }
                 return PQsendQueryParams(pg, statement.sql, n, types, values, lengths, formats, 1)
             }
-            guard sent == 1 else { drainAfterFailure(); throw connectionError() }
+            guard sent == 1 else {
+                drainAfterFailure()
+                throw connectionError()
+            }
         }
-        guard PQpipelineSync(pg) == 1 else { drainAfterFailure(); throw connectionError() }
+        guard PQpipelineSync(pg) == 1 else {
+            drainAfterFailure()
+            throw connectionError()
+        }
 
         var results: [PGResult] = []
         results.reserveCapacity(statements.count)
@@ -89,7 +98,10 @@ extension PGConnection {
             let flushed = PQflush(pg)
             if flushed < 0 { throw connectionError() }
             var p = pollfd(fd: fd, events: Int16(POLLIN) | (flushed == 1 ? Int16(POLLOUT) : 0), revents: 0)
-            if poll(&p, 1, -1) < 0 { if errno == EINTR { continue }; throw connectionError() }
+            if poll(&p, 1, -1) < 0 {
+                if errno == EINTR { continue }
+                throw connectionError()
+            }
             if p.revents & Int16(POLLIN | POLLERR | POLLHUP) != 0 {
                 if PQconsumeInput(pg) == 0 { throw connectionError() }
                 return

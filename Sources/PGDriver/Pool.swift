@@ -47,15 +47,22 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
             }
         } onCancel: {
             // Only a job still waiting for a connection is withdrawn; a running one completes.
-            if job.claim() { remove(job); job.fail(CancellationError()) }
+            if job.claim() {
+                remove(job)
+                job.fail(CancellationError())
+            }
         }
     }
 
     /// Runs `body` in a transaction (see `PGConnection.transaction`).
-    public func withTransaction<T: Sendable>(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false,
-                                             maxAttempts: Int = 5,
-                                             _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
-        try await withConnection { try $0.transaction(isolation: isolation, readOnly: readOnly, maxAttempts: maxAttempts, body) }
+    public func withTransaction<T: Sendable>(
+        isolation: IsolationLevel = .readCommitted, readOnly: Bool = false,
+        maxAttempts: Int = 5,
+        _ body: @escaping @Sendable (PGConnection) throws -> T
+    ) async throws -> T {
+        try await withConnection {
+            try $0.transaction(isolation: isolation, readOnly: readOnly, maxAttempts: maxAttempts, body)
+        }
     }
 
     /// One statement, for callers with nothing else to do on the connection.
@@ -78,7 +85,11 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
     }
 
     /// Threads (and so connections) the pool has now.
-    public var threadCount: Int { lock.lock(); defer { lock.unlock() }; return threads }
+    public var threadCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return threads
+    }
 
     // MARK: Internals
 
@@ -90,9 +101,15 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
             return
         }
         queue.append(job)
-        var start = false, mustWait = false
+        var start = false
+        var mustWait = false
         if queue.count > idleThreads {
-            if threads < options.maxConnections { threads += 1; start = true } else { mustWait = true }
+            if threads < options.maxConnections {
+                threads += 1
+                start = true
+            } else {
+                mustWait = true
+            }
         }
         lock.signal()
         lock.unlock()
@@ -104,12 +121,16 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         }
         if mustWait {
             // Every connection is busy: a job still queued at its deadline fails with a clear error.
-            let timeout = options.acquireTimeout, max = options.maxConnections
+            let timeout = options.acquireTimeout
+            let max = options.maxConnections
             Task.detached { [weak self] in
                 try? await Task.sleep(for: timeout)
                 guard let self, job.claim() else { return }
                 self.remove(job)
-                job.fail(PGError(.poolTimeout, "no database connection became free within \(timeout): all \(max) are in use; try again"))
+                job.fail(
+                    PGError(
+                        .poolTimeout,
+                        "no database connection became free within \(timeout): all \(max) are in use; try again"))
             }
         }
     }
@@ -168,8 +189,10 @@ final class Job: Sendable {
     private let state = Mutex(State())
 
     /// False when the job was already claimed (cancelled before it was queued).
-    func setWork<T: Sendable>(continuation: CheckedContinuation<T, any Error>,
-                              body: @escaping @Sendable (PGConnection) throws -> T) -> Bool {
+    func setWork<T: Sendable>(
+        continuation: CheckedContinuation<T, any Error>,
+        body: @escaping @Sendable (PGConnection) throws -> T
+    ) -> Bool {
         state.withLock { s in
             if s.claimed { return false }
             s.work = { connection in continuation.resume(with: Result { try body(connection) }) }

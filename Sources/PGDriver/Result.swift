@@ -33,10 +33,12 @@ public final class PGResult: @unchecked Sendable {  // immutable but for the laz
     public func columnType(_ index: Int) -> PGType { PGType(PQftype(raw, Int32(index))) }
 
     @inlinable @inline(__always) func cell(_ row: Int, _ column: Int) -> PGCell {
-        let r = Int32(row), c = Int32(column)
+        let r = Int32(row)
+        let c = Int32(column)
         let type = PGType(PQftype(raw, c))
         if PQgetisnull(raw, r, c) != 0 { return PGCell(type: type, bytes: nil) }
-        return PGCell(type: type, bytes: UnsafeRawBufferPointer(start: PQgetvalue(raw, r, c), count: Int(PQgetlength(raw, r, c))))
+        return PGCell(
+            type: type, bytes: UnsafeRawBufferPointer(start: PQgetvalue(raw, r, c), count: Int(PQgetlength(raw, r, c))))
     }
 }
 
@@ -67,7 +69,10 @@ public struct PGRow: Sendable {
     /// The value of a column by name.
     public func decode<T: PGDecodable>(_ column: String, as type: T.Type = T.self) throws(PGError) -> T {
         guard let i = result.columnIndex(column) else {
-            throw PGError(.decoding, "column \"\(column)\" is not in the result (columns: \(result.columnNames.joined(separator: ", ")))", column: column)
+            throw PGError(
+                .decoding,
+                "column \"\(column)\" is not in the result (columns: \(result.columnNames.joined(separator: ", ")))",
+                column: column)
         }
         return try decode(i, as: type)
     }
@@ -80,12 +85,16 @@ public struct PGRow: Sendable {
 
     @usableFromInline static func describe(_ failure: PGDecodeFailure, column: String) -> PGError {
         switch failure {
-        case let .typeMismatch(expected, actual):
-            return PGError(.decoding, "column \"\(column)\": expected \(expected), but the column is \(actual)", column: column)
-        case let .unexpectedNull(expected):
-            return PGError(.decoding, "column \"\(column)\": expected \(expected), but the value is NULL (decode an Optional)", column: column)
-        case let .malformed(expected, actual):
-            return PGError(.decoding, "column \"\(column)\": the \(actual) value could not be read as \(expected)", column: column)
+        case .typeMismatch(let expected, let actual):
+            return PGError(
+                .decoding, "column \"\(column)\": expected \(expected), but the column is \(actual)", column: column)
+        case .unexpectedNull(let expected):
+            return PGError(
+                .decoding, "column \"\(column)\": expected \(expected), but the value is NULL (decode an Optional)",
+                column: column)
+        case .malformed(let expected, let actual):
+            return PGError(
+                .decoding, "column \"\(column)\": the \(actual) value could not be read as \(expected)", column: column)
         }
     }
 }

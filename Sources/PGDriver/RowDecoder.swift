@@ -25,10 +25,12 @@ struct RowDecoder: Decoder {
         KeyedDecodingContainer(RowContainer<Key>(row: row))
     }
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        throw DecodingError.typeMismatch([Any].self, .init(codingPath: codingPath, debugDescription: "a row decodes into a keyed type"))
+        throw DecodingError.typeMismatch(
+            [Any].self, .init(codingPath: codingPath, debugDescription: "a row decodes into a keyed type"))
     }
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        throw DecodingError.typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "a row decodes into a keyed type"))
+        throw DecodingError.typeMismatch(
+            Any.self, .init(codingPath: codingPath, debugDescription: "a row decodes into a keyed type"))
     }
 }
 
@@ -53,17 +55,22 @@ struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             do {
                 return try JSONDecoder().decode(T.self, from: Data(text.utf8))
             } catch {
-                throw PGError(.decoding, "column \"\(key.stringValue)\": the JSON does not match \(T.self)", column: key.stringValue)
+                throw PGError(
+                    .decoding, "column \"\(key.stringValue)\": the JSON does not match \(T.self)",
+                    column: key.stringValue)
             }
         }
         return try T(from: CellDecoder(row: row, column: column, name: key.stringValue))
     }
 
     func nestedContainer<N: CodingKey>(keyedBy type: N.Type, forKey key: Key) throws -> KeyedDecodingContainer<N> {
-        throw PGError(.decoding, "column \"\(key.stringValue)\": nested containers need a json column", column: key.stringValue)
+        throw PGError(
+            .decoding, "column \"\(key.stringValue)\": nested containers need a json column", column: key.stringValue)
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        throw PGError(.decoding, "column \"\(key.stringValue)\": arrays decode natively ([String], [Int], ...) or from json", column: key.stringValue)
+        throw PGError(
+            .decoding, "column \"\(key.stringValue)\": arrays decode natively ([String], [Int], ...) or from json",
+            column: key.stringValue)
     }
     func superDecoder() throws -> any Decoder { RowDecoder(row: row) }
     func superDecoder(forKey key: Key) throws -> any Decoder { RowDecoder(row: row) }
@@ -81,7 +88,8 @@ struct CellDecoder: Decoder, SingleValueDecodingContainer {
         throw PGError(.decoding, "column \"\(name)\": a keyed value needs a json column", column: name)
     }
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        throw PGError(.decoding, "column \"\(name)\": an unkeyed value needs a json column or a native array", column: name)
+        throw PGError(
+            .decoding, "column \"\(name)\": an unkeyed value needs a json column or a native array", column: name)
     }
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 

@@ -13,12 +13,17 @@ extension PGConnection {
     ///
     /// `prelude` runs first inside the transaction, sent together with BEGIN in one round trip
     /// (session settings for the transaction, say); `label` names it in `transactionLabel` meanwhile.
-    public func transaction<T>(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
-                               prelude: [PGStatement] = [], label: String? = nil, _ body: (PGConnection) throws -> T) throws -> T {
+    public func transaction<T>(
+        isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, maxAttempts: Int = 5,
+        prelude: [PGStatement] = [], label: String? = nil, _ body: (PGConnection) throws -> T
+    ) throws -> T {
         let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"
         self.label = label
         inTransactionCall = true
-        defer { inTransactionCall = false; self.label = nil }
+        defer {
+            inTransactionCall = false
+            self.label = nil
+        }
         var attempt = 1
         while true {
             do {
@@ -31,7 +36,10 @@ extension PGConnection {
                 let value = try body(self)
                 if transactionState == .failed {
                     // A statement failed and `body` swallowed the error: COMMIT would silently roll back.
-                    throw PGError(.client, "a statement in the transaction failed and the error was caught; the transaction was rolled back")
+                    throw PGError(
+                        .client,
+                        "a statement in the transaction failed and the error was caught; the transaction was rolled back"
+                    )
                 }
                 try execute("COMMIT")
                 return value

@@ -31,7 +31,9 @@ public struct Migrator: Sendable {
 
     /// `AP_SQL_DIR`, else `sql/` in the current folder.
     public static func defaultDirectory() -> URL {
-        if let dir = ProcessInfo.processInfo.environment["AP_SQL_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        if let dir = ProcessInfo.processInfo.environment["AP_SQL_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir)
+        }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("sql")
     }
 
@@ -39,14 +41,17 @@ public struct Migrator: Sendable {
     public func load() throws -> [Migration] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
-            throw MigrationError("cannot read the migrations folder \(directory.path): check AP_SQL_DIR or run from the checkout")
+            throw MigrationError(
+                "cannot read the migrations folder \(directory.path): check AP_SQL_DIR or run from the checkout")
         }
         var migrations: [Migration] = []
         for file in names.sorted() where file.hasSuffix(".sql") {
             let stem = file.dropLast(4)
             guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]),
-                  stem[..<underscore].count == 4, stem.index(after: underscore) < stem.endIndex else {
-                throw MigrationError("\(file): a migration must be named NNNN_name.sql (four digits, an underscore, a name)")
+                stem[..<underscore].count == 4, stem.index(after: underscore) < stem.endIndex
+            else {
+                throw MigrationError(
+                    "\(file): a migration must be named NNNN_name.sql (four digits, an underscore, a name)")
             }
             if let clash = migrations.first(where: { $0.version == version }) {
                 throw MigrationError("\(file) and \(clash.name).sql share the number \(version): renumber one of them")
@@ -71,7 +76,8 @@ public struct Migrator: Sendable {
             do {
                 try connection.transaction { c in
                     try c.execute(migration.sql)
-                    try c.query("""
+                    try c.query(
+                        """
                         INSERT INTO schema_migrations (version, name, checksum)
                         VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'))
                         """, [migration.version, migration.name, migration.sql], prepare: false)
@@ -89,13 +95,21 @@ public struct Migrator: Sendable {
         let files = try load()
         try ensureTable(connection)
         var applied: [Int: (name: String, sum: String, at: Date)] = [:]
-        for row in try connection.query("SELECT version, name, checksum, applied_at FROM schema_migrations", prepare: false) {
-            applied[try row.decode("version")] = (try row.decode("name"), try row.decode("checksum"), try row.decode("applied_at"))
+        for row in try connection.query(
+            "SELECT version, name, checksum, applied_at FROM schema_migrations", prepare: false)
+        {
+            applied[try row.decode("version")] = (
+                try row.decode("name"), try row.decode("checksum"), try row.decode("applied_at")
+            )
         }
         let sums = try checksums(of: files, connection)
         var out = files.map { file -> Status in
-            guard let a = applied[file.version] else { return Status(version: file.version, name: file.name, state: .pending, appliedAt: nil) }
-            return Status(version: file.version, name: file.name, state: a.sum == sums[file.version] ? .applied : .changed, appliedAt: a.at)
+            guard let a = applied[file.version] else {
+                return Status(version: file.version, name: file.name, state: .pending, appliedAt: nil)
+            }
+            return Status(
+                version: file.version, name: file.name, state: a.sum == sums[file.version] ? .applied : .changed,
+                appliedAt: a.at)
         }
         for (version, a) in applied where !files.contains(where: { $0.version == version }) {
             out.append(Status(version: version, name: a.name, state: .missing, appliedAt: a.at))
@@ -109,7 +123,8 @@ public struct Migrator: Sendable {
     }
 
     private func ensureTable(_ connection: PGConnection) throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
@@ -129,7 +144,8 @@ public struct Migrator: Sendable {
 
     private func checksums(of files: [Migration], _ connection: PGConnection) throws -> [Int: String] {
         if files.isEmpty { return [:] }
-        let rows = try connection.query("""
+        let rows = try connection.query(
+            """
             SELECT v, encode(sha256(convert_to(t, 'UTF8')), 'hex') AS sum FROM unnest($1::int8[], $2::text[]) AS f(v, t)
             """, [files.map(\.version), files.map(\.sql)], prepare: false)
         var sums: [Int: String] = [:]
@@ -137,18 +153,27 @@ public struct Migrator: Sendable {
         return sums
     }
 
-    private func verify(_ files: [Migration], against applied: [Int: (name: String, sum: String)], _ connection: PGConnection) throws {
+    private func verify(
+        _ files: [Migration], against applied: [Int: (name: String, sum: String)], _ connection: PGConnection
+    ) throws {
         let sums = try checksums(of: files, connection)
         for file in files {
             if let a = applied[file.version], a.sum != sums[file.version] {
-                throw MigrationError("\(file.name).sql was changed after it was applied: restore it as it was and put the change in a new migration")
+                throw MigrationError(
+                    "\(file.name).sql was changed after it was applied: restore it as it was and put the change in a new migration"
+                )
             }
         }
         for (version, a) in applied where !files.contains(where: { $0.version == version }) {
-            throw MigrationError("\(a.name).sql is applied to this database but missing from \(directory.path): restore the file")
+            throw MigrationError(
+                "\(a.name).sql is applied to this database but missing from \(directory.path): restore the file")
         }
-        if let lastApplied = applied.keys.max(), let gap = files.first(where: { applied[$0.version] == nil && $0.version < lastApplied }) {
-            throw MigrationError("\(gap.name).sql is numbered before \(lastApplied), which is already applied: give it a number after \(lastApplied)")
+        if let lastApplied = applied.keys.max(),
+            let gap = files.first(where: { applied[$0.version] == nil && $0.version < lastApplied })
+        {
+            throw MigrationError(
+                "\(gap.name).sql is numbered before \(lastApplied), which is already applied: give it a number after \(lastApplied)"
+            )
         }
     }
 }

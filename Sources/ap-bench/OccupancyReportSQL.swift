@@ -10,10 +10,16 @@ import PGDriver
 /// (the occupancy query, then the pipeline), so that psql's time for them can be set beside a page's.
 func reportSQL(url: String, prefix: String, from: LocalDate, to: LocalDate, today: LocalDate) throws {
     let c = try PGConnection(PGConfig(url: url, applicationName: "ap-bench"))
-    let ids: [UUID] = try c.query("SELECT id FROM premises WHERE code LIKE $1 || '%' ORDER BY code", [prefix]).map { try $0.decode("id") }
-    guard !ids.isEmpty, let nights = Nights(from: from, to: to) else { fatalError("no premises with that prefix, or an empty range") }
+    let ids: [UUID] = try c.query("SELECT id FROM premises WHERE code LIKE $1 || '%' ORDER BY code", [prefix]).map {
+        try $0.decode("id")
+    }
+    guard !ids.isEmpty, let nights = Nights(from: from, to: to) else {
+        fatalError("no premises with that prefix, or an empty range")
+    }
     let array = "'{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}'::uuid[]"
-    let statements = [PGStatement(OccupancyStore.sql, [ids, from, to, today])] + OccupancyReportStore.statements(premisesIds: ids, nights: nights)
+    let statements =
+        [PGStatement(OccupancyStore.sql, [ids, from, to, today])]
+        + OccupancyReportStore.statements(premisesIds: ids, nights: nights)
     for s in statements {
         var sql = s.sql
         // Highest first, so that $1 does not eat the start of $10.
@@ -26,6 +32,8 @@ func reportSQL(url: String, prefix: String, from: LocalDate, to: LocalDate, toda
             }
             sql = sql.replacingOccurrences(of: "$\(i + 1)", with: literal)
         }
-        print(sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") + ";")
+        print(
+            sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+                separator: " ") + ";")
     }
 }

@@ -11,9 +11,25 @@ import PGDriver
 //   ap-bench report-sql DATABASE_URL PREFIX FROM TO TODAY   the occupancy report's SQL as a pgbench script
 // scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
-struct BenchRow { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
+struct BenchRow {
+    let id: UUID
+    let name: String
+    let at: Date
+    let day: LocalDate
+    let n: Int32
+    let flag: Bool
+    let note: String?
+}
 
-struct CodableRow: Decodable { let id: UUID; let name: String; let at: Date; let day: LocalDate; let n: Int32; let flag: Bool; let note: String? }
+struct CodableRow: Decodable {
+    let id: UUID
+    let name: String
+    let at: Date
+    let day: LocalDate
+    let n: Int32
+    let flag: Bool
+    let note: String?
+}
 
 /// User plus system CPU of this process; `userSeconds` alone is the library's own work.
 func userSeconds() -> Double {
@@ -25,7 +41,8 @@ func userSeconds() -> Double {
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// BENCH_ONLY=name runs just that measurement (for a profiler).
@@ -37,14 +54,18 @@ func measure(_ name: String, seconds: Double, _ body: (Int) throws -> Int) rethr
     let warm = Date()
     var i = 0
     while Date().timeIntervalSince(warm) < 0.3 { i += try body(i) }
-    let start = Date(), cpu = cpuSeconds(), user = userSeconds()
+    let start = Date()
+    let cpu = cpuSeconds()
+    let user = userSeconds()
     var ops = 0
     while Date().timeIntervalSince(start) < seconds { ops += try body(ops) }
     print("RESULT \(name) \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) \(userSeconds() - user)")
 }
 
 let args = CommandLine.arguments
-if args.count == 7 && args[1] == "report-sql", let from = LocalDate(args[4]), let to = LocalDate(args[5]), let today = LocalDate(args[6]) {
+if args.count == 7 && args[1] == "report-sql", let from = LocalDate(args[4]), let to = LocalDate(args[5]),
+    let today = LocalDate(args[6])
+{
     try reportSQL(url: args[2], prefix: args[3], from: from, to: to, today: today)
     exit(0)
 }
@@ -57,7 +78,9 @@ if args.count == 3 && args[1] == "curfew" {
     exit(0)
 }
 guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy", "movements"].contains(args[1]) else {
-    print("usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS | ap-bench curfew DATABASE_URL")
+    print(
+        "usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS | ap-bench curfew DATABASE_URL"
+    )
     exit(64)
 }
 if args[1] == "movements" {
@@ -94,8 +117,10 @@ try measure("driver.read100", seconds: seconds) { _ in
     var rows: [BenchRow] = []
     rows.reserveCapacity(result.count)
     for row in result {
-        rows.append(BenchRow(id: try row.decode(0), name: try row.decode(1), at: try row.decode(2), day: try row.decode(3),
-                             n: try row.decode(4), flag: try row.decode(5), note: try row.decode(6)))
+        rows.append(
+            BenchRow(
+                id: try row.decode(0), name: try row.decode(1), at: try row.decode(2), day: try row.decode(3),
+                n: try row.decode(4), flag: try row.decode(5), note: try row.decode(6)))
     }
     precondition(rows.count == 100)
     return 1
@@ -115,8 +140,9 @@ let today = LocalDate(daysSince1970: Int32(Date().timeIntervalSince1970 / 86_400
 // Made before timing: Foundation's UUID() costs a getrandom system call, and pgbench's side makes its uuid on the server.
 let ids = (0..<4096).map { _ in UUID() }
 try measure("driver.insert", seconds: seconds) { i in
-    try c.query("INSERT INTO bench_insert (id, name, at, day, n, flag, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                [ids[i & 4095], "Zoë O'Neill", Date(), today, Int32(truncatingIfNeeded: i), true, String?.none])
+    try c.query(
+        "INSERT INTO bench_insert (id, name, at, day, n, flag, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [ids[i & 4095], "Zoë O'Neill", Date(), today, Int32(truncatingIfNeeded: i), true, String?.none])
     return 1
 }
 
@@ -126,12 +152,16 @@ let pool = PGPool(config, options: .init(maxConnections: 1))
 var ops = 0
 let warm = Date()
 while Date().timeIntervalSince(warm) < 0.3 { _ = try await pool.query("SELECT $1::int", [Int32(1)]) }
-let start = Date(), cpu = cpuSeconds(), user = userSeconds()
+let start = Date()
+let cpu = cpuSeconds()
+let user = userSeconds()
 while Date().timeIntervalSince(start) < seconds {
     let x = Int32(truncatingIfNeeded: ops)
     let v: Int32 = try await pool.withConnection { try $0.query("SELECT $1::int", [x])[0].decode(0) }
     precondition(v == x)
     ops += 1
 }
-print("RESULT driver.roundtrip-pooled \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) \(userSeconds() - user)")
+print(
+    "RESULT driver.roundtrip-pooled \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) \(userSeconds() - user)"
+)
 await pool.shutdown()

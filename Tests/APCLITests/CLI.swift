@@ -11,7 +11,8 @@ struct CLI: Sendable {
     init(_ h: Harness, token: String) {
         url = h.url.absoluteString
         self.token = token
-        config = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-cli-\(UUID().uuidString.prefix(8))")
+        config = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "ap-cli-\(UUID().uuidString.prefix(8))")
     }
 
     struct Run: Sendable, CustomStringConvertible {
@@ -21,28 +22,44 @@ struct CLI: Sendable {
     }
 
     /// `ap` with AP_URL and AP_TOKEN set (unless `environment` says otherwise), no terminal, no colour.
-    func callAsFunction(_ arguments: String..., environment: [String: String] = [:], stdin: String? = nil) async throws -> Run {
+    func callAsFunction(_ arguments: String..., environment: [String: String] = [:], stdin: String? = nil) async throws
+        -> Run
+    {
         try await run(arguments, environment: environment, stdin: stdin)
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> Run {
-        let args = arguments, config = self.config, url = self.url, token = self.token
+        let args = arguments
+        let config = self.config
+        let url = self.url
+        let token = self.token
         return try await TestDatabase.onThread {
             let p = Process()
             p.executableURL = TestDatabase.executable("ap")
             p.arguments = args
             var env = ProcessInfo.processInfo.environment
-            env["AP_URL"] = url; env["AP_TOKEN"] = token; env["XDG_CONFIG_HOME"] = config.path; env["AP_PREMISES"] = nil; env["AP_TIMEOUT"] = "60"
+            env["AP_URL"] = url
+            env["AP_TOKEN"] = token
+            env["XDG_CONFIG_HOME"] = config.path
+            env["AP_PREMISES"] = nil
+            env["AP_TIMEOUT"] = "60"
             for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
             p.environment = env
-            let out = Pipe(), err = Pipe(), input = Pipe()
-            p.standardOutput = out; p.standardError = err; p.standardInput = input
+            let out = Pipe()
+            let err = Pipe()
+            let input = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            p.standardInput = input
             try p.run()
             if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
             try input.fileHandleForWriting.close()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
-            return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+            return Run(
+                status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+                err: String(decoding: e, as: UTF8.self))
         }
     }
 }

@@ -3,8 +3,8 @@ import APStore
 import APWire
 import Foundation
 import ServiceHarness
-import Testing
 import TestDatabase
+import Testing
 
 /// The real `ap` binary against a running service on a test database.
 @Suite struct CLITests {
@@ -20,10 +20,13 @@ import TestDatabase
             let roll = try await Self.roll(ap)
             let inside = roll.filter { $0["isIn"] == .bool(true) && $0["bedCode"]?.string != nil }
             let first = try #require(inside.first)
-            let crn = try #require(first["crn"]?.string), name = try #require(first["name"]?.string)
+            let crn = try #require(first["crn"]?.string)
+            let name = try #require(first["name"]?.string)
 
             let out = try await ap("out", crn, "--to", "job centre", "--back", "15:00")
-            #expect(out.status == 0 && out.out.contains(name) && out.out.contains("signed out") && out.out.contains("job centre"), "\(out)")
+            #expect(
+                out.status == 0 && out.out.contains(name) && out.out.contains("signed out")
+                    && out.out.contains("job centre"), "\(out)")
             let again = try await ap("out", crn)
             #expect(again.status == 4 && again.err.contains("already signed out"), "\(again)")
             #expect(!again.err.contains("Error:") && !again.err.contains("Fatal"), "no stack traces")
@@ -33,7 +36,10 @@ import TestDatabase
             // By a name typed in capitals without its accents: a resident whose name that matches alone.
             let fold = { (t: String) in t.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
             let typed = { (r: JSONValue) in fold(r["name"]?.string ?? "").uppercased() }
-            let second = try #require(inside.dropFirst().first { r in roll.filter { fold($0["name"]?.string ?? "").contains(fold(typed(r))) }.count == 1 })
+            let second = try #require(
+                inside.dropFirst().first { r in
+                    roll.filter { fold($0["name"]?.string ?? "").contains(fold(typed(r))) }.count == 1
+                })
             let byName = try await ap("out", typed(second))
             let secondName = try #require(second["name"]?.string)
             #expect(byName.status == 0 && byName.out.contains(secondName), "\(byName)")
@@ -47,9 +53,13 @@ import TestDatabase
             let ap = CLI(h, token: h.tokens.staff)
             let roll = try await Self.roll(ap)
             // A family name that two or more residents share.
-            let families = Dictionary(grouping: roll.compactMap { $0["name"]?.string?.split(separator: " ").last.map(String.init) }, by: { $0 })
+            let families = Dictionary(
+                grouping: roll.compactMap { $0["name"]?.string?.split(separator: " ").last.map(String.init) },
+                by: { $0 })
             let shared = try #require(families.first { $0.value.count > 1 }?.key)
-            let movements = { try await h.db { c in try c.query("SELECT count(*) FROM movements")[0].decode(0, as: Int.self) } }
+            let movements = {
+                try await h.db { c in try c.query("SELECT count(*) FROM movements")[0].decode(0, as: Int.self) }
+            }
             let before = try await movements()
             let ambiguous = try await ap("out", shared)
             #expect(ambiguous.status == 3 && ambiguous.err.contains("nothing was changed"), "\(ambiguous)")
@@ -64,26 +74,33 @@ import TestDatabase
         try await Harness.with { h in
             let ap = CLI(h, token: h.tokens.staff)
             // Login checks the token, then saves it readable by the user only.
-            let login = try await ap("login", "--url", h.url.absoluteString, environment: ["AP_URL": "", "AP_TOKEN": ""], stdin: h.tokens.staff + "\n")
+            let login = try await ap(
+                "login", "--url", h.url.absoluteString, environment: ["AP_URL": "", "AP_TOKEN": ""],
+                stdin: h.tokens.staff + "\n")
             #expect(login.status == 0 && login.out.contains("Demo Staff"), "\(login)")
             let file = ap.config.appendingPathComponent("ap/config.json")
             let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
             #expect(mode == 0o600)
             let who = try await ap("whoami", environment: ["AP_URL": "", "AP_TOKEN": ""])
             #expect(who.status == 0 && who.out.contains("Demo Staff (staff)"), "\(who)")
-            let bad = try await ap("login", "--url", h.url.absoluteString, "--token", "ap_" + String(repeating: "1", count: 64))
+            let bad = try await ap(
+                "login", "--url", h.url.absoluteString, "--token", "ap_" + String(repeating: "1", count: 64))
             #expect(bad.status == 6, "\(bad)")
 
-            let notLoggedIn = try await ap("roll", environment: ["AP_URL": "", "AP_TOKEN": "", "XDG_CONFIG_HOME": "/nonexistent"])
+            let notLoggedIn = try await ap(
+                "roll", environment: ["AP_URL": "", "AP_TOKEN": "", "XDG_CONFIG_HOME": "/nonexistent"])
             #expect(notLoggedIn.status == 6 && notLoggedIn.err.contains("ap login"), "\(notLoggedIn)")
             let down = try await ap("roll", environment: ["AP_URL": "http://127.0.0.1:9"])
             #expect(down.status == 7 && down.err.contains("cannot reach the service"), "\(down)")
 
             // A revoked token: refused with the service's sentence.
-            let issued: JSONValue = try await h.admin.post("api/v1/accounts/\(try await h.staff.get("api/v1/me", as: JSONValue.self)["account"]!["id"]!.string!)/tokens", ["days": 1])
+            let issued: JSONValue = try await h.admin.post(
+                "api/v1/accounts/\(try await h.staff.get("api/v1/me", as: JSONValue.self)["account"]!["id"]!.string!)/tokens",
+                ["days": 1])
             let token = try #require(issued["token"]?.string)
             #expect(try await ap("roll", environment: ["AP_TOKEN": token]).status == 0)
-            try await h.admin.perform("POST", "api/v1/tokens/\(issued["info"]!["id"]!.string!)/revoke", body: [String: String]())
+            try await h.admin.perform(
+                "POST", "api/v1/tokens/\(issued["info"]!["id"]!.string!)/revoke", body: [String: String]())
             let revoked = try await ap("roll", environment: ["AP_TOKEN": token])
             #expect(revoked.status == 6 && revoked.err.contains("revoked"), "\(revoked)")
             let usage = try await ap("out")
@@ -102,8 +119,9 @@ import TestDatabase
             let before = try await ap("roll")
             let crn = try #require(try await Self.roll(ap).first?["crn"]?.string)
             try await h.db { c in
-                _ = try c.query("UPDATE residents SET given_name = $1, family_name = $2 WHERE crn = $3",
-                                ["Ann\r\nAP-001 X999999 Fake Row\u{9B}2J", "\u{202E}eoD", crn])
+                _ = try c.query(
+                    "UPDATE residents SET given_name = $1, family_name = $2 WHERE crn = $3",
+                    ["Ann\r\nAP-001 X999999 Fake Row\u{9B}2J", "\u{202E}eoD", crn])
             }
             let after = try await ap("roll")
             #expect(after.status == 0, "\(after)")
@@ -112,7 +130,9 @@ import TestDatabase
             #expect(after.out.contains("<U+202E>eoD"), "\(after)")
             #expect(!after.out.unicodeScalars.contains { [0x0D, 0x9B, 0x202E].contains($0.value) })
             let shown = try await ap("resident", "show", crn)
-            #expect(shown.out.contains("<U+202E>eoD") && !shown.out.unicodeScalars.contains { $0.value == 0x202E }, "\(shown)")
+            #expect(
+                shown.out.contains("<U+202E>eoD") && !shown.out.unicodeScalars.contains { $0.value == 0x202E },
+                "\(shown)")
         }
     }
 
@@ -138,17 +158,23 @@ import TestDatabase
             let record = try await ap("resident", "show", crn, "--json")
             #expect(try record.json()["resident"]?["crn"]?.string == crn)
             let shown = try await ap("resident", "show", crn)
-            #expect(shown.status == 0 && shown.out.contains("curfew tonight: 23:00-06:00") && shown.out.contains("Conditions"), "\(shown)")
+            #expect(
+                shown.status == 0 && shown.out.contains("curfew tonight: 23:00-06:00")
+                    && shown.out.contains("Conditions"), "\(shown)")
 
             let occupancyStaff = try await ap("occupancy")
             #expect(occupancyStaff.status == 6 && occupancyStaff.err.contains("role"), "\(occupancyStaff)")
             let manager = CLI(h, token: h.tokens.manager)
             let csv = try await manager("occupancy", "--from", "2026-11-01", "--to", "2026-11-08", "--csv")
             let lines = csv.out.split(separator: "\r\n")
-            #expect(csv.status == 0 && lines.count == 8 && lines[0].hasPrefix("night,beds,out_of_service,out_of_service_planned_refurbishment,"), "\(csv)")
+            #expect(
+                csv.status == 0 && lines.count == 8
+                    && lines[0].hasPrefix("night,beds,out_of_service,out_of_service_planned_refurbishment,"), "\(csv)")
             #expect(lines[1].hasPrefix("2026-11-01,20,"))
             let occupancy = try await manager("occupancy", "--from", "2026-11-01", "--to", "2026-11-08")
-            #expect(occupancy.status == 0 && occupancy.out.contains("bed nights:") && occupancy.out.contains("voids"), "\(occupancy)")
+            #expect(
+                occupancy.status == 0 && occupancy.out.contains("bed nights:") && occupancy.out.contains("voids"),
+                "\(occupancy)")
             let badDate = try await manager("occupancy", "--from", "1 Nov")
             #expect(badDate.status == 5 && badDate.err.contains("YYYY-MM-DD"), "\(badDate)")
         }
@@ -157,8 +183,10 @@ import TestDatabase
     @Test func incidentsFromTheCommandLine() async throws {
         try await Harness.with { h in
             let ap = CLI(h, token: h.tokens.staff)
-            let new = try await ap("incident", "new", "--category", "damage_to_property", "--severity", "low", "--description", "Broken chair in the lounge",
-                                   "--action", "Removed it", "--location", "lounge")
+            let new = try await ap(
+                "incident", "new", "--category", "damage_to_property", "--severity", "low", "--description",
+                "Broken chair in the lounge",
+                "--action", "Removed it", "--location", "lounge")
             #expect(new.status == 0 && new.out.contains("reported"), "\(new)")
             let id = try #require(new.out.split(separator: " ").dropFirst().first.map(String.init))
             let list = try await ap("incident", "list", "--json")
@@ -173,7 +201,9 @@ import TestDatabase
             #expect(show.out.contains("version 3") && show.out.contains("medium"), "\(show)")
             let missing = try await ap("incident", "new", "--severity", "low")
             #expect(missing.status == 5 && missing.err.contains("missing"), "\(missing)")
-            let bad = try await ap("incident", "new", "--category", "meteor", "--severity", "low", "--description", "d", "--action", "a", "--location", "l")
+            let bad = try await ap(
+                "incident", "new", "--category", "meteor", "--severity", "low", "--description", "d", "--action", "a",
+                "--location", "l")
             #expect(bad.status == 5 && bad.err.contains("category"), "\(bad)")
         }
     }
@@ -185,9 +215,14 @@ import TestDatabase
             let ap = CLI(h, token: h.tokens.staff)
             let someone = try #require(try await CLITests.roll(ap).first { $0["isIn"] == .bool(true) })
             // Recorded through the service by another client: out an hour ago, due back ten minutes ago.
-            let _: Movement = try await h.staff.post("api/v1/premises/\(h.home)/movements", [
-                "residentId": someone["residentId"]!.string!, "kind": "out", "at": APIJSON.format(Date().addingTimeInterval(-3600)),
-                "lateReason": "paper log", "expectedBack": APIJSON.format(Date().addingTimeInterval(-600)), "destination": "gym"])
+            let _: Movement = try await h.staff.post(
+                "api/v1/premises/\(h.home)/movements",
+                [
+                    "residentId": someone["residentId"]!.string!, "kind": "out",
+                    "at": APIJSON.format(Date().addingTimeInterval(-3600)),
+                    "lateReason": "paper log", "expectedBack": APIJSON.format(Date().addingTimeInterval(-600)),
+                    "destination": "gym",
+                ])
             let roll = try await ap("roll")
             let line = try #require(roll.out.split(separator: "\n").first { $0.contains(someone["crn"]!.string!) })
             #expect(line.contains("OVERDUE") && line.contains("gym"), "\(roll)")

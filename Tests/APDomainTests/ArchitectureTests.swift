@@ -28,9 +28,15 @@ import Testing
 
     static func files(of module: String) -> [(name: String, lines: [Substring])] {
         let folder = sources.appendingPathComponent(module)
-        let names = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
+        let names = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix(".swift")
+        }
         return names.sorted().map { name in
-            (name, ((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false))
+            (
+                name,
+                ((try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "").split(
+                    separator: "\n", omittingEmptySubsequences: false)
+            )
         }
     }
 

@@ -8,14 +8,18 @@ import Testing
         #expect(CRN(typed)?.value == crn)
     }
 
-    @Test(arguments: ["", "X32074", "X3207411", "320741X", "XX20741", "X32O741", "X 320741", "Ä320741", "X３２０７４１", "X-320741"])
+    @Test(arguments: [
+        "", "X32074", "X3207411", "320741X", "XX20741", "X32O741", "X 320741", "Ä320741", "X３２０７４１", "X-320741",
+    ])
     func refusesAnythingElse(typed: String) {
         #expect(CRN(typed) == nil)
     }
 }
 
 @Suite struct PlacementStatusTests {
-    static let allowed: Set<String> = ["upcoming>arrived", "upcoming>cancelled", "upcoming>non_arrival", "arrived>departed"]
+    static let allowed: Set<String> = [
+        "upcoming>arrived", "upcoming>cancelled", "upcoming>non_arrival", "arrived>departed",
+    ]
 
     /// Every pair, against the lifecycle written out by hand.
     @Test(arguments: PlacementStatus.allCases, PlacementStatus.allCases)
@@ -47,11 +51,18 @@ import Testing
     /// overlaps agrees with "some night is in both", for every pair of short ranges in a fortnight.
     @Test func overlapMeansSomeNightInBoth() {
         var pairs = 0
-        for a in 1...14 { for b in (a + 1)...15 { for c in 1...14 { for e in (c + 1)...15 {
-            let x = Nights(from: d(a), to: d(b))!, y = Nights(from: d(c), to: d(e))!
-            #expect(x.overlaps(y) == !Set(x.nights).isDisjoint(with: y.nights))
-            pairs += 1
-        } } } }
+        for a in 1...14 {
+            for b in (a + 1)...15 {
+                for c in 1...14 {
+                    for e in (c + 1)...15 {
+                        let x = Nights(from: d(a), to: d(b))!
+                        let y = Nights(from: d(c), to: d(e))!
+                        #expect(x.overlaps(y) == !Set(x.nights).isDisjoint(with: y.nights))
+                        pairs += 1
+                    }
+                }
+            }
+        }
         #expect(pairs == 105 * 105)
     }
 }

@@ -35,14 +35,18 @@ import Testing
         #expect(!CurfewNight.isOver(LocalDate(night)!, at: span.end.addingTimeInterval(-1), in: Self.london))
     }
 
-    @Test(arguments: [("23:00", "2026-11-30"), ("12:00", "2026-11-30"), ("11:59", "2026-12-01"), ("06:00", "2026-12-01")])
+    @Test(arguments: [
+        ("23:00", "2026-11-30"), ("12:00", "2026-11-30"), ("11:59", "2026-12-01"), ("06:00", "2026-12-01"),
+    ])
     func aTimeBelongsToTheNightByTheNoonRule(time: String, date: String) {
         #expect(CurfewNight.date(of: LocalTime(time)!, on: LocalDate("2026-11-30")!) == LocalDate(date))
     }
 
     @Test(arguments: AlertKind.allCases.flatMap { kind in RoSH.allCases.map { (kind, $0) } })
     func onlyAbsentOvernightAtHighRiskIsEscalated(kind: AlertKind, rosh: RoSH) {
-        #expect(Escalation.applies(to: kind, rosh: rosh) == (kind == .absentOvernight && (rosh == .high || rosh == .veryHigh)))
+        #expect(
+            Escalation.applies(to: kind, rosh: rosh)
+                == (kind == .absentOvernight && (rosh == .high || rosh == .veryHigh)))
     }
 }
 
@@ -53,11 +57,15 @@ import Testing
 
     static func at(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
 
-    static func evidence(entries: [CurfewCheck.Movement] = [], reporting: [ReportingCondition] = [], absences: [DateInterval] = [],
-                         reports: [Date] = []) -> NightCheck.Evidence {
-        NightCheck.Evidence(night: night, zone: london, baseline: CurfewWindow(start: LocalTime("23:00")!, end: LocalTime("06:00")!)!,
-                            placed: DateInterval(start: at("2026-01-01T14:00:00Z"), end: .distantFuture), curfews: [], reporting: reporting,
-                            absences: absences, entries: entries, reports: reports)
+    static func evidence(
+        entries: [CurfewCheck.Movement] = [], reporting: [ReportingCondition] = [], absences: [DateInterval] = [],
+        reports: [Date] = []
+    ) -> NightCheck.Evidence {
+        NightCheck.Evidence(
+            night: night, zone: london, baseline: CurfewWindow(start: LocalTime("23:00")!, end: LocalTime("06:00")!)!,
+            placed: DateInterval(start: at("2026-01-01T14:00:00Z"), end: .distantFuture), curfews: [],
+            reporting: reporting,
+            absences: absences, entries: entries, reports: reports)
     }
 
     @Test func outAllNightIsALateReturnAndAbsentOvernight() {
@@ -71,16 +79,26 @@ import Testing
         let out = CurfewCheck.Movement(id: UUID(), isOut: true, at: Self.at("2026-01-15T20:00:00Z"))
         let covering = DateInterval(start: Self.at("2026-01-15T19:00:00Z"), end: Self.at("2026-01-16T10:00:00Z"))
         let elsewhere = DateInterval(start: Self.at("2026-01-20T19:00:00Z"), end: Self.at("2026-01-21T10:00:00Z"))
-        #expect(NightCheck.judge(Self.evidence(entries: [out], absences: [covering]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")).isEmpty)
-        #expect(NightCheck.judge(Self.evidence(entries: [out], absences: [elsewhere]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")).count == 2)
+        #expect(
+            NightCheck.judge(
+                Self.evidence(entries: [out], absences: [covering]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")
+            ).isEmpty)
+        #expect(
+            NightCheck.judge(
+                Self.evidence(entries: [out], absences: [elsewhere]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")
+            ).count == 2)
     }
 
     @Test func missedReportingIsOneFindingHoweverManyTimesWereMissed() {
-        let twice = ReportingCondition(times: [LocalTime("13:00")!, LocalTime("18:00")!], from: LocalDate("2026-01-01")!)
-        let found = NightCheck.judge(Self.evidence(reporting: [twice]), grace: 900, now: Self.at("2026-01-16T12:00:00Z"))
+        let twice = ReportingCondition(
+            times: [LocalTime("13:00")!, LocalTime("18:00")!], from: LocalDate("2026-01-01")!)
+        let found = NightCheck.judge(
+            Self.evidence(reporting: [twice]), grace: 900, now: Self.at("2026-01-16T12:00:00Z"))
         #expect(found == [CurfewCheck.Breach(kind: .missedReporting, evidence: [])])
         let ended = ReportingCondition(times: [LocalTime("13:00")!], from: LocalDate("2026-01-01")!, until: Self.night)
-        #expect(NightCheck.judge(Self.evidence(reporting: [ended]), grace: 900, now: Self.at("2026-01-16T12:00:00Z")).isEmpty)
+        #expect(
+            NightCheck.judge(Self.evidence(reporting: [ended]), grace: 900, now: Self.at("2026-01-16T12:00:00Z"))
+                .isEmpty)
     }
 }
 
@@ -99,6 +117,8 @@ import Testing
         (.void, 0, nil, .voidIsACorrection),
     ])
     func aNewMovementsTime(kind: MovementKind, offset: Double, reason: String?, refusal: MovementRules.Refusal?) {
-        #expect(MovementRules.refusal(kind: kind, at: Self.now.addingTimeInterval(offset), now: Self.now, lateReason: reason) == refusal)
+        #expect(
+            MovementRules.refusal(
+                kind: kind, at: Self.now.addingTimeInterval(offset), now: Self.now, lateReason: reason) == refusal)
     }
 }

@@ -1,10 +1,11 @@
 import APClient
 import APDomain
-@testable import APStore
 import APWire
 import Civil
 import Foundation
 import Testing
+
+@testable import APStore
 
 /// The service writes its responses with `APIJSON.encode`; the contract and every client were built
 /// against Foundation's `JSONEncoder` in the API's dialect (`APIJSON.encoder`). The two must agree to
@@ -13,7 +14,9 @@ import Testing
     func same<T: Encodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let ours = try APIJSON.encode(value)
         let foundation = try APIJSON.encoder.encode(value)
-        #expect(String(decoding: ours, as: UTF8.self) == String(decoding: foundation, as: UTF8.self), sourceLocation: sourceLocation)
+        #expect(
+            String(decoding: ours, as: UTF8.self) == String(decoding: foundation, as: UTF8.self),
+            sourceLocation: sourceLocation)
     }
 
     struct Shapes: Encodable {
@@ -64,19 +67,34 @@ import Testing
     }
     struct Empty: Encodable { func encode(to encoder: any Encoder) throws {} }
 
-    static let awkward = ["", "plain", "quote \" and backslash \\ and slash /", "tab\tnew\nline\rreturn", "bell\u{07} nul\u{00} esc\u{1B} del\u{7F}",
-                          "\u{08}\u{0C}\u{1F}", "Zoë O'Neill", "中文", "emoji 👩🏽‍⚕️", "</script>", "\u{2028}\u{2029}"]
+    static let awkward = [
+        "", "plain", "quote \" and backslash \\ and slash /", "tab\tnew\nline\rreturn",
+        "bell\u{07} nul\u{00} esc\u{1B} del\u{7F}",
+        "\u{08}\u{0C}\u{1F}", "Zoë O'Neill", "中文", "emoji 👩🏽‍⚕️", "</script>", "\u{2028}\u{2029}",
+    ]
 
     @Test func scalarsAndStringsAreWrittenAsFoundationWritesThem() throws {
-        for s in Self.awkward { try same(s); try same([s: s]) }
+        for s in Self.awkward {
+            try same(s)
+            try same([s: s])
+        }
         for i in [0, 1, -1, 42, Int.max, Int.min] { try same(i) }
-        try same(UInt64.max); try same(Int8.min); try same([UInt16.max]); try same(true); try same([false])
-        for d in [0.0, -0.0, 1.0, -1.5, 0.1, 100.0, 1e21, 1e-7, 123456789.125, Double.pi, 2.5e-300, 1.7976931348623157e308] {
-            try same(d); try same([d])
+        try same(UInt64.max)
+        try same(Int8.min)
+        try same([UInt16.max])
+        try same(true)
+        try same([false])
+        for d in [
+            0.0, -0.0, 1.0, -1.5, 0.1, 100.0, 1e21, 1e-7, 123456789.125, Double.pi, 2.5e-300, 1.7976931348623157e308,
+        ] {
+            try same(d)
+            try same([d])
         }
         for f: Float in [0, 1.5, 0.1, 3.4e38] { try same(f) }
-        try same(Optional<Int>.none); try same([Optional<String>.none, "a"])
-        try same([Empty()]); try same(["empty": Empty()])
+        try same(Optional<Int>.none)
+        try same([Optional<String>.none, "a"])
+        try same([Empty()])
+        try same(["empty": Empty()])
     }
 
     @Test func instantsMatchToTheMillisecondAcrossYears() throws {
@@ -94,11 +112,17 @@ import Testing
 
     @Test func objectsArraysAndTheAPIsTypesMatch() throws {
         let now = Date(timeIntervalSince1970: 1_795_500_000.123_456)
-        let leaf = Shapes(text: "leaf", number: 1, negative: -5, big: 9, small: -3, fraction: 0.25, float: 1.25, flag: false, missing: nil,
-                          present: nil, id: UUID(), day: LocalDate(year: 2026, month: 2, day: 28)!, list: [], nested: [[]], map: [:], children: [])
-        let shapes = Shapes(text: Self.awkward.joined(), number: 7, negative: Int64.min, big: UInt64.max, small: 127, fraction: 1e-3, float: 0.5,
-                            flag: true, missing: nil, present: now, id: UUID(), day: LocalDate(year: 2026, month: 11, day: 24)!, list: [3, 1, 2],
-                            nested: [["a", "b"], [], ["/"]], map: ["b": 2, "a": 1, "B": 3, "é": 4, "": 5], children: [leaf, leaf])
+        let leaf = Shapes(
+            text: "leaf", number: 1, negative: -5, big: 9, small: -3, fraction: 0.25, float: 1.25, flag: false,
+            missing: nil,
+            present: nil, id: UUID(), day: LocalDate(year: 2026, month: 2, day: 28)!, list: [], nested: [[]], map: [:],
+            children: [])
+        let shapes = Shapes(
+            text: Self.awkward.joined(), number: 7, negative: Int64.min, big: UInt64.max, small: 127, fraction: 1e-3,
+            float: 0.5,
+            flag: true, missing: nil, present: now, id: UUID(), day: LocalDate(year: 2026, month: 11, day: 24)!,
+            list: [3, 1, 2],
+            nested: [["a", "b"], [], ["/"]], map: ["b": 2, "a": 1, "B": 3, "é": 4, "": 5], children: [leaf, leaf])
         try same(shapes)
         try same([shapes])
         try same(HandWritten())
@@ -106,9 +130,12 @@ import Testing
         for i in 0..<30 {
             let bed: String? = i % 3 == 0 ? nil : "B\(i)"
             let back: Date? = i % 4 == 1 ? now.addingTimeInterval(3600) : nil
-            roll.append(Presence(residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill", bedCode: bed,
-                                  roomCode: "R\(i / 2)", isIn: i % 2 == 0, since: now.addingTimeInterval(Double(i) * 61.2345),
-                                  destination: i % 2 == 0 ? "" : "shop", expectedBack: back))
+            roll.append(
+                Presence(
+                    residentId: UUID(), placementId: UUID(), crn: "X\(100_000 + i)", name: "Resident \(i) O'Neill",
+                    bedCode: bed,
+                    roomCode: "R\(i / 2)", isIn: i % 2 == 0, since: now.addingTimeInterval(Double(i) * 61.2345),
+                    destination: i % 2 == 0 ? "" : "shop", expectedBack: back))
         }
         try same(roll)
         try same(["items": roll])

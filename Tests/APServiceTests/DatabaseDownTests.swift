@@ -3,9 +3,9 @@ import APWire
 import Foundation
 import PGDriver
 import PGMigrations
-import Testing
 import ServiceHarness
 import TestDatabase
+import Testing
 
 /// When the database goes away the service answers 503 with Retry-After, not 500, and recovers by
 /// itself when the database is back.
@@ -13,8 +13,12 @@ import TestDatabase
     @Test func answers503WhileTheDatabaseIsDownAndRecovers() async throws {
         let cluster = try ScratchCluster()
         defer { cluster.destroy() }
-        try await TestDatabase.withConnection(cluster.config) { c in _ = try Migrator(directory: TestDatabase.sqlDirectory).migrate(c) }
-        try await Harness.run(cluster.config, pool: .init(maxConnections: 2, acquireTimeout: .seconds(3)), clock: Date.init) { h in
+        try await TestDatabase.withConnection(cluster.config) { c in
+            _ = try Migrator(directory: TestDatabase.sqlDirectory).migrate(c)
+        }
+        try await Harness.run(
+            cluster.config, pool: .init(maxConnections: 2, acquireTimeout: .seconds(3)), clock: Date.init
+        ) { h in
             let path = "api/v1/premises/\(h.home)/roll"
             #expect(try await h.staff.send("GET", path).status == 200)
             try cluster.run("stop")

@@ -17,12 +17,17 @@ import Testing
             #expect(Set(first.out.map(\.residentId)) == Set(roll.items.filter { !$0.isIn }.map(\.residentId)))
             #expect(first.inCount == roll.items.filter(\.isIn).count)
             // The demo gives a quarter of its residents a 19:00 curfew on top of the premises' 23:00.
-            #expect(!first.extraCurfews.isEmpty && first.extraCurfews.allSatisfy { $0.windows.map(\.description) == ["19:00-07:00"] })
+            #expect(
+                !first.extraCurfews.isEmpty
+                    && first.extraCurfews.allSatisfy { $0.windows.map(\.description) == ["19:00-07:00"] })
             #expect(first.incidents.count == 3)
 
-            let note: HandoverNote = try await h.staff.post("\(base)/notes", ["text": "  Room 4 window latch broken; maintenance booked  "])
+            let note: HandoverNote = try await h.staff.post(
+                "\(base)/notes", ["text": "  Room 4 window latch broken; maintenance booked  "])
             #expect(note.text == "Room 4 window latch broken; maintenance booked" && note.writtenBy == "Demo Staff")
-            let empty = await problem { _ = try await h.staff.post("\(base)/notes", ["text": "   "], as: HandoverNote.self) }
+            let empty = await problem {
+                _ = try await h.staff.post("\(base)/notes", ["text": "   "], as: HandoverNote.self)
+            }
             #expect(empty?.status == 422 && empty?.field == "text")
             let withNote: HandoverSummary = try await h.staff.get(base)
             #expect(withNote.notes.map(\.text) == [note.text])

@@ -13,35 +13,53 @@ import Testing
 @Suite struct PremisesScopeTests {
     /// Records at one premises, one of each kind a route can name.
     struct Ids: Sendable {
-        var premises, bed, room, period, placement, resident, condition, absence, movement, incident, alert, account, token: UUID
+        var premises, bed, room, period, placement, resident, condition, absence, movement, incident, alert, account,
+            token: UUID
         var crn: String
     }
 
     static func ids(_ h: Harness, at premises: UUID) async throws -> Ids {
         try await h.db { c in
             func one(_ sql: String) throws -> UUID { try c.query(sql, [premises])[0].decode(0, as: UUID.self) }
-            let placement = try one("SELECT id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1")
-            let resident: UUID = try c.query("SELECT resident_id FROM placements WHERE id = $1", [placement])[0].decode(0)
+            let placement = try one(
+                "SELECT id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1")
+            let resident: UUID = try c.query("SELECT resident_id FROM placements WHERE id = $1", [placement])[0].decode(
+                0)
             let bed = try one("SELECT id FROM beds WHERE premises_id = $1 ORDER BY code LIMIT 1")
             let actor = Actor.system
             let period = try c.acting(as: actor) { c in
-                try BedStore.putOutOfService(c, bedId: try one("SELECT id FROM beds WHERE premises_id = $1 ORDER BY code DESC LIMIT 1"),
-                                             nights: Nights(from: LocalDate(year: 2030, month: 1, day: 1)!, to: LocalDate(year: 2030, month: 1, day: 5)!)!,
-                                             reason: .plannedRefurbishment).id
+                try BedStore.putOutOfService(
+                    c, bedId: try one("SELECT id FROM beds WHERE premises_id = $1 ORDER BY code DESC LIMIT 1"),
+                    nights: Nights(
+                        from: LocalDate(year: 2030, month: 1, day: 1)!, to: LocalDate(year: 2030, month: 1, day: 5)!)!,
+                    reason: .plannedRefurbishment
+                ).id
             }
-            let absence = try ConditionStore.addAbsence(c, actor: actor, residentId: resident, during: DateInterval(start: Date(), duration: 3600),
-                                                        reason: "hospital appointment", approvedBy: "A Manager", role: "manager").id
+            let absence = try ConditionStore.addAbsence(
+                c, actor: actor, residentId: resident, during: DateInterval(start: Date(), duration: 3600),
+                reason: "hospital appointment", approvedBy: "A Manager", role: "manager"
+            ).id
             let night: LocalDate = try c.query("SELECT (now() AT TIME ZONE 'Europe/London')::date - 1")[0].decode(0)
-            _ = try AlertStore.raise(c, actor: .worker(), placementId: placement, night: night.adding(days: -20), kind: .missedReporting, evidence: [], escalate: false)
-            return Ids(premises: premises, bed: bed, room: try one("SELECT room_id FROM beds WHERE premises_id = $1 LIMIT 1"), period: period,
-                       placement: placement, resident: resident,
-                       condition: try c.query("SELECT id FROM licence_conditions WHERE resident_id = $1 LIMIT 1", [resident])[0].decode(0),
-                       absence: absence, movement: try one("SELECT id FROM movements WHERE premises_id = $1 LIMIT 1"),
-                       incident: try one("SELECT id FROM incidents WHERE premises_id = $1 LIMIT 1"),
-                       alert: try one("SELECT id FROM alerts WHERE premises_id = $1 LIMIT 1"),
-                       account: try one("SELECT a.id FROM accounts a JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"),
-                       token: try one("SELECT t.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"),
-                       crn: try c.query("SELECT crn FROM residents WHERE id = $1", [resident])[0].decode(0))
+            _ = try AlertStore.raise(
+                c, actor: .worker(), placementId: placement, night: night.adding(days: -20), kind: .missedReporting,
+                evidence: [], escalate: false)
+            return Ids(
+                premises: premises, bed: bed, room: try one("SELECT room_id FROM beds WHERE premises_id = $1 LIMIT 1"),
+                period: period,
+                placement: placement, resident: resident,
+                condition: try c.query("SELECT id FROM licence_conditions WHERE resident_id = $1 LIMIT 1", [resident])[
+                    0
+                ].decode(0),
+                absence: absence, movement: try one("SELECT id FROM movements WHERE premises_id = $1 LIMIT 1"),
+                incident: try one("SELECT id FROM incidents WHERE premises_id = $1 LIMIT 1"),
+                alert: try one("SELECT id FROM alerts WHERE premises_id = $1 LIMIT 1"),
+                account: try one(
+                    "SELECT a.id FROM accounts a JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"
+                ),
+                token: try one(
+                    "SELECT t.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"
+                ),
+                crn: try c.query("SELECT crn FROM residents WHERE id = $1", [resident])[0].decode(0))
         }
     }
 
@@ -50,27 +68,43 @@ import Testing
     static func unplaced(_ h: Harness, _ x: Ids) async throws -> Ids {
         try await h.db { c in
             var y = x
-            let r = try ResidentStore.create(c, NewResident(premisesId: x.premises, crn: "U700001", givenName: "Not", familyName: "Placed",
-                                                            dateOfBirth: LocalDate("1991-02-03")!, gender: .male, rosh: .high,
-                                                            practitioner: Practitioner(name: "PP")))
+            let r = try ResidentStore.create(
+                c,
+                NewResident(
+                    premisesId: x.premises, crn: "U700001", givenName: "Not", familyName: "Placed",
+                    dateOfBirth: LocalDate("1991-02-03")!, gender: .male, rosh: .high,
+                    practitioner: Practitioner(name: "PP")))
             y.resident = r.id
             y.crn = r.crn.value
-            y.condition = try ConditionStore.add(c, actor: .system, residentId: r.id, NewCondition(
-                kind: .curfew, source: .licence, startsOn: LocalDate("2030-01-01")!,
-                curfew: CurfewDetails(windows: [CurfewWindow(start: LocalTime(hour: 21, minute: 0)!, end: LocalTime(hour: 7, minute: 0)!)!]))).id
-            y.absence = try ConditionStore.addAbsence(c, actor: .system, residentId: r.id, during: DateInterval(start: Date(), duration: 3600),
-                                                      reason: "hospital appointment", approvedBy: "A Manager", role: "manager").id
+            y.condition = try ConditionStore.add(
+                c, actor: .system, residentId: r.id,
+                NewCondition(
+                    kind: .curfew, source: .licence, startsOn: LocalDate("2030-01-01")!,
+                    curfew: CurfewDetails(windows: [
+                        CurfewWindow(start: LocalTime(hour: 21, minute: 0)!, end: LocalTime(hour: 7, minute: 0)!)!
+                    ]))
+            ).id
+            y.absence = try ConditionStore.addAbsence(
+                c, actor: .system, residentId: r.id, during: DateInterval(start: Date(), duration: 3600),
+                reason: "hospital appointment", approvedBy: "A Manager", role: "manager"
+            ).id
             return y
         }
     }
 
     /// The path with ids filled in, and a body that is valid (so that only the premises can be why it is refused).
     static func request(_ op: String, _ x: Ids) -> (path: String, body: [String: Any]?)? {
-        let d = "2028-02-01", d2 = "2028-02-05"
-        let condition: [String: Any] = ["kind": "curfew", "source": "licence", "startsOn": d, "wording": "w",
-                                        "curfew": ["windows": [["start": "21:00", "end": "07:00"]]]]
-        let draft: [String: Any] = ["occurredAt": "2026-01-01T10:00:00Z", "location": "hall", "category": "threats", "severity": "low",
-                                    "description": "d", "immediateAction": "a", "policeInformed": false, "residentIds": [], "staffIds": [], "followUps": []]
+        let d = "2028-02-01"
+        let d2 = "2028-02-05"
+        let condition: [String: Any] = [
+            "kind": "curfew", "source": "licence", "startsOn": d, "wording": "w",
+            "curfew": ["windows": [["start": "21:00", "end": "07:00"]]],
+        ]
+        let draft: [String: Any] = [
+            "occurredAt": "2026-01-01T10:00:00Z", "location": "hall", "category": "threats", "severity": "low",
+            "description": "d", "immediateAction": "a", "policeInformed": false, "residentIds": [], "staffIds": [],
+            "followUps": [],
+        ]
         let table: [String: [String: Any]?] = [
             "POST /api/v1/staff": ["name": "N", "role": "staff", "premisesIds": [x.premises.uuidString]],
             "POST /api/v1/accounts": ["name": "N", "role": "worker"],
@@ -95,10 +129,15 @@ import Testing
             "POST /api/v1/conditions/{conditionId}/vary": ["from": d, "replacement": condition],
             "POST /api/v1/conditions/{conditionId}/end": ["on": d],
             "GET /api/v1/residents/{residentId}/absences": nil,
-            "POST /api/v1/residents/{residentId}/absences": ["startsAt": "2030-01-01T10:00:00Z", "endsAt": "2030-01-01T12:00:00Z", "reason": "r",
-                                                              "approvedByName": "n", "approvedByRole": "manager"],
+            "POST /api/v1/residents/{residentId}/absences": [
+                "startsAt": "2030-01-01T10:00:00Z", "endsAt": "2030-01-01T12:00:00Z", "reason": "r",
+                "approvedByName": "n", "approvedByRole": "manager",
+            ],
             "POST /api/v1/absences/{absenceId}/withdraw": ["reason": "r"],
-            "POST /api/v1/placements": ["residentId": x.resident.uuidString, "premisesId": x.premises.uuidString, "expectedArrival": d, "expectedDeparture": d2],
+            "POST /api/v1/placements": [
+                "residentId": x.resident.uuidString, "premisesId": x.premises.uuidString, "expectedArrival": d,
+                "expectedDeparture": d2,
+            ],
             "GET /api/v1/premises/{premisesId}/placements": nil,
             "GET /api/v1/placements/{placementId}": nil,
             "POST /api/v1/placements/{placementId}/arrive": [:],
@@ -132,35 +171,47 @@ import Testing
         ]
         guard let body = table[op] else { return nil }
         var path = String(op.split(separator: " ")[1].dropFirst())
-        for (name, id) in [("premisesId", x.premises), ("bedId", x.bed), ("periodId", x.period), ("placementId", x.placement),
-                           ("residentId", x.resident), ("conditionId", x.condition), ("absenceId", x.absence), ("movementId", x.movement),
-                           ("incidentId", x.incident), ("alertId", x.alert), ("accountId", x.account), ("tokenId", x.token)] {
+        for (name, id) in [
+            ("premisesId", x.premises), ("bedId", x.bed), ("periodId", x.period), ("placementId", x.placement),
+            ("residentId", x.resident), ("conditionId", x.condition), ("absenceId", x.absence),
+            ("movementId", x.movement),
+            ("incidentId", x.incident), ("alertId", x.alert), ("accountId", x.account), ("tokenId", x.token),
+        ] {
             path = path.replacingOccurrences(of: "{\(name)}", with: id.uuidString)
         }
         return (path, body)
     }
 
     /// Not premises records: open to every caller, or the caller's own.
-    static let unscoped: Set<String> = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/v1/me",
-                                        "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents",
-                                        "GET /api/v1/occupancy-report",
-                                        // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
-                                        "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
-                                        "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv"]
+    static let unscoped: Set<String> = [
+        "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/v1/me",
+        "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents",
+        "GET /api/v1/occupancy-report",
+        // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
+        "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
+        "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",
+    ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {
         try await Harness.with { h in
             let x = try await Self.ids(h, at: h.other)
             let y = try await Self.unplaced(h, x)
-            let writes = { try await h.db { c in try c.query("SELECT count(*) FROM audit_log WHERE action <> 'refused'")[0].decode(0, as: Int.self) } }
+            let writes = {
+                try await h.db { c in
+                    try c.query("SELECT count(*) FROM audit_log WHERE action <> 'refused'")[0].decode(0, as: Int.self)
+                }
+            }
             let before = try await writes()
             var checked = 0
             for op in try ContractTests.operations().sorted() where !Self.unscoped.contains(op) {
                 let request = try #require(Self.request(op, x), "\(op) has no cross-premises case: add one")
                 let method = String(op.split(separator: " ")[0])
-                let reply = try await h.manager.send(method, request.path, body: try request.body.map { try JSONSerialization.data(withJSONObject: $0) })
+                let reply = try await h.manager.send(
+                    method, request.path, body: try request.body.map { try JSONSerialization.data(withJSONObject: $0) })
                 let code = (try? APIJSON.decoder.decode(APIProblem.self, from: reply.body))?.code
-                #expect(reply.status == 403, "\(op) answered \(reply.status) \(code ?? "") to a manager of another premises")
+                #expect(
+                    reply.status == 403, "\(op) answered \(reply.status) \(code ?? "") to a manager of another premises"
+                )
                 checked += 1
             }
             #expect(checked >= 50)
@@ -170,9 +221,12 @@ import Testing
             for op in try ContractTests.operations().sorted() where !Self.unscoped.contains(op) {
                 let request = try #require(Self.request(op, y))
                 let text = request.path + "\(request.body ?? [:])"
-                guard [y.resident, y.condition, y.absence].contains(where: { text.contains($0.uuidString) }) else { continue }
+                guard [y.resident, y.condition, y.absence].contains(where: { text.contains($0.uuidString) }) else {
+                    continue
+                }
                 let method = String(op.split(separator: " ")[0])
-                let reply = try await h.manager.send(method, request.path, body: try request.body.map { try JSONSerialization.data(withJSONObject: $0) })
+                let reply = try await h.manager.send(
+                    method, request.path, body: try request.body.map { try JSONSerialization.data(withJSONObject: $0) })
                 #expect(reply.status == 403, "\(op) answered \(reply.status) for another premises' unplaced resident")
                 unplacedChecked += 1
             }
@@ -187,7 +241,10 @@ import Testing
             let found: Page<Resident> = try await h.manager.get("api/v1/residents", query: ["crn": x.crn])
             #expect(found.items.isEmpty)
             let summary: JSONValue = try await h.manager.get("api/v1/occupancy-report")
-            #expect(summary["premises"]?.array?.map { $0["premisesId"]?.string?.lowercased() } == [h.home.uuidString.lowercased()])
+            #expect(
+                summary["premises"]?.array?.map { $0["premisesId"]?.string?.lowercased() } == [
+                    h.home.uuidString.lowercased()
+                ])
             let foundThere: Page<Resident> = try await h.otherStaff.get("api/v1/residents", query: ["crn": x.crn])
             #expect(foundThere.items.map(\.id) == [x.resident])
         }

@@ -3,24 +3,30 @@ import APWire
 import Civil
 import Foundation
 import ServiceHarness
-import Testing
 import TestDatabase
+import Testing
 
 /// The dashboard in a real headless Chromium (Tests/Browser/dashboard.py drives it over the DevTools
 /// protocol): sign-in, the overview's figures against the API's, every page rendered and captured to
 /// .screenshots/ for review, and a manager of one premises refused another's page.
 @Suite struct WebTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func browse(_ h: Harness, token: String, refused: String? = nil, shots: String) async throws -> JSONValue {
-        let args = [root.appendingPathComponent("Tests/Browser/dashboard.py").path, h.url.absoluteString, token,
-                    root.appendingPathComponent(".screenshots/\(shots)").path] + (refused.map { [$0] } ?? [])
+        let args =
+            [
+                root.appendingPathComponent("Tests/Browser/dashboard.py").path, h.url.absoluteString, token,
+                root.appendingPathComponent(".screenshots/\(shots)").path,
+            ] + (refused.map { [$0] } ?? [])
         return try await TestDatabase.onThread {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             p.arguments = ["python3"] + args
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out; p.standardError = err
+            let out = Pipe()
+            let err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
             try p.run()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -30,23 +36,36 @@ import TestDatabase
         }
     }
 
-    static func number(_ v: JSONValue?) -> Int? { if case .number(let n)? = v { return Int(n) }; return nil }
+    static func number(_ v: JSONValue?) -> Int? {
+        if case .number(let n)? = v { return Int(n) }
+        return nil
+    }
 
     @Test func anAdminSeesEveryPremisesWithTodaysFigures() async throws {
         try await Harness.with { h in
             let r = try await Self.browse(h, token: h.tokens.admin, shots: "admin")
             let http = try #require(r["http"])
-            #expect(http["csrfCookie"]?.string?.contains("HttpOnly") == true && http["csrfCookie"]?.string?.contains("SameSite=Strict") == true)
-            #expect(Self.number(http["withoutCSRF"]) == 403 && Self.number(http["wrongCSRF"]) == 403 && Self.number(http["badToken"]) == 401)
+            #expect(
+                http["csrfCookie"]?.string?.contains("HttpOnly") == true
+                    && http["csrfCookie"]?.string?.contains("SameSite=Strict") == true)
+            #expect(
+                Self.number(http["withoutCSRF"]) == 403 && Self.number(http["wrongCSRF"]) == 403
+                    && Self.number(http["badToken"]) == 401)
             #expect(Self.number(http["signIn"]?["status"]) == 303 && http["signIn"]?["location"]?.string == "/overview")
             let session = try #require(http["signIn"]?["session"]?.string)
-            #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Max-Age="), "\(session)")
+            #expect(
+                session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Max-Age="),
+                "\(session)")
             // Issue 15, item 8: the CSRF token is the service's, and sign-out ends the session on the server.
             #expect(Self.number(http["chosenCSRF"]) == 403)
-            #expect(Self.number(http["signOutWithoutCSRF"]?["status"]) == 403 && http["signOutWithoutCSRF"]?["clearsCookie"] == .bool(false))
+            #expect(
+                Self.number(http["signOutWithoutCSRF"]?["status"]) == 403
+                    && http["signOutWithoutCSRF"]?["clearsCookie"] == .bool(false))
             #expect(Self.number(http["signOutWithoutCSRF"]?["overviewAfter"]) == 200)
             #expect(Self.number(http["signOut"]?["status"]) == 303 && http["signOut"]?["clearsCookie"] == .bool(true))
-            #expect(Self.number(http["signOut"]?["overviewAfter"]) == 303 && http["signOut"]?["overviewAfterGoesTo"]?.string == "/sign-in")
+            #expect(
+                Self.number(http["signOut"]?["overviewAfter"]) == 303
+                    && http["signOut"]?["overviewAfterGoesTo"]?.string == "/sign-in")
 
             #expect(r["unsignedLandsOn"]?.string == "/sign-in" && r["signedInLandsOn"]?.string == "/overview")
             #expect(r["cookieVisibleToScripts"] == .bool(false))
@@ -54,22 +73,28 @@ import TestDatabase
             #expect(premises.compactMap { $0["code"]?.string } == ["AP-001", "AP-002", "AP-003"])
             // Tonight's figures on the page are the API's.
             let today = Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date
-            let summary: JSONValue = try await h.admin.get("api/v1/occupancy-report", query: ["from": "\(today)", "to": "\(today.adding(days: 1))"])
+            let summary: JSONValue = try await h.admin.get(
+                "api/v1/occupancy-report", query: ["from": "\(today)", "to": "\(today.adding(days: 1))"])
             for p in premises {
                 let code = p["code"]!.string!
                 let report = try #require(summary["premises"]?.array?.first { $0["code"]?.string == code })
                 let tonight = try #require(report["daily"]?.array?.last?["occupancy"])
-                for (figure, key) in [("beds", "beds"), ("occupied", "occupied"), ("free", "free"), ("out-of-service", "outOfService")] {
+                for (figure, key) in [
+                    ("beds", "beds"), ("occupied", "occupied"), ("free", "free"), ("out-of-service", "outOfService"),
+                ] {
                     #expect(Self.number(p["figures"]?[figure]) == Self.number(tonight[key]), "\(code) \(figure)")
                 }
-                #expect(Self.number(p["chartRows"]) == 90 && p["chartTitle"]?.string?.contains("last 90 nights") == true)
+                #expect(
+                    Self.number(p["chartRows"]) == 90 && p["chartTitle"]?.string?.contains("last 90 nights") == true)
                 #expect(Self.number(p["boardRows"]) == 20 && Self.number(p["reportFigures"]) == 10)
                 #expect(p["csvLink"]?.string?.hasPrefix("/premises/\(code)/occupancy-report.csv?month=") == true)
                 #expect(Self.number(p["unlabelledInputs"]) == 0)
             }
             for name in ["sign-in", "overview", "premises-AP-001", "occupancy-report-AP-003"] {
                 let shot = Self.root.appendingPathComponent(".screenshots/admin/\(name).png")
-                #expect(((try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0) > 10_000, "\(name).png")
+                #expect(
+                    ((try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0) > 10_000,
+                    "\(name).png")
             }
         }
     }
@@ -79,7 +104,9 @@ import TestDatabase
             let r = try await Self.browse(h, token: h.tokens.manager, refused: "/premises/AP-002", shots: "manager")
             #expect(r["premises"]?.array?.compactMap { $0["code"]?.string } == ["AP-001"])
             #expect(r["refusedTitle"]?.string == "Not found")
-            #expect(r["refusedBody"]?.string?.contains("Ashdown") == false && r["refusedBody"]?.string?.contains("Beacon House") == false)
+            #expect(
+                r["refusedBody"]?.string?.contains("Ashdown") == false
+                    && r["refusedBody"]?.string?.contains("Beacon House") == false)
             // Without a session (a token is not a session), the CSV is not served: the sign-in page is.
             let csv = try await h.manager.send("GET", "premises/AP-002/occupancy-report.csv")
             #expect(csv.header("Content-Type")?.hasPrefix("text/csv") != true)

@@ -2,8 +2,8 @@ import APStore
 import APWire
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// `acting(as:)` inside a transaction already acting: for the same actor the settings in force are
 /// kept (no second round trip); for another actor, the inner writes are still attributed to it.
@@ -11,8 +11,11 @@ import TestDatabase
     @Test func nestedActingAttributesEachWriteToItsActor() async throws {
         try await TestDatabase.withFresh { config in
             try await TestDatabase.withConnection(config) { c in
-                let a = Actor.staff(UUID(), origin: "outer"), b = Actor.staff(UUID(), origin: "inner")
-                let setting = { (c: PGConnection) in try c.query("SELECT current_setting('ap.actor') AS a, current_user::text AS u")[0] }
+                let a = Actor.staff(UUID(), origin: "outer")
+                let b = Actor.staff(UUID(), origin: "inner")
+                let setting = { (c: PGConnection) in
+                    try c.query("SELECT current_setting('ap.actor') AS a, current_user::text AS u")[0]
+                }
                 try c.acting(as: a) { c throws in
                     let label = c.transactionLabel
                     #expect(label != nil)

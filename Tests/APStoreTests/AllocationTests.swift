@@ -4,8 +4,8 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct AllocationTests {
     typealias F = Fixture
@@ -25,7 +25,9 @@ import TestDatabase
                     group.addTask {
                         do {
                             _ = try await pool.withTransaction { c in
-                                try BedStore.allocate(c, placementId: placement.id, bedId: bed.id, nights: F.nights(1 + i % 5, 10 + i % 7))
+                                try BedStore.allocate(
+                                    c, placementId: placement.id, bedId: bed.id, nights: F.nights(1 + i % 5, 10 + i % 7)
+                                )
                             }
                             return "won"
                         } catch let e as StoreError { return e.code }
@@ -34,7 +36,8 @@ import TestDatabase
                 return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
             }
             #expect(outcomes == ["won": 1, "bed-already-allocated": 49])
-            let overlaps: Int = try await pool.query("""
+            let overlaps: Int = try await pool.query(
+                """
                 SELECT count(*) AS n FROM bed_allocations a JOIN bed_allocations b
                   ON a.bed_id = b.bed_id AND a.id < b.id AND a.nights && b.nights
                 WHERE a.released_at IS NULL AND b.released_at IS NULL
@@ -59,8 +62,10 @@ import TestDatabase
 
                 // The night before the move in the old bed, the boundary night in the new one.
                 func holder(_ night: Int, _ bed: String) throws -> UUID? {
-                    let row = try BedStore.board(c, premisesId: p.id, nights: F.nights(night, night + 1)).first { $0.bed.code == bed }!
-                    if case let .allocated(placementId, _, _, _, _) = row.holdings.first { return placementId }
+                    let row = try BedStore.board(c, premisesId: p.id, nights: F.nights(night, night + 1)).first {
+                        $0.bed.code == bed
+                    }!
+                    if case .allocated(let placementId, _, _, _, _) = row.holdings.first { return placementId }
                     return nil
                 }
                 #expect(try holder(4, "1A") == stay.id && holder(4, "2A") == nil)
@@ -78,7 +83,9 @@ import TestDatabase
                 // Moving into an occupied bed fails and changes nothing.
                 let other = try f.placement(p, F.nights(1, 10))
                 _ = try BedStore.allocate(c, placementId: other.id, bedId: beds["2A"]!.id, nights: F.nights(1, 10))
-                #expect(storeError { _ = try BedStore.move(c, placementId: stay.id, toBed: beds["2A"]!.id, from: F.d(7)) }?.code == "bed-already-allocated")
+                #expect(
+                    storeError { _ = try BedStore.move(c, placementId: stay.id, toBed: beds["2A"]!.id, from: F.d(7)) }?
+                        .code == "bed-already-allocated")
                 #expect(try BedStore.allocations(c, placementId: stay.id) == after)
             }
         }
@@ -90,27 +97,47 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, beds) = try f.premises()
                 let bed = beds["1A"]!
-                let period = try BedStore.putOutOfService(c, bedId: bed.id, nights: F.nights(10, 15), reason: .damageByResident, notes: "window; glass")
+                let period = try BedStore.putOutOfService(
+                    c, bedId: bed.id, nights: F.nights(10, 15), reason: .damageByResident, notes: "window; glass")
                 let stay = try f.placement(p, F.nights(1, 20))
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: F.nights(12, 14)) }?.code == "bed-out-of-service")
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: F.nights(1, 11)) }?.code == "bed-out-of-service")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: F.nights(12, 14))
+                    }?.code == "bed-out-of-service")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: F.nights(1, 11))
+                    }?.code == "bed-out-of-service")
                 // Half-open: the night the period ends is free.
                 _ = try BedStore.allocate(c, placementId: stay.id, bedId: bed.id, nights: F.nights(15, 20))
                 // And the other way round: a bed with an allocation cannot be put out of service over it.
-                #expect(storeError { _ = try BedStore.putOutOfService(c, bedId: bed.id, nights: F.nights(18, 25), reason: .staffShortage) }?.code == "bed-allocated")
-                #expect(storeError { _ = try BedStore.putOutOfService(c, bedId: bed.id, nights: F.nights(12, 13), reason: .other) }?.code == "out-of-service-overlaps")
-                #expect(try !BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(11, 12)).map(\.code).contains("1A"))
+                #expect(
+                    storeError {
+                        _ = try BedStore.putOutOfService(
+                            c, bedId: bed.id, nights: F.nights(18, 25), reason: .staffShortage)
+                    }?.code == "bed-allocated")
+                #expect(
+                    storeError {
+                        _ = try BedStore.putOutOfService(c, bedId: bed.id, nights: F.nights(12, 13), reason: .other)
+                    }?.code == "out-of-service-overlaps")
+                #expect(
+                    try !BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(11, 12)).map(\.code).contains("1A"))
 
                 // A revision withdraws the old period and links the new one to it: both stay.
-                let revised = try BedStore.revise(c, periodId: period.id, nights: F.nights(10, 13), reason: .damageByResident, notes: "glass replaced early")
+                let revised = try BedStore.revise(
+                    c, periodId: period.id, nights: F.nights(10, 13), reason: .damageByResident,
+                    notes: "glass replaced early")
                 #expect(revised.replaces == period.id)
                 let history = try BedStore.outOfServiceHistory(c, bedId: bed.id)
                 #expect(history.map(\.id) == [period.id, revised.id])
-                #expect(history[0].withdrawnAt != nil && history[0].withdrawnReason == "revised" && history[0].notes == "window; glass")
+                #expect(
+                    history[0].withdrawnAt != nil && history[0].withdrawnReason == "revised"
+                        && history[0].notes == "window; glass")
                 #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(13, 15)).map(\.code).contains("1A"))
                 try BedStore.withdraw(c, periodId: revised.id, reason: "repaired")
                 #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(10, 13)).map(\.code).contains("1A"))
-                #expect(storeError { try BedStore.withdraw(c, periodId: revised.id, reason: "again") }?.kind == .notFound)
+                #expect(
+                    storeError { try BedStore.withdraw(c, periodId: revised.id, reason: "again") }?.kind == .notFound)
             }
         }
     }
@@ -120,20 +147,37 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 let (p, beds) = try f.premises()
-                #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3)).map(\.code) == ["1A", "1B", "2A"])
-                #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3), requiring: [.stepFree]).map(\.code) == ["2A"])
-                #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3), requiring: [.stepFree, .wheelchair]).isEmpty)
+                #expect(
+                    try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3)).map(\.code) == [
+                        "1A", "1B", "2A",
+                    ])
+                #expect(
+                    try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3), requiring: [.stepFree]).map(
+                        \.code) == ["2A"])
+                #expect(
+                    try BedStore.freeBeds(
+                        c, premisesId: p.id, nights: F.nights(1, 3), requiring: [.stepFree, .wheelchair]
+                    ).isEmpty)
                 let stay = try f.placement(p, F.nights(1, 10))
                 _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds["1B"]!.id, nights: F.nights(2, 4))
                 #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(1, 3)).map(\.code) == ["1A", "2A"])
-                #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(4, 6)).map(\.code) == ["1A", "1B", "2A"])
+                #expect(
+                    try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(4, 6)).map(\.code) == [
+                        "1A", "1B", "2A",
+                    ])
 
                 // A bed closes only after its last allocated night, and is then no longer offered.
-                #expect(storeError { try PremisesStore.closeBed(c, bedId: beds["1B"]!.id, from: F.d(3)) }?.code == "bed-allocated-after-close")
+                #expect(
+                    storeError { try PremisesStore.closeBed(c, bedId: beds["1B"]!.id, from: F.d(3)) }?.code
+                        == "bed-allocated-after-close")
                 try PremisesStore.closeBed(c, bedId: beds["1B"]!.id, from: F.d(4))
                 #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(4, 6)).map(\.code) == ["1A", "2A"])
                 #expect(try PremisesStore.bed(c, id: beds["1B"]!.id)?.closedOn == F.d(4))  // the bed and its history remain
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds["1B"]!.id, nights: F.nights(5, 6)) }?.code == "bed-closed")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(
+                            c, placementId: stay.id, bedId: beds["1B"]!.id, nights: F.nights(5, 6))
+                    }?.code == "bed-closed")
             }
         }
     }
@@ -146,10 +190,20 @@ import TestDatabase
                 let (_, otherBeds) = try f.premises()
                 let stay = try f.placement(p, F.nights(3, 6))
                 let (_, beds) = (p, try PremisesStore.beds(c, premisesId: p.id))
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[0].id, nights: F.nights(2, 5)) }?.code == "nights-outside-placement")
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: otherBeds["1A"]!.id, nights: F.nights(3, 6)) }?.code == "bed-other-premises")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[0].id, nights: F.nights(2, 5))
+                    }?.code == "nights-outside-placement")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(
+                            c, placementId: stay.id, bedId: otherBeds["1A"]!.id, nights: F.nights(3, 6))
+                    }?.code == "bed-other-premises")
                 _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[0].id, nights: F.nights(3, 6))
-                #expect(storeError { _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[1].id, nights: F.nights(4, 5)) }?.code == "placement-already-has-bed")
+                #expect(
+                    storeError {
+                        _ = try BedStore.allocate(c, placementId: stay.id, bedId: beds[1].id, nights: F.nights(4, 5))
+                    }?.code == "placement-already-has-bed")
             }
         }
     }

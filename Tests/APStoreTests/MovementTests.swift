@@ -4,8 +4,8 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct MovementTests {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
@@ -16,34 +16,85 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
                 let now = at("2026-11-24T19:00:00Z")
-                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, destination: "Tesco; then library",
-                                                                                        expectedBack: at("2026-11-24T21:00:00Z")), now: now)
+                let out = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id,
+                    NewMovement(
+                        residentId: r.id, kind: .out, destination: "Tesco; then library",
+                        expectedBack: at("2026-11-24T21:00:00Z")), now: now)
                 #expect(out.kind == .out && out.at == now && out.recordedBy == staff.staffId && out.seq == 1)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now) }?.code == "already-out")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
+                    }?.code == "already-out")
                 var roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
-                #expect(roll.map(\.isIn) == [false] && roll[0].destination == "Tesco; then library" && roll[0].bedCode == "1A" && roll[0].since == now)
+                #expect(
+                    roll.map(\.isIn) == [false] && roll[0].destination == "Tesco; then library"
+                        && roll[0].bedCode == "1A" && roll[0].since == now)
 
                 let back = now.addingTimeInterval(3600)
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back) }?.code == "already-in")
+                _ = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back)
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: back)
+                    }?.code == "already-in")
                 roll = try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!)
                 #expect(roll.map(\.isIn) == [true])
 
                 // Times: not in the future; late needs a reason; not before the last entry; not before arrival.
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: back.addingTimeInterval(600)), now: back) }?.code == "time-in-future")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id,
+                            NewMovement(residentId: r.id, kind: .out, at: back.addingTimeInterval(600)), now: back)
+                    }?.code == "time-in-future")
                 let later = back.addingTimeInterval(7200)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800)), now: later) }?.code == "late-movement-needs-reason")
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: back.addingTimeInterval(-60), lateReason: "forgot"), now: later) }?.code == "out-of-order")
-                let late = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800), lateReason: "busy with an incident"), now: later)
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id,
+                            NewMovement(residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800)), now: later)
+                    }?.code == "late-movement-needs-reason")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id,
+                            NewMovement(
+                                residentId: r.id, kind: .out, at: back.addingTimeInterval(-60), lateReason: "forgot"),
+                            now: later)
+                    }?.code == "out-of-order")
+                let late = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id,
+                    NewMovement(
+                        residentId: r.id, kind: .out, at: later.addingTimeInterval(-1800),
+                        lateReason: "busy with an incident"), now: later)
                 #expect(late.lateReason == "busy with an incident" && late.at == later.addingTimeInterval(-1800))
                 #expect(try MovementStore.history(c, placementId: stay.id).map(\.seq) == [1, 2, 3])
 
                 // Only a resident who has arrived here can be signed in or out here.
                 let upcoming = try f.placement(p, Nights(from: LocalDate("2026-12-01")!, to: LocalDate("2026-12-20")!)!)
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: upcoming.residentId, kind: .out), now: later) }?.code == "not-staying-here")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id, NewMovement(residentId: upcoming.residentId, kind: .out),
+                            now: later)
+                    }?.code == "not-staying-here")
                 let (elsewhere, _) = try f.premises()
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: elsewhere.id, NewMovement(residentId: r.id, kind: .in), now: later) }?.code == "not-staying-here")
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in, at: at("2026-11-19T10:00:00Z"), lateReason: "x"), now: later) }?.code == "before-arrival")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: elsewhere.id, NewMovement(residentId: r.id, kind: .in),
+                            now: later)
+                    }?.code == "not-staying-here")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id,
+                            NewMovement(residentId: r.id, kind: .in, at: at("2026-11-19T10:00:00Z"), lateReason: "x"),
+                            now: later)
+                    }?.code == "before-arrival")
             }
         }
     }
@@ -54,34 +105,57 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, r, stay, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
                 let now = at("2026-11-24T22:00:00Z")
-                let mistaken = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
-                let void = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "signed out the wrong resident", now: now.addingTimeInterval(60))
-                #expect(void.kind == .void && void.voids == mistaken.id && void.voidReason == "signed out the wrong resident")
-                #expect(try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!).map(\.isIn) == [true])
+                let mistaken = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
+                let void = try MovementStore.void(
+                    c, actor: staff, movementId: mistaken.id, reason: "signed out the wrong resident",
+                    now: now.addingTimeInterval(60))
+                #expect(
+                    void.kind == .void && void.voids == mistaken.id
+                        && void.voidReason == "signed out the wrong resident")
+                #expect(
+                    try MovementStore.roll(c, premisesId: p.id, night: LocalDate("2026-11-24")!).map(\.isIn) == [true])
                 // The mistaken entry is still there, unchanged.
                 #expect(try MovementStore.history(c, placementId: stay.id).first == mistaken)
-                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "again", now: now) }?.code == "already-voided")
-                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: void.id, reason: "undo", now: now) }?.code == "void-of-void")
-                #expect(storeError { _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: " ", now: now) }?.field == "reason")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: "again", now: now)
+                    }?.code == "already-voided")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.void(c, actor: staff, movementId: void.id, reason: "undo", now: now)
+                    }?.code == "void-of-void")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.void(c, actor: staff, movementId: mistaken.id, reason: " ", now: now)
+                    }?.field == "reason")
                 // After the void the resident can be signed out for real.
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now.addingTimeInterval(120))
+                _ = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out),
+                    now: now.addingTimeInterval(120))
                 // The database's own wall, for a writer that skips the store: a void of a void is refused.
                 let direct = #expect(throws: PGError.self) {
-                    try c.query("""
+                    try c.query(
+                        """
                         INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, voids, void_reason) VALUES ($1, $2, $3, 'void', $4, $5, 'x')
                         """, [p.id, stay.id, r.id, now.addingTimeInterval(180), void.id])
                 }
                 #expect(direct?.constraint == "movements_void_of_void")
-                #expect(try c.query("SELECT chain_first_break('movements', $1)", [p.id])[0].decode(0, as: Int?.self) == nil)
+                #expect(
+                    try c.query("SELECT chain_first_break('movements', $1)", [p.id])[0].decode(0, as: Int?.self) == nil)
             }
         }
     }
 
     /// The pooled connection as the next request finds it: its own role, no actor, no scope, no transaction.
     func expectNothingLeft(on c: PGConnection, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let after = try c.query("SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope")[0]
+        let after = try c.query(
+            "SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope"
+        )[0]
         #expect(try after.decode("role", as: String.self) != "ap_app", sourceLocation: sourceLocation)
-        #expect(try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "", sourceLocation: sourceLocation)
+        #expect(
+            try after.decode("actor", as: String.self) == "" && after.decode("scope", as: String.self) == "",
+            sourceLocation: sourceLocation)
         #expect(c.transactionState == .idle, sourceLocation: sourceLocation)
     }
 
@@ -98,17 +172,24 @@ import TestDatabase
                 let now = at("2026-11-24T19:00:00Z")
                 // Scoped to another premises, the database does not let the actor see the placement.
                 staff.premises = [elsewhere.id]
-                #expect(storeError { _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now) }?.code == "not-staying-here")
+                #expect(
+                    storeError {
+                        _ = try MovementStore.record(
+                            c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
+                    }?.code == "not-staying-here")
                 #expect(try MovementStore.history(c, placementId: stay.id).isEmpty)
 
                 staff.premises = [p.id]
-                let out = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
+                let out = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: now)
                 #expect(try AuditStore.entries(c, table: "movements", rowId: out.id).map(\.actor) == [staff.name])
                 try expectNothingLeft(on: c)
 
                 // Inside a transaction already acting for someone, it joins that transaction.
                 let back = try c.acting(as: staff) { c in
-                    try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in), now: now.addingTimeInterval(600))
+                    try MovementStore.record(
+                        c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .in),
+                        now: now.addingTimeInterval(600))
                 }
                 #expect(try MovementStore.history(c, placementId: stay.id).map(\.id) == [out.id, back.id])
             }
@@ -125,11 +206,17 @@ import TestDatabase
                 var staff = shiftStaff
                 let (elsewhere, _) = try f.premises()
                 let night = LocalDate("2026-11-24")!
-                _ = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, destination: "gym"), now: at("2026-11-24T19:00:00Z"))
+                _ = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out, destination: "gym"),
+                    now: at("2026-11-24T19:00:00Z"))
                 staff.premises = [p.id]
-                let inTransaction = try c.acting(as: staff) { c in try MovementStore.roll(c, premisesId: p.id, night: night) }
+                let inTransaction = try c.acting(as: staff) { c in
+                    try MovementStore.roll(c, premisesId: p.id, night: night)
+                }
                 let alone = try MovementStore.roll(c, actor: staff, premisesId: p.id, night: night)
-                #expect(alone == inTransaction && alone.map(\.residentId) == [r.id] && alone[0].isIn == false && alone[0].destination == "gym")
+                #expect(
+                    alone == inTransaction && alone.map(\.residentId) == [r.id] && alone[0].isIn == false
+                        && alone[0].destination == "gym")
                 try expectNothingLeft(on: c)
                 // Scoped to another premises, the database shows the actor nobody here.
                 staff.premises = [elsewhere.id]
@@ -144,15 +231,27 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 let (p, r, _, staff) = try f.arrivedResident(arrivedAt: at("2026-11-20T14:00:00Z"))
-                let m = try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out), now: at("2026-11-24T20:00:00Z"))
+                let m = try MovementStore.record(
+                    c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: .out),
+                    now: at("2026-11-24T20:00:00Z"))
                 for sql in ["UPDATE movements SET note = 'x' WHERE id = $1", "DELETE FROM movements WHERE id = $1"] {
-                    let asApp = pgError { _ = try c.transaction { c in try c.execute("SET LOCAL ROLE ap_app"); try c.query(sql, [m.id]) } }
+                    let asApp = pgError {
+                        _ = try c.transaction { c in
+                            try c.execute("SET LOCAL ROLE ap_app")
+                            try c.query(sql, [m.id])
+                        }
+                    }
                     #expect(asApp?.sqlState == "42501", "\(sql)")  // permission denied: the role has no UPDATE or DELETE
                     let asOwner = pgError { try c.query(sql, [m.id]) }
                     #expect(asOwner?.constraint == "movements_append_only", "\(sql)")
                 }
                 #expect(pgError { try c.execute("TRUNCATE movements CASCADE") }?.constraint == "movements_append_only")
-                let auditUpdate = pgError { _ = try c.transaction { c in try c.execute("SET LOCAL ROLE ap_app"); try c.execute("UPDATE audit_log SET actor = 'nobody'") } }
+                let auditUpdate = pgError {
+                    _ = try c.transaction { c in
+                        try c.execute("SET LOCAL ROLE ap_app")
+                        try c.execute("UPDATE audit_log SET actor = 'nobody'")
+                    }
+                }
                 #expect(auditUpdate?.sqlState == "42501")
                 #expect(pgError { try c.execute("DELETE FROM audit_log") }?.constraint == "audit_log_append_only")
                 #expect(try MovementStore.history(c, placementId: m.placementId) == [m])
@@ -169,7 +268,11 @@ import TestDatabase
                 var now = at("2026-11-24T18:00:00Z")
                 var ids: [UUID] = []
                 for i in 0..<6 {
-                    ids.append(try MovementStore.record(c, actor: staff, premisesId: p.id, NewMovement(residentId: r.id, kind: i % 2 == 0 ? .out : .in, note: "entry \(i)"), now: now).id)
+                    ids.append(
+                        try MovementStore.record(
+                            c, actor: staff, premisesId: p.id,
+                            NewMovement(residentId: r.id, kind: i % 2 == 0 ? .out : .in, note: "entry \(i)"), now: now
+                        ).id)
                     now = now.addingTimeInterval(600)
                 }
                 #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
@@ -201,8 +304,10 @@ import TestDatabase
                 var residents: [UUID] = []
                 var actor = Actor.system
                 for i in 1...8 {
-                    let (_, r, _, a) = try f.arrivedResident(arrivedAt: Date(timeIntervalSinceNow: -86_400), premises: premises, bed: "B\(i)")
-                    residents.append(r.id); actor = a
+                    let (_, r, _, a) = try f.arrivedResident(
+                        arrivedAt: Date(timeIntervalSinceNow: -86_400), premises: premises, bed: "B\(i)")
+                    residents.append(r.id)
+                    actor = a
                 }
                 return (premises.0, residents, actor)
             }
@@ -212,7 +317,11 @@ import TestDatabase
                     for _ in 0..<2 {  // two staff try to sign the same resident out at once
                         group.addTask {
                             do {
-                                _ = try await pool.withConnection { try MovementStore.record($0, actor: staff, premisesId: p.id, .init(residentId: r, kind: .out), now: Date()) }
+                                _ = try await pool.withConnection {
+                                    try MovementStore.record(
+                                        $0, actor: staff, premisesId: p.id, .init(residentId: r, kind: .out),
+                                        now: Date())
+                                }
                                 return ["out"]
                             } catch let e as StoreError { return [e.code] }
                         }
@@ -223,7 +332,8 @@ import TestDatabase
             #expect(outcomes == Array(repeating: "already-out", count: 8) + Array(repeating: "out", count: 8))
             try await TestDatabase.withConnection(config) { c throws in
                 #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
-                let seqs: [Int] = try c.query("SELECT seq FROM movements WHERE premises_id = $1 ORDER BY seq", [p.id]).map { try $0.decode("seq") }
+                let seqs: [Int] = try c.query("SELECT seq FROM movements WHERE premises_id = $1 ORDER BY seq", [p.id])
+                    .map { try $0.decode("seq") }
                 #expect(seqs == Array(1...8))
             }
             await pool.shutdown()

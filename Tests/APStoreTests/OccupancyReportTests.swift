@@ -4,15 +4,17 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// Every figure of the report against answers worked out by hand for a small fixed dataset: three
 /// beds, one out of service for two nights, a bed move, an overbooked night, a departure on the
 /// first day of the range.
 @Suite struct OccupancyReportTests {
     static let zone = TimeZone(identifier: "Europe/London")!
-    static func at(_ day: Int, _ hour: Int, month: Int = 3) -> Date { Zone.instant(Fixture.d(day, month: month), LocalTime(hour: hour, minute: 0)!, in: zone) }
+    static func at(_ day: Int, _ hour: Int, month: Int = 3) -> Date {
+        Zone.instant(Fixture.d(day, month: month), LocalTime(hour: hour, minute: 0)!, in: zone)
+    }
 
     /// Nights 1 to 7 March 2026 (to the morning of the 8th). Hand-worked:
     ///   night     1  2  3  4  5  6  7
@@ -42,7 +44,8 @@ import TestDatabase
         _ = try BedStore.move(c, placementId: p1.id, toBed: beds["1B"]!.id, from: d(3))
         _ = try PlacementStore.depart(c, id: p1.id, at: at(6, 10), reason: .breachRecallCurfew, now: now)
 
-        _ = try BedStore.putOutOfService(c, bedId: beds["2A"]!.id, nights: Fixture.nights(2, 4), reason: .plannedRefurbishment)
+        _ = try BedStore.putOutOfService(
+            c, bedId: beds["2A"]!.id, nights: Fixture.nights(2, 4), reason: .plannedRefurbishment)
 
         let p2 = try stay(d(2), d(9))  // no bed: the overbooked one
         _ = try PlacementStore.arrive(c, id: p2.id, at: at(2, 16), now: now)
@@ -57,12 +60,18 @@ import TestDatabase
         _ = try PlacementStore.arrive(c, id: p5.id, at: at(6, 18), now: now)
         _ = try PlacementStore.depart(c, id: p5.id, at: at(7, 9), reason: .absconded, now: now)
 
-        for (night, kind) in [(2, AlertKind.lateReturn), (5, .absentOvernight), (8, .lateReturn), (3, .missedReporting)] {
-            _ = try AlertStore.raise(c, actor: .worker(), placementId: p2.id, night: d(night), kind: kind, evidence: [], escalate: false)
+        for (night, kind) in [
+            (2, AlertKind.lateReturn), (5, .absentOvernight), (8, .lateReturn), (3, .missedReporting),
+        ] {
+            _ = try AlertStore.raise(
+                c, actor: .worker(), placementId: p2.id, night: d(night), kind: kind, evidence: [], escalate: false)
         }
         for occurred in [at(3, 12), at(9, 12)] {
-            _ = try IncidentStore.report(c, actor: .system, premisesId: p.id, IncidentDraft(occurredAt: occurred, category: .threats, severity: .low,
-                                                                                              description: "d"), now: now)
+            _ = try IncidentStore.report(
+                c, actor: .system, premisesId: p.id,
+                IncidentDraft(
+                    occurredAt: occurred, category: .threats, severity: .low,
+                    description: "d"), now: now)
         }
         return p.id
     }
@@ -71,7 +80,8 @@ import TestDatabase
         try await TestDatabase.withFresh { config in
             let report = try await TestDatabase.withConnection(config) { c in
                 let id = try Self.world(c)
-                return try OccupancyReportStore.reports(c, premisesIds: [id], nights: Fixture.nights(1, 8), today: Fixture.d(20))[0]
+                return try OccupancyReportStore.reports(
+                    c, premisesIds: [id], nights: Fixture.nights(1, 8), today: Fixture.d(20))[0]
             }
             let n = report.daily.map(\.occupancy)
             #expect(n.map(\.night) == (1...7).map { Fixture.d($0) })
@@ -83,14 +93,18 @@ import TestDatabase
             #expect(n.map(\.overbookedBy) == [0, 0, 0, 0, 0, 1, 0])
             #expect(n.map(\.arrivals) == [1, 1, 0, 0, 1, 2, 0])
             #expect(n.map(\.departures) == [1, 0, 0, 0, 0, 1, 1])
-            #expect(report.daily.map { $0.outOfServiceByReason["planned_refurbishment"] ?? 0 } == [0, 1, 1, 0, 0, 0, 0])
+            #expect(
+                report.daily.map { $0.outOfServiceByReason["planned_refurbishment"] ?? 0 } == [0, 1, 1, 0, 0, 0, 0])
             let t = report.totals
-            #expect(t.nights == 7 && t.bedNightsAvailable == 19 && t.bedNightsOccupied == 17 && t.voids == 3 && t.overbookedNights == 1)
+            #expect(
+                t.nights == 7 && t.bedNightsAvailable == 19 && t.bedNightsOccupied == 17 && t.voids == 3
+                    && t.overbookedNights == 1)
             #expect(t.arrivals == 5 && t.departures == 3)
             #expect(abs((t.occupancyRate ?? 0) - 17.0 / 19.0) < 1e-9)
             #expect(abs((report.averageLengthOfStay ?? 0) - 10.0 / 3.0) < 1e-9)
             #expect(report.departuresByReason == ["planned_move_on": 1, "breach_recall_curfew": 1, "absconded": 1])
-            #expect(report.curfewAlerts == 2 && abs((report.curfewAlertsPer100ResidentNights ?? 0) - 200.0 / 17.0) < 1e-9)
+            #expect(
+                report.curfewAlerts == 2 && abs((report.curfewAlertsPer100ResidentNights ?? 0) - 200.0 / 17.0) < 1e-9)
             #expect(report.incidents == 1 && abs((report.incidentsPer1000BedNights ?? 0) - 1000.0 / 17.0) < 1e-9)
         }
     }
@@ -114,7 +128,8 @@ import TestDatabase
         let empty = OccupancyNight(night: d, beds: 2, outOfService: 0, occupied: 0, arrivals: 0, departures: 0)
         let sum = OccupancyTotals(summing: [OccupancyTotals([full]), OccupancyTotals([empty])])
         // Adding the nights first would show 3 of 4 beds taken and no overbooking.
-        #expect(sum.voids == 2 && sum.overbookedNights == 1 && sum.bedNightsOccupied == 3 && sum.bedNightsAvailable == 4)
+        #expect(
+            sum.voids == 2 && sum.overbookedNights == 1 && sum.bedNightsOccupied == 3 && sum.bedNightsAvailable == 4)
         #expect(OccupancyTotals.rate(1, per: 100, of: 0) == nil)
     }
 }

@@ -4,8 +4,8 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct OccupancyTests {
     typealias F = Fixture
@@ -18,13 +18,15 @@ import TestDatabase
                 let f = Fixture(c: c)
                 let (p, beds) = try f.premises()  // beds 1A, 1B, 2A, open since January
                 let now = instant("2026-03-05T12:00:00Z")
-                _ = try BedStore.putOutOfService(c, bedId: beds["2A"]!.id, nights: F.nights(3, 5), reason: .plannedRefurbishment)
+                _ = try BedStore.putOutOfService(
+                    c, bedId: beds["2A"]!.id, nights: F.nights(3, 5), reason: .plannedRefurbishment)
                 try PremisesStore.closeBed(c, bedId: beds["1B"]!.id, from: F.d(7))
 
                 // A: arrived in February, departed the morning of 1 March (a departure on the range's first day).
                 let a = try f.placement(p, Nights(from: F.d(25, month: 2), to: F.d(2))!)
                 _ = try PlacementStore.arrive(c, id: a.id, at: instant("2026-02-25T10:00:00Z"), now: now)
-                _ = try PlacementStore.depart(c, id: a.id, at: instant("2026-03-01T11:00:00Z"), reason: .plannedMoveOn, now: now)
+                _ = try PlacementStore.depart(
+                    c, id: a.id, at: instant("2026-03-01T11:00:00Z"), reason: .plannedMoveOn, now: now)
                 // B: upcoming, nights 2 to 4.
                 _ = try f.placement(p, F.nights(2, 5))
                 // C: arrived 1 March, expected to leave on the 4th, still here on the 5th (today): counted to today.
@@ -38,7 +40,8 @@ import TestDatabase
                 let cancelled = try f.placement(p, F.nights(2, 6))
                 _ = try PlacementStore.cancel(c, id: cancelled.id, reason: .riskChanged, at: now)
 
-                let result = try OccupancyStore.occupancy(c, premisesIds: [p.id], nights: F.nights(1, 8), today: F.d(5))[p.id]!
+                let result = try OccupancyStore.occupancy(
+                    c, premisesIds: [p.id], nights: F.nights(1, 8), today: F.d(5))[p.id]!
                 // night: beds, out of service, occupied, arrivals, departures, available, free, overbooked by
                 let expected: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
                     (3, 0, 1, 1, 1, 3, 2, 0),  // 1: C; C arrives; A departs
@@ -57,7 +60,8 @@ import TestDatabase
                 }
                 // Another premises in the same call is answered on its own.
                 let (empty, _) = try f.premises()
-                let both = try OccupancyStore.occupancy(c, premisesIds: [p.id, empty.id], nights: F.nights(1, 3), today: F.d(5))
+                let both = try OccupancyStore.occupancy(
+                    c, premisesIds: [p.id, empty.id], nights: F.nights(1, 3), today: F.d(5))
                 #expect(both[empty.id]?.map(\.occupied) == [0, 0] && both[empty.id]?.map(\.beds) == [3, 3])
                 #expect(both[p.id]?.map(\.occupied) == [1, 2])
             }

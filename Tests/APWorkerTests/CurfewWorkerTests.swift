@@ -5,8 +5,8 @@ import APWorker
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct CurfewWorkerTests {
     static func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
@@ -19,7 +19,8 @@ func outAllNightWorld(_ c: PGConnection) throws -> (Premises, Resident) {
     func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
     let f = Fixture(c: c)
     let (p, r, _, actor) = try f.arrivedResident(arrivedAt: at("2026-01-01T14:00:00Z"), premises: try f.premises("W1"))
-    _ = try MovementStore.record(c, actor: actor, premisesId: p.id, .init(residentId: r.id, kind: .out), now: at("2026-01-15T20:00:00Z"))
+    _ = try MovementStore.record(
+        c, actor: actor, premisesId: p.id, .init(residentId: r.id, kind: .out), now: at("2026-01-15T20:00:00Z"))
     return (p, r)
 }
 
@@ -54,12 +55,17 @@ extension CurfewWorkerTests {
             #expect(later.checked == ["W1 2026-01-16", "W1 2026-01-17", "W1 2026-01-18", "W1 2026-01-19"])
             #expect(later.reconciled == ["W1 2026-01-16", "W1 2026-01-17"])
             let kinds = try await pool.withConnection { c in
-                try AlertStore.list(c, premisesId: p.id, since: LocalDate("2026-01-01")!).map { "\($0.night) \($0.kind.rawValue)" }.sorted()
+                try AlertStore.list(c, premisesId: p.id, since: LocalDate("2026-01-01")!).map {
+                    "\($0.night) \($0.kind.rawValue)"
+                }.sorted()
             }
-            #expect(kinds == ["2026-01-15 absent_overnight", "2026-01-15 late_return",
-                              "2026-01-16 absent_overnight", "2026-01-16 late_return",
-                              "2026-01-17 absent_overnight", "2026-01-17 late_return",
-                              "2026-01-18 absent_overnight", "2026-01-18 late_return"])
+            #expect(
+                kinds == [
+                    "2026-01-15 absent_overnight", "2026-01-15 late_return",
+                    "2026-01-16 absent_overnight", "2026-01-16 late_return",
+                    "2026-01-17 absent_overnight", "2026-01-17 late_return",
+                    "2026-01-18 absent_overnight", "2026-01-18 late_return",
+                ])
             await pool.shutdown()
         }
     }
@@ -67,13 +73,19 @@ extension CurfewWorkerTests {
     @Test func twoWorkersAtOnceRaiseEachAlertOnce() async throws {
         try await TestDatabase.withFresh { config in
             let (p, _) = try await TestDatabase.withConnection(config) { try world($0) }
-            let pools = [PGPool(config, options: .init(maxConnections: 1)), PGPool(config, options: .init(maxConnections: 1))]
+            let pools = [
+                PGPool(config, options: .init(maxConnections: 1)), PGPool(config, options: .init(maxConnections: 1)),
+            ]
             let raised = try await withThrowingTaskGroup(of: Int.self) { group in
-                for pool in pools { group.addTask { try await worker(pool, at: "2026-01-16T13:00:00Z").runOnce().raised } }
+                for pool in pools {
+                    group.addTask { try await worker(pool, at: "2026-01-16T13:00:00Z").runOnce().raised }
+                }
                 return try await group.reduce(0, +)
             }
             #expect(raised == 2)
-            let count = try await pools[0].withConnection { try AlertStore.list($0, premisesId: p.id, since: LocalDate("2026-01-01")!).count }
+            let count = try await pools[0].withConnection {
+                try AlertStore.list($0, premisesId: p.id, since: LocalDate("2026-01-01")!).count
+            }
             #expect(count == 2)
             for pool in pools { await pool.shutdown() }
         }
@@ -83,13 +95,16 @@ extension CurfewWorkerTests {
     @Test func theWorkerProcessStopsOnSIGTERM() async throws {
         try await TestDatabase.withFresh { config in
             _ = try await TestDatabase.withConnection(config) { try outAllNightWorld($0) }
-            let process = try TestDatabase.launch("ap-server", ["worker", "--interval-seconds", "10"], database: config.database!)
+            let process = try TestDatabase.launch(
+                "ap-server", ["worker", "--interval-seconds", "10"], database: config.database!)
             var checked = 0
             let started = Date()
             // Each night commits on its own: wait for the whole first pass, not its first night.
             while checked < 8 && Date().timeIntervalSince(started) < 60 {  // generous: the suite runs in parallel on two cores
                 try await Task.sleep(for: .milliseconds(100))
-                checked = try await TestDatabase.withConnection(config) { try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n") }
+                checked = try await TestDatabase.withConnection(config) {
+                    try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n")
+                }
             }
             #expect(checked == 8)  // the night in progress and the seven before it (the default look-back)
             #expect(process.isRunning)

@@ -1,12 +1,16 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A webhook receiver on 127.0.0.1 for tests: records each request and answers with the next status
 /// from `statuses` (200 once they run out). One request a connection, HTTP/1.1, Content-Length bodies.
 final class Receiver: @unchecked Sendable {  // `requests` and `statuses` are guarded by `lock`
-    struct Request { let headers: [String: String]; let body: String }
+    struct Request {
+        let headers: [String: String]
+        let body: String
+    }
     let port: UInt16
     private let fd: Int32
     private let lock = NSLock()
@@ -22,10 +26,16 @@ final class Receiver: @unchecked Sendable {  // `requests` and `statuses` are gu
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         port = UInt16(bigEndian: address.sin_port)
         self.fd = fd
         let listener = fd
@@ -39,8 +49,15 @@ final class Receiver: @unchecked Sendable {  // `requests` and `statuses` are gu
     }
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)/alerts")! }
-    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
-    func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    var requests: [Request] {
+        lock.lock()
+        defer { lock.unlock() }
+        return received
+    }
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
 
     private func serve(_ client: Int32) {
         defer { close(client) }

@@ -5,8 +5,8 @@ import APWorker
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct WebhookTests {
     static func at(_ s: String) -> Date { try! Date(s, strategy: .iso8601) }
@@ -31,7 +31,8 @@ import TestDatabase
             #expect(try await worker.runOnce().raised == 2)
 
             let clock = MutableClock(Self.at("2026-01-16T08:01:00Z"))
-            let deliverer = WebhookDeliverer(pool: pool, settings: .init(url: receiver.url, secret: secret), clock: { clock.now })
+            let deliverer = WebhookDeliverer(
+                pool: pool, settings: .init(url: receiver.url, secret: secret), clock: { clock.now })
             let first = try await deliverer.deliverOnce()
             #expect(first == .init(delivered: 1, failed: 1))  // the receiver failed the first post
             // Nothing is due again until the back-off has passed.
@@ -42,20 +43,37 @@ import TestDatabase
 
             let requests = receiver.requests
             #expect(requests.count == 3)
-            let alerts = try await pool.withConnection { try AlertStore.list($0, premisesId: premisesId, since: LocalDate("2026-01-15")!) }
-            #expect(Set(requests.map { $0.headers["idempotency-key"] ?? "" }) == Set(alerts.map { $0.id.uuidString.lowercased() }))
+            let alerts = try await pool.withConnection {
+                try AlertStore.list($0, premisesId: premisesId, since: LocalDate("2026-01-15")!)
+            }
+            #expect(
+                Set(requests.map { $0.headers["idempotency-key"] ?? "" })
+                    == Set(alerts.map { $0.id.uuidString.lowercased() }))
             #expect(requests[0].headers["idempotency-key"] == requests[2].headers["idempotency-key"])  // the retry is the same delivery
             for request in requests {
                 let expected: String = try await pool.withConnection { c in
-                    try c.query("SELECT encode(hmac($1::text, $2::text, 'sha256'), 'hex') AS h", [request.body, secret])[0].decode("h")
+                    try c.query(
+                        "SELECT encode(hmac($1::text, $2::text, 'sha256'), 'hex') AS h", [request.body, secret])[0]
+                        .decode("h")
                 }
                 #expect(request.headers["x-ap-signature"] == "sha256=" + expected)
                 #expect(request.headers["content-type"] == "application/json")
             }
             let payloads = try requests.map { try JSONDecoder().decode(Payload.self, from: Data($0.body.utf8)) }
-            #expect(payloads.contains { $0.kind == "absent_overnight" && $0.escalate && $0.resident.contingencyPlan == plan })
-            #expect(payloads.contains { $0.kind == "late_return" && !$0.escalate && $0.resident.contingencyPlan == nil && $0.resident.crn == crn })
-            let errors: [String?] = try await pool.withConnection { try $0.query("SELECT last_error FROM alert_outbox ORDER BY attempts").map { try $0.decode("last_error") } }
+            #expect(
+                payloads.contains {
+                    $0.kind == "absent_overnight" && $0.escalate && $0.resident.contingencyPlan == plan
+                })
+            #expect(
+                payloads.contains {
+                    $0.kind == "late_return" && !$0.escalate && $0.resident.contingencyPlan == nil
+                        && $0.resident.crn == crn
+                })
+            let errors: [String?] = try await pool.withConnection {
+                try $0.query("SELECT last_error FROM alert_outbox ORDER BY attempts").map {
+                    try $0.decode("last_error")
+                }
+            }
             #expect(errors == [nil, nil])  // cleared on delivery
             await pool.shutdown()
         }
@@ -67,11 +85,15 @@ import TestDatabase
             let pool = PGPool(config, options: .init(maxConnections: 2))
             var settings = CurfewWorker.Settings()
             settings.outbox = true
-            _ = try await CurfewWorker(pool: pool, settings: settings, clock: { Self.at("2026-01-16T08:00:00Z") }).runOnce()
+            _ = try await CurfewWorker(pool: pool, settings: settings, clock: { Self.at("2026-01-16T08:00:00Z") })
+                .runOnce()
             let nowhere = URL(string: "http://127.0.0.1:1/alerts")!
-            let deliverer = WebhookDeliverer(pool: pool, settings: .init(url: nowhere, secret: secret), clock: { Self.at("2026-01-16T08:01:00Z") })
+            let deliverer = WebhookDeliverer(
+                pool: pool, settings: .init(url: nowhere, secret: secret), clock: { Self.at("2026-01-16T08:01:00Z") })
             #expect(try await deliverer.deliverOnce() == .init(delivered: 0, failed: 2))
-            let rows: [String] = try await pool.withConnection { try $0.query("SELECT last_error || ' ' || attempts AS e FROM alert_outbox").map { try $0.decode("e") } }
+            let rows: [String] = try await pool.withConnection {
+                try $0.query("SELECT last_error || ' ' || attempts AS e FROM alert_outbox").map { try $0.decode("e") }
+            }
             #expect(rows.count == 2 && rows.allSatisfy { $0.hasPrefix("no answer") && $0.hasSuffix(" 1") })
             await pool.shutdown()
         }
@@ -83,13 +105,24 @@ final class MutableClock: @unchecked Sendable {  // guarded by `lock`
     private var value: Date
     init(_ start: Date) { value = start }
     var now: Date {
-        get { lock.lock(); defer { lock.unlock() }; return value }
-        set { lock.lock(); value = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        set {
+            lock.lock()
+            value = newValue
+            lock.unlock()
+        }
     }
 }
 
 struct Payload: Decodable {
-    struct Resident: Decodable { let crn: String; let contingencyPlan: String? }
+    struct Resident: Decodable {
+        let crn: String
+        let contingencyPlan: String?
+    }
     let kind: String
     let escalate: Bool
     let resident: Resident

@@ -9,7 +9,8 @@ import Testing
         // Every 37th day from 1600 to 2400: month lengths, leap years and century rules.
         for days in stride(from: -135_140, through: 156_998, by: 37) {
             let date = LocalDate(daysSince1970: Int32(days))
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(days) * 86_400))
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(days) * 86_400))
             #expect(date.year == parts.year && date.month == parts.month && date.day == parts.day)
             #expect(LocalDate(year: date.year, month: date.month, day: date.day) == date)
             // Foundation: 1 is Sunday; ISO: 7 is Sunday.
@@ -30,7 +31,10 @@ import Testing
     }
 
     @Test func rejectsMalformedText() {
-        for text in ["", "2026-1-01", "2026-01-1", "26-01-01", "2026/01/01", "2026-13-01", "2026-00-10", "2026-01-32", "２０２６-01-01", "2026-01-01T00:00"] {
+        for text in [
+            "", "2026-1-01", "2026-01-1", "26-01-01", "2026/01/01", "2026-13-01", "2026-00-10", "2026-01-32",
+            "２０２６-01-01", "2026-01-01T00:00",
+        ] {
             #expect(LocalDate(text) == nil, "\(text)")
         }
     }
@@ -61,7 +65,8 @@ import Testing
 
     /// The night of 28 to 29 March 2026: 23:00 to 06:00 lasts six hours.
     @Test func springForwardNight() {
-        let start = at("2026-03-28", "23:00"), end = at("2026-03-29", "06:00")
+        let start = at("2026-03-28", "23:00")
+        let end = at("2026-03-29", "06:00")
         #expect(start == utc("2026-03-28T23:00:00Z"))
         #expect(end == utc("2026-03-29T05:00:00Z"))
         #expect(end.timeIntervalSince(start) == 6 * 3600)
@@ -77,7 +82,8 @@ import Testing
 
     /// The night of 24 to 25 October 2026: 23:00 to 06:00 lasts eight hours.
     @Test func fallBackNight() {
-        let start = at("2026-10-24", "23:00"), end = at("2026-10-25", "06:00")
+        let start = at("2026-10-24", "23:00")
+        let end = at("2026-10-25", "06:00")
         #expect(start == utc("2026-10-24T22:00:00Z"))
         #expect(end == utc("2026-10-25T06:00:00Z"))
         #expect(end.timeIntervalSince(start) == 8 * 3600)
@@ -88,10 +94,12 @@ import Testing
     }
 
     @Test func localIsTheInverseForTimesThatExistOnce() {
-        for (instant, date, time) in [("2026-03-29T01:30:00Z", "2026-03-29", "02:30"), ("2026-10-25T00:30:00Z", "2026-10-25", "01:30"),
-                                      ("2026-10-25T01:30:00Z", "2026-10-25", "01:30"),
-                                      // 1968 to 1971 Britain kept GMT+1 all winter (British Standard Time).
-                                      ("1969-12-31T23:59:00Z", "1970-01-01", "00:59"), ("1960-06-01T12:00:00Z", "1960-06-01", "13:00")] {
+        for (instant, date, time) in [
+            ("2026-03-29T01:30:00Z", "2026-03-29", "02:30"), ("2026-10-25T00:30:00Z", "2026-10-25", "01:30"),
+            ("2026-10-25T01:30:00Z", "2026-10-25", "01:30"),
+            // 1968 to 1971 Britain kept GMT+1 all winter (British Standard Time).
+            ("1969-12-31T23:59:00Z", "1970-01-01", "00:59"), ("1960-06-01T12:00:00Z", "1960-06-01", "13:00"),
+        ] {
             let local = Zone.local(utc(instant), in: london)
             #expect(local.date == LocalDate(date) && local.time == LocalTime(time), "\(instant)")
         }
@@ -99,14 +107,25 @@ import Testing
 }
 
 @Suite struct TextCodableTests {
-    struct Window: Codable, Equatable { let night: LocalDate; let start: LocalTime }
+    struct Window: Codable, Equatable {
+        let night: LocalDate
+        let start: LocalTime
+    }
     @Test func jsonIsTheISOText() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = try encoder.encode(Window(night: LocalDate("2026-03-28")!, start: LocalTime("23:00")!))
         #expect(String(decoding: json, as: UTF8.self) == #"{"night":"2026-03-28","start":"23:00"}"#)
-        #expect(try JSONDecoder().decode(Window.self, from: json) == Window(night: LocalDate("2026-03-28")!, start: LocalTime("23:00")!))
-        let bad = #expect(throws: DecodingError.self) { try JSONDecoder().decode(Window.self, from: Data(#"{"night":"28/03/2026","start":"23:00"}"#.utf8)) }
-        if case let .dataCorrupted(context)? = bad { #expect(context.debugDescription == "expected a date as YYYY-MM-DD") } else { Issue.record("wrong error") }
+        #expect(
+            try JSONDecoder().decode(Window.self, from: json)
+                == Window(night: LocalDate("2026-03-28")!, start: LocalTime("23:00")!))
+        let bad = #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Window.self, from: Data(#"{"night":"28/03/2026","start":"23:00"}"#.utf8))
+        }
+        if case .dataCorrupted(let context)? = bad {
+            #expect(context.debugDescription == "expected a date as YYYY-MM-DD")
+        } else {
+            Issue.record("wrong error")
+        }
     }
 }

@@ -4,14 +4,16 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// ops/backup then ops/restore into a new database: every row is there and every hash chain verifies.
 @Suite struct BackupTests {
-    static let tables = ["premises", "rooms", "beds", "residents", "placements", "bed_allocations", "out_of_service_periods",
-                         "licence_conditions", "movements", "incidents", "incident_versions", "alerts", "alert_acknowledgements",
-                         "audit_log", "chain_heads"]
+    static let tables = [
+        "premises", "rooms", "beds", "residents", "placements", "bed_allocations", "out_of_service_periods",
+        "licence_conditions", "movements", "incidents", "incident_versions", "alerts", "alert_acknowledgements",
+        "audit_log", "chain_heads",
+    ]
 
     static func counts(_ c: PGConnection) throws -> [String: Int] {
         var out: [String: Int] = [:]
@@ -23,18 +25,29 @@ import TestDatabase
         try await TestDatabase.withFresh { config in
             let before = try await TestDatabase.withConnection(config) { c in
                 var data = SyntheticData(today: LocalDate("2026-11-20")!)
-                data.premises = 2; data.bedsPerPremises = 6
+                data.premises = 2
+                data.bedsPerPremises = 6
                 try data.load(into: c)
                 let actor = try Fixture(c: c).actor("B")
-                for row in try c.query("SELECT premises_id, resident_id FROM placements WHERE status = 'arrived' AND arrived_at < '2026-11-19T12:00Z'") {
-                    let p: UUID = try row.decode("premises_id"), r: UUID = try row.decode("resident_id")
-                    _ = try MovementStore.record(c, actor: actor, premisesId: p, .init(residentId: r, kind: .out, note: "Ó'Brien; -- backup"), now: try Date("2026-11-19T20:00:00Z", strategy: .iso8601))
+                for row in try c.query(
+                    "SELECT premises_id, resident_id FROM placements WHERE status = 'arrived' AND arrived_at < '2026-11-19T12:00Z'"
+                ) {
+                    let p: UUID = try row.decode("premises_id")
+                    let r: UUID = try row.decode("resident_id")
+                    _ = try MovementStore.record(
+                        c, actor: actor, premisesId: p, .init(residentId: r, kind: .out, note: "Ó'Brien; -- backup"),
+                        now: try Date("2026-11-19T20:00:00Z", strategy: .iso8601))
                 }
                 let p = try PremisesStore.list(c)[0]
-                _ = try IncidentStore.report(c, actor: actor, premisesId: p.id, IncidentDraft(occurredAt: try Date("2026-11-19T21:00:00Z", strategy: .iso8601),
-                                                                                          category: .threats, severity: .low, description: "Shouting"), now: Date())
+                _ = try IncidentStore.report(
+                    c, actor: actor, premisesId: p.id,
+                    IncidentDraft(
+                        occurredAt: try Date("2026-11-19T21:00:00Z", strategy: .iso8601),
+                        category: .threats, severity: .low, description: "Shouting"), now: Date())
                 for premises in try PremisesStore.list(c) {
-                    _ = try CurfewCheckStore.check(c, premisesId: premises.id, night: LocalDate("2026-11-19")!, now: try Date("2026-11-20T12:00:00Z", strategy: .iso8601))
+                    _ = try CurfewCheckStore.check(
+                        c, premisesId: premises.id, night: LocalDate("2026-11-19")!,
+                        now: try Date("2026-11-20T12:00:00Z", strategy: .iso8601))
                 }
                 if let alert = try AlertStore.list(c, premisesId: p.id, since: LocalDate("2026-11-19")!).first {
                     _ = try AlertStore.acknowledge(c, actor: actor, alertId: alert.id, outcome: .returnedLate)
@@ -43,7 +56,8 @@ import TestDatabase
             }
             #expect(before["movements"]! > 0 && before["alerts"]! > 0 && before["incident_versions"] == 1)
 
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ap-backup-\(UUID().uuidString.prefix(8))")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "ap-backup-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: folder) }
             let env = ["DATABASE_URL": TestDatabase.url(database: config.database!)]
             let file = try await TestDatabase.script("ops/backup", [folder.path], environment: env)
@@ -53,11 +67,16 @@ import TestDatabase
             let said = try await TestDatabase.script("ops/restore", [file, restoredName], environment: env)
             #expect(said == "restored into \(restoredName); every hash chain verifies")
             // Restoring over an existing database is refused.
-            await #expect(throws: ScriptFailure.self) { try await TestDatabase.script("ops/restore", [file, restoredName], environment: env) }
+            await #expect(throws: ScriptFailure.self) {
+                try await TestDatabase.script("ops/restore", [file, restoredName], environment: env)
+            }
 
-            let after = try await TestDatabase.withConnection(PGConfig(url: TestDatabase.serverURL, database: restoredName)) { c in
+            let after = try await TestDatabase.withConnection(
+                PGConfig(url: TestDatabase.serverURL, database: restoredName)
+            ) { c in
                 let counts = try Self.counts(c)
-                let note: String = try c.query("SELECT note FROM movements WHERE kind = 'out' LIMIT 1")[0].decode("note")
+                let note: String = try c.query("SELECT note FROM movements WHERE kind = 'out' LIMIT 1")[0].decode(
+                    "note")
                 return (counts, note)
             }
             #expect(after.0 == before)
@@ -72,7 +91,9 @@ import TestDatabase
             }
             let tampered = try await TestDatabase.script("ops/backup", [folder.path], environment: env)
             let tamperedName = "ap_tampered_" + UUID().uuidString.prefix(8).lowercased()
-            await #expect(throws: ScriptFailure.self) { try await TestDatabase.script("ops/restore", [tampered, tamperedName], environment: env) }
+            await #expect(throws: ScriptFailure.self) {
+                try await TestDatabase.script("ops/restore", [tampered, tamperedName], environment: env)
+            }
             await TestDatabase.drop(tamperedName)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct ConnectionTests {
     /// The same server reached through a conninfo string instead of a URL.
@@ -21,8 +21,11 @@ import TestDatabase
     @Test func sessionsAreUTF8WhateverTheURLSays() async throws {
         let separator = TestDatabase.serverURL.contains("?") ? "&" : "?"
         let url = TestDatabase.serverURL + separator + "client_encoding=LATIN1&options=-c%20TimeZone%3DAsia%2FTokyo"
-        let (encoding, zone, text): (String, String, String) = try await TestDatabase.withConnection(PGConfig(url: url)) { c in
-            let row = try c.query("SELECT current_setting('client_encoding') AS e, current_setting('TimeZone') AS z, $1::text AS t", ["Łódź ☕"])[0]
+        let (encoding, zone, text): (String, String, String) = try await TestDatabase.withConnection(PGConfig(url: url))
+        { c in
+            let row = try c.query(
+                "SELECT current_setting('client_encoding') AS e, current_setting('TimeZone') AS z, $1::text AS t",
+                ["Łódź ☕"])[0]
             return (try row.decode("e"), try row.decode("z"), try row.decode("t"))
         }
         #expect(encoding == "UTF8")

@@ -1,7 +1,7 @@
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// Each SQLSTATE callers act on maps to its named kind, with the fields set and no values described.
 @Suite struct ErrorTests {
@@ -53,12 +53,19 @@ import TestDatabase
             #expect(notNull?.kind == .notNullViolation)
             #expect(notNull?.column == "crn")
 
-            let exclusion = pgError { try c.query("INSERT INTO booking VALUES (7, daterange($1::date, $2::date))", ["2026-01-04", "2026-01-06"]) }
+            let exclusion = pgError {
+                try c.query(
+                    "INSERT INTO booking VALUES (7, daterange($1::date, $2::date))", ["2026-01-04", "2026-01-06"])
+            }
             #expect(exclusion?.kind == .exclusionViolation)
             #expect(exclusion?.sqlState == "23P01")
             #expect(exclusion?.constraint == "booking_no_double")
             // The same bed on the night the first booking ends is free: half-open ranges.
-            #expect(pgError { try c.query("INSERT INTO booking VALUES (7, daterange($1::date, $2::date))", ["2026-01-05", "2026-01-06"]) } == nil)
+            #expect(
+                pgError {
+                    try c.query(
+                        "INSERT INTO booking VALUES (7, daterange($1::date, $2::date))", ["2026-01-05", "2026-01-06"])
+                } == nil)
         }
     }
 
@@ -94,7 +101,9 @@ import TestDatabase
 
     @Test func connectingToNothingFailsClearly() async throws {
         let error = await #expect(throws: PGError.self) {
-            try await TestDatabase.onThread { _ = try PGConnection(PGConfig(url: "postgresql://ap@127.0.0.1:1/ap", connectTimeoutSeconds: 1)) }
+            try await TestDatabase.onThread {
+                _ = try PGConnection(PGConfig(url: "postgresql://ap@127.0.0.1:1/ap", connectTimeoutSeconds: 1))
+            }
         }
         #expect(error?.kind == .connectionFailed)
         #expect(error?.description.contains("could not connect") == true)
@@ -132,7 +141,8 @@ import TestDatabase
             // Two sessions lock two rows in opposite orders: the server picks one to fail with a deadlock.
             // Each waits until both hold their first row (a busy suite may start the second late).
             let bothLocked = DispatchGroup()
-            bothLocked.enter(); bothLocked.enter()
+            bothLocked.enter()
+            bothLocked.enter()
             let errors = try await withThrowingTaskGroup(of: PGError?.self) { group in
                 for order in [[1, 2], [2, 1]] {
                     group.addTask {

@@ -1,8 +1,8 @@
 import Foundation
 import PGDriver
 import Synchronization
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct PoolTests {
     @Test func manyConcurrentTasksShareABoundedPool() async throws {
@@ -32,14 +32,20 @@ import TestDatabase
         try await TestDatabase.withFresh(migrated: false) { config in
             let pool = PGPool(config, options: .init(maxConnections: 1, acquireTimeout: .milliseconds(200)))
             // The holder keeps the only connection until the test lets go.
-            let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+            let holding = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
             let holderDone = Atomic<Bool>(false)
             async let holder: Void = pool.withConnection { _ in
                 holding.signal()
                 release.wait()
                 holderDone.store(true, ordering: .releasing)
             }
-            await withCheckedContinuation { done in Thread { holding.wait(); done.resume() }.start() }
+            await withCheckedContinuation { done in
+                Thread {
+                    holding.wait()
+                    done.resume()
+                }.start()
+            }
             let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
             #expect(error?.kind == .poolTimeout)
             #expect(error?.isUnavailable == true)
@@ -57,13 +63,19 @@ import TestDatabase
         try await TestDatabase.withFresh(migrated: false) { config in
             let pool = PGPool(config, options: .init(maxConnections: 1, acquireTimeout: .seconds(30)))
             // The holder keeps the only connection until the test lets go: no timing involved.
-            let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+            let holding = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
             async let holder: Int32 = pool.withConnection { c in
                 holding.signal()
                 release.wait()
                 return c.backendPID
             }
-            await withCheckedContinuation { done in Thread { holding.wait(); done.resume() }.start() }
+            await withCheckedContinuation { done in
+                Thread {
+                    holding.wait()
+                    done.resume()
+                }.start()
+            }
             let waiter = Task { try await pool.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(50))
             waiter.cancel()
@@ -83,7 +95,9 @@ import TestDatabase
             let before = try await pool.withConnection { $0.backendPID }
             // Kill every session of the pool behind its back, as a server restart would.
             try await TestDatabase.withConnection(config) { admin in
-                try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ap' AND pid <> pg_backend_pid()")
+                try admin.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ap' AND pid <> pg_backend_pid()"
+                )
             }
             try await Task.sleep(for: .milliseconds(100))
             let after = try await pool.withConnection { $0.backendPID }
@@ -137,7 +151,9 @@ import TestDatabase
     }
 
     @Test func databaseDownIsReportedAsUnavailable() async throws {
-        let pool = PGPool(PGConfig(url: "postgresql://ap@127.0.0.1:1/ap", connectTimeoutSeconds: 1), options: .init(maxConnections: 1))
+        let pool = PGPool(
+            PGConfig(url: "postgresql://ap@127.0.0.1:1/ap", connectTimeoutSeconds: 1), options: .init(maxConnections: 1)
+        )
         let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
         #expect(error?.kind == .connectionFailed)
         #expect(error?.isUnavailable == true)
@@ -150,13 +166,16 @@ import TestDatabase
         try await TestDatabase.withFresh(migrated: false) { config in
             try await TestDatabase.withConnection(config) { c in
                 try c.execute("CREATE TABLE t (n int)")
-                let statements = (1...500).map { PGStatement("INSERT INTO t VALUES ($1) RETURNING n * 2 AS d", [Int32($0)]) }
+                let statements = (1...500).map {
+                    PGStatement("INSERT INTO t VALUES ($1) RETURNING n * 2 AS d", [Int32($0)])
+                }
                 let results = try c.pipeline(statements)
                 #expect(results.count == 500)
                 #expect(try results.map { try $0[0].decode("d", as: Int.self) } == (1...500).map { $0 * 2 })
                 #expect(try c.query("SELECT count(*) AS n FROM t")[0].decode("n", as: Int.self) == 500)
                 // A large pipeline of reads cannot deadlock on full socket buffers.
-                let big = try c.pipeline(Array(repeating: PGStatement("SELECT repeat('x', 10000) AS s, generate_series(1, 20)"), count: 300))
+                let big = try c.pipeline(
+                    Array(repeating: PGStatement("SELECT repeat('x', 10000) AS s, generate_series(1, 20)"), count: 300))
                 #expect(big.count == 300 && big.allSatisfy { $0.count == 20 })
                 // The connection is back in normal mode afterwards.
                 #expect(try c.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
@@ -169,8 +188,11 @@ import TestDatabase
             try await TestDatabase.withConnection(config) { c in
                 try c.execute("CREATE TABLE t (n int PRIMARY KEY)")
                 let error = pgError {
-                    _ = try c.pipeline([PGStatement("BEGIN"), PGStatement("INSERT INTO t VALUES (1)"), PGStatement("INSERT INTO t VALUES (1)"),
-                                        PGStatement("INSERT INTO t VALUES (2)"), PGStatement("COMMIT")])
+                    _ = try c.pipeline([
+                        PGStatement("BEGIN"), PGStatement("INSERT INTO t VALUES (1)"),
+                        PGStatement("INSERT INTO t VALUES (1)"),
+                        PGStatement("INSERT INTO t VALUES (2)"), PGStatement("COMMIT"),
+                    ])
                 }
                 #expect(error?.kind == .uniqueViolation)
                 #expect(c.transactionState == .idle)

@@ -1,7 +1,7 @@
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// A real server restart and a kill -9 crash, on a scratch cluster of the test's own.
 @Suite(.serialized) struct RestartTests {
@@ -16,11 +16,20 @@ import TestDatabase
         for disruption in ["restart", "crash"] {
             // Warm every connection so that the pool holds sessions the server is about to lose.
             _ = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<3 { group.addTask { try await pool.withConnection { c in try c.query("SELECT pg_sleep(0.05)"); return 1 } } }
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await pool.withConnection { c in
+                            try c.query("SELECT pg_sleep(0.05)")
+                            return 1
+                        }
+                    }
+                }
                 return try await group.reduce(0, +)
             }
             try await pool.withConnection { try $0.notify("alerts", payload: "before \(disruption)") }
-            #expect(await events.next() == .notification(PGNotification(channel: "alerts", payload: "before \(disruption)")))
+            #expect(
+                await events.next() == .notification(PGNotification(channel: "alerts", payload: "before \(disruption)"))
+            )
 
             try cluster.run(disruption)
             if disruption == "crash" { try cluster.run("start") }
@@ -30,7 +39,8 @@ import TestDatabase
             #expect(one == 1)
             #expect(await events.next() == .listening)  // the listener reconnected and listens again
             try await pool.withConnection { try $0.notify("alerts", payload: "after \(disruption)") }
-            #expect(await events.next() == .notification(PGNotification(channel: "alerts", payload: "after \(disruption)")))
+            #expect(
+                await events.next() == .notification(PGNotification(channel: "alerts", payload: "after \(disruption)")))
         }
         await listener.stop()
         await pool.shutdown()

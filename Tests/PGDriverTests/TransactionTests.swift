@@ -1,7 +1,7 @@
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct TransactionTests {
     struct Boom: Error {}
@@ -92,7 +92,12 @@ import TestDatabase
 
                 // Other errors are not retried.
                 attempts = 0
-                #expect(throws: Boom.self) { try c.transaction { _ in attempts += 1; throw Boom() } }
+                #expect(throws: Boom.self) {
+                    try c.transaction { _ in
+                        attempts += 1
+                        throw Boom()
+                    }
+                }
                 #expect(attempts == 1)
             }
         }
@@ -102,7 +107,9 @@ import TestDatabase
         try await TestDatabase.withFresh { config in
             try await TestDatabase.withConnection(config) { c in
                 try c.execute("CREATE TABLE t (v int)")
-                let error = pgError { _ = try c.transaction(readOnly: true) { try $0.query("INSERT INTO t VALUES (1)") } }
+                let error = pgError {
+                    _ = try c.transaction(readOnly: true) { try $0.query("INSERT INTO t VALUES (1)") }
+                }
                 #expect(error?.sqlState == "25006")
             }
         }
@@ -110,29 +117,43 @@ import TestDatabase
 }
 
 @Suite struct RowDecoderTests {
-    enum RoSH: String, Decodable { case low, medium, high, veryHigh = "very_high" }
+    enum RoSH: String, Decodable {
+        case low, medium, high
+        case veryHigh = "very_high"
+    }
     struct Resident: Decodable, Equatable {
         let id: UUID
         let crn: String
         let rosh: RoSH
         let mappaLevel: Int?
         let note: String?
-        enum CodingKeys: String, CodingKey { case id, crn, rosh, mappaLevel = "mappa_level", note }
+        enum CodingKeys: String, CodingKey {
+            case id, crn, rosh
+            case mappaLevel = "mappa_level"
+            case note
+        }
     }
 
     @Test func decodesByColumnName() async throws {
         try await TestDatabase.withFresh(migrated: false) { config in
             try await TestDatabase.withConnection(config) { c in
                 let id = UUID()
-                let rows = try c.query("""
+                let rows = try c.query(
+                    """
                     SELECT 'ignored' AS extra, $1::uuid AS id, 'X320741' AS crn, 'very_high' AS rosh, 2 AS mappa_level, NULL::text AS note
                     UNION ALL SELECT 'x', $1, 'A000001', 'low', NULL, 'n'
-                    """, [id]).decode(Resident.self)
-                #expect(rows == [Resident(id: id, crn: "X320741", rosh: .veryHigh, mappaLevel: 2, note: nil),
-                                 Resident(id: id, crn: "A000001", rosh: .low, mappaLevel: nil, note: "n")])
+                    """, [id]
+                ).decode(Resident.self)
+                #expect(
+                    rows == [
+                        Resident(id: id, crn: "X320741", rosh: .veryHigh, mappaLevel: 2, note: nil),
+                        Resident(id: id, crn: "A000001", rosh: .low, mappaLevel: nil, note: "n"),
+                    ])
                 // A value outside the enum, and a missing column, are errors, not silent defaults.
                 #expect(throws: (any Error).self) {
-                    _ = try c.query("SELECT $1::uuid AS id, 'X' AS crn, 'extreme' AS rosh, 1 AS mappa_level, 'n' AS note", [id])[0].decode(Resident.self)
+                    _ = try c.query(
+                        "SELECT $1::uuid AS id, 'X' AS crn, 'extreme' AS rosh, 1 AS mappa_level, 'n' AS note", [id])[0]
+                        .decode(Resident.self)
                 }
                 let missing = pgError { _ = try c.query("SELECT 'X' AS crn")[0].decode(Resident.self) }
                 #expect(missing?.column == "id")

@@ -1,13 +1,16 @@
 import Foundation
 import PGDriver
-import Testing
 import TestDatabase
+import Testing
 
 /// The `ap-server migrate` binary as an operator runs it.
 @Suite struct MigrateCommandTests {
     @Test func migratesThenReportsStatus() async throws {
         try await TestDatabase.withFresh(migrated: false) { config in
-            let env = ["DATABASE_URL": TestDatabase.url(database: config.database!), "AP_SQL_DIR": TestDatabase.sqlDirectory.path]
+            let env = [
+                "DATABASE_URL": TestDatabase.url(database: config.database!),
+                "AP_SQL_DIR": TestDatabase.sqlDirectory.path,
+            ]
             let first = try await TestDatabase.run("ap-server", ["migrate"], environment: env)
             #expect(first.status == 0)
             #expect(first.out.contains("applied 0001_extensions"))
@@ -19,7 +22,8 @@ import TestDatabase
     }
 
     @Test func failuresAreOneClearLineWithExitCode1() async throws {
-        let down = try await TestDatabase.run("ap-server", ["migrate"], environment: ["DATABASE_URL": "postgresql://ap@127.0.0.1:1/ap"])
+        let down = try await TestDatabase.run(
+            "ap-server", ["migrate"], environment: ["DATABASE_URL": "postgresql://ap@127.0.0.1:1/ap"])
         #expect(down.status == 1)
         #expect(down.err.hasPrefix("ap-server migrate: connectionFailed"))
         #expect(!down.err.contains("Fatal error") && !down.err.contains("Backtrace"))
@@ -37,19 +41,30 @@ import TestDatabase
 @Suite struct OperatorCommandTests {
     @Test func seedThenCheckANightTwice() async throws {
         try await TestDatabase.withFresh(migrated: false) { config in
-            let env = ["DATABASE_URL": TestDatabase.url(database: config.database!), "AP_SQL_DIR": TestDatabase.sqlDirectory.path]
-            let seeded = try await TestDatabase.run("ap-server", ["seed", "--premises", "2", "--beds", "6", "--today", "2026-11-24"], environment: env)
+            let env = [
+                "DATABASE_URL": TestDatabase.url(database: config.database!),
+                "AP_SQL_DIR": TestDatabase.sqlDirectory.path,
+            ]
+            let seeded = try await TestDatabase.run(
+                "ap-server", ["seed", "--premises", "2", "--beds", "6", "--today", "2026-11-24"], environment: env)
             #expect(seeded.status == 0 && seeded.out.hasPrefix("seeded 2 premises, 12 beds"))
-            let first = try await TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20"], environment: env)
+            let first = try await TestDatabase.run(
+                "ap-server", ["curfew-check", "--night", "2026-11-20"], environment: env)
             #expect(first.status == 0)
-            #expect(first.out.split(separator: "\n").map { $0.prefix(24) } == ["AP-001 night 2026-11-20:", "AP-002 night 2026-11-20:"])
+            #expect(
+                first.out.split(separator: "\n").map { $0.prefix(24) } == [
+                    "AP-001 night 2026-11-20:", "AP-002 night 2026-11-20:",
+                ])
             // Nobody signed out in the seeded data, so nobody is out: no alerts; and a second run changes nothing.
             #expect(first.out.contains("0 alerts raised"))
-            let one = try await TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "AP-002"], environment: env)
+            let one = try await TestDatabase.run(
+                "ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "AP-002"], environment: env)
             #expect(one.status == 0 && one.out.hasPrefix("AP-002 night 2026-11-20:"))
-            let missing = try await TestDatabase.run("ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "NOPE"], environment: env)
+            let missing = try await TestDatabase.run(
+                "ap-server", ["curfew-check", "--night", "2026-11-20", "--premises", "NOPE"], environment: env)
             #expect(missing.status == 3 && missing.err.contains("no premises with code NOPE"))
-            let bad = try await TestDatabase.run("ap-server", ["curfew-check", "--night", "20/11/2026"], environment: env)
+            let bad = try await TestDatabase.run(
+                "ap-server", ["curfew-check", "--night", "20/11/2026"], environment: env)
             #expect(bad.status == 64 && bad.err.contains("YYYY-MM-DD") && !bad.err.contains("Backtrace"))
         }
     }
@@ -59,14 +74,17 @@ import TestDatabase
     @Test func bootstrapPrintsTheTokenOnceThenRefuses() async throws {
         try await TestDatabase.withFresh { config in
             let env = ["DATABASE_URL": TestDatabase.url(database: config.database!)]
-            let first = try await TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "Priya Shah"], environment: env)
+            let first = try await TestDatabase.run(
+                "ap-server", ["admin", "bootstrap", "--name", "Priya Shah"], environment: env)
             #expect(first.status == 0)
             let token = first.out.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(token.hasPrefix("ap_") && token.count == 67)
             #expect(first.err.contains("shown once") && !first.err.contains(token))
-            let again = try await TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "Someone"], environment: env)
+            let again = try await TestDatabase.run(
+                "ap-server", ["admin", "bootstrap", "--name", "Someone"], environment: env)
             #expect(again.status == 4 && again.out.isEmpty && again.err.contains("an admin account exists already"))
-            let bad = try await TestDatabase.run("ap-server", ["admin", "bootstrap", "--name", "X", "--days", "0"], environment: env)
+            let bad = try await TestDatabase.run(
+                "ap-server", ["admin", "bootstrap", "--name", "X", "--days", "0"], environment: env)
             #expect(bad.status == 64)
         }
     }

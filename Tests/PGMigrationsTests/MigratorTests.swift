@@ -1,18 +1,21 @@
 import Foundation
 import PGDriver
 import PGMigrations
-import Testing
 import TestDatabase
+import Testing
 
 @Suite struct MigratorTests {
     /// A folder of migration files for one test.
     final class Folder: @unchecked Sendable {
-        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-mig-\(UUID().uuidString.prefix(8))")
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "ap-mig-\(UUID().uuidString.prefix(8))")
         init(_ files: [String: String]) throws {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             for (name, sql) in files { try write(name, sql) }
         }
-        func write(_ name: String, _ sql: String) throws { try sql.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        func write(_ name: String, _ sql: String) throws {
+            try sql.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         func remove(_ name: String) throws { try FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
         deinit { try? FileManager.default.removeItem(at: url) }
     }
@@ -31,7 +34,8 @@ import TestDatabase
                 #expect(try migrator.migrate(c).isEmpty)
                 #expect(try migrator.status(c).map(\.state) == [.applied, .applied, .applied])
                 #expect(try migrator.isCurrent(c))
-                let versions: [Int] = try c.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").map { try $0.decode("version") }
+                let versions: [Int] = try c.query("SELECT version FROM schema_migrations ORDER BY applied_at, version")
+                    .map { try $0.decode("version") }
                 #expect(versions == [1, 2, 10])
 
                 try folder.write("0011_d.sql", "CREATE TABLE d (x int);")
@@ -67,21 +71,29 @@ import TestDatabase
                 try migrator.migrate(c)
 
                 try folder.write("0002_b.sql", "SELECT 2;")
-                #expect((#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains("numbered before 3") == true)
+                #expect(
+                    (#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains(
+                        "numbered before 3") == true)
                 try folder.remove("0002_b.sql")
 
                 try folder.remove("0003_c.sql")
-                #expect((#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains("missing") == true)
+                #expect(
+                    (#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains("missing")
+                        == true)
                 #expect(try migrator.status(c).last?.state == .missing)
                 try folder.write("0003_c.sql", "SELECT 3;")
 
                 try folder.write("4_bad.sql", "SELECT 4;")
-                #expect((#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains("NNNN_name.sql") == true)
+                #expect(
+                    (#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains(
+                        "NNNN_name.sql") == true)
                 try folder.remove("4_bad.sql")
 
                 try folder.write("0004_x.sql", "SELECT 4;")
                 try folder.write("0004_y.sql", "SELECT 4;")
-                #expect((#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains("share the number") == true)
+                #expect(
+                    (#expect(throws: MigrationError.self) { try migrator.migrate(c) })?.description.contains(
+                        "share the number") == true)
             }
         }
     }
@@ -96,8 +108,11 @@ import TestDatabase
                 let error = #expect(throws: MigrationError.self) { try Migrator(directory: folder.url).migrate(c) }
                 #expect(error?.description.contains("0002_bad.sql failed and was rolled back") == true)
                 #expect(try c.query("SELECT to_regclass('half') IS NULL AS absent")[0].decode("absent", as: Bool.self))
-                #expect(try c.query("SELECT to_regclass('ok') IS NOT NULL AS present")[0].decode("present", as: Bool.self))
-                let versions: [Int] = try c.query("SELECT version FROM schema_migrations").map { try $0.decode("version") }
+                #expect(
+                    try c.query("SELECT to_regclass('ok') IS NOT NULL AS present")[0].decode("present", as: Bool.self))
+                let versions: [Int] = try c.query("SELECT version FROM schema_migrations").map {
+                    try $0.decode("version")
+                }
                 #expect(versions == [1])
             }
         }
@@ -112,7 +127,11 @@ import TestDatabase
         try await TestDatabase.withFresh(migrated: false) { config in
             let applied = try await withThrowingTaskGroup(of: [String].self) { group in
                 for _ in 0..<2 {
-                    group.addTask { try await TestDatabase.withConnection(config) { try Migrator(directory: folder.url).migrate($0).map(\.name) } }
+                    group.addTask {
+                        try await TestDatabase.withConnection(config) {
+                            try Migrator(directory: folder.url).migrate($0).map(\.name)
+                        }
+                    }
                 }
                 return try await group.reduce(into: [[String]]()) { $0.append($1) }
             }

@@ -47,51 +47,66 @@ public struct Harness: Sendable {
     }
 
     /// Runs `body` against a fresh service; stops it gracefully afterwards.
-    public static func with<T: Sendable>(pool options: PGPool.Options = .init(maxConnections: 2), clock: @escaping @Sendable () -> Date = Date.init,
-                                         logs: LogCapture? = nil, _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
-        try await TestDatabase.withFresh(template: try await demoTemplate()) { config in try await run(config, pool: options, clock: clock, logs: logs, body) }
+    public static func with<T: Sendable>(
+        pool options: PGPool.Options = .init(maxConnections: 2), clock: @escaping @Sendable () -> Date = Date.init,
+        logs: LogCapture? = nil, _ body: @escaping @Sendable (Harness) async throws -> T
+    ) async throws -> T {
+        try await TestDatabase.withFresh(template: try await demoTemplate()) { config in
+            try await run(config, pool: options, clock: clock, logs: logs, body)
+        }
     }
 
-    public static func run<T: Sendable>(_ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date, logs: LogCapture? = nil,
-                                 replica: PGConfig? = nil, _ body: @escaping @Sendable (Harness) async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(
+        _ config: PGConfig, pool options: PGPool.Options, clock: @escaping @Sendable () -> Date,
+        logs: LogCapture? = nil,
+        replica: PGConfig? = nil, _ body: @escaping @Sendable (Harness) async throws -> T
+    ) async throws -> T {
         let seeded: Seeded = try await seed(config, now: clock())
-            let pool = PGPool(config, options: options)
+        let pool = PGPool(config, options: options)
         let readPool = replica.map { PGPool($0, options: options) }
-            var settings = ServiceConfiguration()
-            settings.port = 0
-            settings.migrations = Migrator(directory: TestDatabase.sqlDirectory)
-            var logger = logs.map { capture in Logger(label: "test.service") { _ in capture } } ?? Logger(label: "test.service")
-            logger.logLevel = logs == nil ? .warning : .trace
-            let (ports, portIn) = AsyncStream.makeStream(of: Int.self)
-            let app = APService.application(pool: pool, readPool: readPool, configuration: settings, clock: clock, logger: logger) { port in portIn.yield(port) }
-            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TransportError(description: "the service did not start") }
-            let harness = Harness(config: config, url: URL(string: "http://127.0.0.1:\(port)")!,
-                                  tokens: seeded.tokens, home: seeded.home, other: seeded.other)
-            do {
-                let value = try await body(harness)
-                await group.triggerGracefulShutdown()
-                try await running.value
-                await pool.shutdown()
-                await readPool?.shutdown()
-                return value
-            } catch {
-                await group.triggerGracefulShutdown()
-                _ = try? await running.value
-                await pool.shutdown()
-                await readPool?.shutdown()
-                throw error
-            }
+        var settings = ServiceConfiguration()
+        settings.port = 0
+        settings.migrations = Migrator(directory: TestDatabase.sqlDirectory)
+        var logger =
+            logs.map { capture in Logger(label: "test.service") { _ in capture } } ?? Logger(label: "test.service")
+        logger.logLevel = logs == nil ? .warning : .trace
+        let (ports, portIn) = AsyncStream.makeStream(of: Int.self)
+        let app = APService.application(
+            pool: pool, readPool: readPool, configuration: settings, clock: clock, logger: logger
+        ) { port in portIn.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TransportError(description: "the service did not start") }
+        let harness = Harness(
+            config: config, url: URL(string: "http://127.0.0.1:\(port)")!,
+            tokens: seeded.tokens, home: seeded.home, other: seeded.other)
+        do {
+            let value = try await body(harness)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            await pool.shutdown()
+            await readPool?.shutdown()
+            return value
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            await pool.shutdown()
+            await readPool?.shutdown()
+            throw error
+        }
     }
 }
 
 extension APIClient {
     /// Sends `json` (a JSON object) and decodes a 2xx answer, or throws the problem.
-    public func call<T: Decodable>(_ method: String, _ path: String, json: [String: Any], as type: T.Type = T.self) async throws -> T {
+    public func call<T: Decodable>(_ method: String, _ path: String, json: [String: Any], as type: T.Type = T.self)
+        async throws -> T
+    {
         let reply = try await send(method, path, body: try JSONSerialization.data(withJSONObject: json))
-        guard (200..<300).contains(reply.status) else { throw try APIJSON.decoder.decode(APIProblem.self, from: reply.body) }
+        guard (200..<300).contains(reply.status) else {
+            throw try APIJSON.decoder.decode(APIProblem.self, from: reply.body)
+        }
         return try APIJSON.decoder.decode(T.self, from: reply.body)
     }
 
@@ -104,19 +119,25 @@ extension APIClient {
         try await send("POST", path, body: try JSONSerialization.data(withJSONObject: json))
     }
 
-    public func get<T: Decodable>(_ path: String, query: [String: String] = [:], as type: T.Type = T.self) async throws -> T {
+    public func get<T: Decodable>(_ path: String, query: [String: String] = [:], as type: T.Type = T.self) async throws
+        -> T
+    {
         try await call("GET", path, query: query, as: type)
     }
 }
 
-
-struct Seeded: Sendable { let tokens: Harness.Tokens; let home: UUID; let other: UUID }
+struct Seeded: Sendable {
+    let tokens: Harness.Tokens
+    let home: UUID
+    let other: UUID
+}
 
 /// The demo loaded once a day into a template that each harness clones: loading it per test would cost
 /// more than the test. Its dates are relative to the day it was made.
 func demoTemplate() async throws -> String {
     let day = Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date
-    return try await TestDatabase.derivedTemplate("demo_\(day.description.replacingOccurrences(of: "-", with: ""))") { config in
+    return try await TestDatabase.derivedTemplate("demo_\(day.description.replacingOccurrences(of: "-", with: ""))") {
+        config in
         let c = try PGConnection(config)
         let demo = DemoData(now: Date())
         _ = try demo.loadIfEmpty(into: c)
@@ -131,7 +152,9 @@ let otherAccounts: [(String, StaffRole)] = [("Other Staff", .staff), ("Other Man
 
 /// The account called `name` at `premises`, made the first time it is asked for.
 func otherAccount(_ c: PGConnection, name: String, role: StaffRole, at premises: UUID) throws -> UUID {
-    if let id = try c.query("SELECT id FROM accounts WHERE name = $1", [name]).first?.decode("id", as: UUID.self) { return id }
+    if let id = try c.query("SELECT id FROM accounts WHERE name = $1", [name]).first?.decode("id", as: UUID.self) {
+        return id
+    }
     let staff = try PremisesStore.addStaff(c, name: name, role: role, premisesIds: [premises])
     let accountRole: Account.Role = role == .manager ? .manager : .staff
     return try AccountStore.create(c, actor: .system, staffId: staff.id, name: name, role: accountRole).id
@@ -149,31 +172,57 @@ func seed(_ config: PGConfig, now: Date) async throws -> Seeded {
             let account = try otherAccount(c, name: name, role: role, at: other.id)
             return try AccountStore.issueToken(c, actor: .system, accountId: account, validFor: 86_400, now: now).secret
         }
-        return Seeded(tokens: Harness.Tokens(staff: a.staff.token, manager: a.manager.token, admin: a.admin.token, worker: a.worker.token,
-                                             otherStaff: tokens[0], otherManager: tokens[1]), home: a.premises.id, other: other.id)
+        return Seeded(
+            tokens: Harness.Tokens(
+                staff: a.staff.token, manager: a.manager.token, admin: a.admin.token, worker: a.worker.token,
+                otherStaff: tokens[0], otherManager: tokens[1]), home: a.premises.id, other: other.id)
     }
 }
 
 /// The problem a call was refused with, or nil when it succeeded or failed otherwise.
 public func problem(_ body: () async throws -> Void) async -> APIProblem? {
-    do { try await body(); return nil } catch let p as APIProblem { return p } catch { return nil }
+    do {
+        try await body()
+        return nil
+    } catch let p as APIProblem { return p } catch { return nil }
 }
 
 /// Any JSON value, for reading answers loosely.
 public enum JSONValue: Decodable, Sendable, Equatable {
-    case string(String), number(Double), bool(Bool), object([String: JSONValue]), array([JSONValue]), null
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case object([String: JSONValue])
+    case array([JSONValue])
+    case null
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
-    public var string: String? { if case .string(let s) = self { return s }; return nil }
-    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public subscript(key: String) -> JSONValue? { if case .object(let o) = self { return o[key] }; return nil }
+    public var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+    public var array: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
 }
 
 /// Every log line the service writes, with its metadata, for tests that look for what must never be logged.
@@ -189,17 +238,25 @@ public final class LogCapture: LogHandler, @unchecked Sendable {  // lines are g
     }
     public func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        lock.lock(); defer { lock.unlock() }
-        lines.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+        lock.lock()
+        defer { lock.unlock() }
+        lines.append(
+            "\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
     }
-    public var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+    public var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Every exchange the tests' clients make, one JSON object a line, when AP_CONTRACT_LOG names a file:
 /// scripts/test checks each answer against openapi.yaml afterwards (Tests/Contract/check.py), so the
 /// document and the service cannot drift apart unnoticed.
 final class ContractLog: Sendable {
-    static let shared: ContractLog? = ProcessInfo.processInfo.environment["AP_CONTRACT_LOG"].flatMap { ContractLog(path: $0) }
+    static let shared: ContractLog? = ProcessInfo.processInfo.environment["AP_CONTRACT_LOG"].flatMap {
+        ContractLog(path: $0)
+    }
 
     private let file: Mutex<FileHandle>
 
@@ -211,8 +268,10 @@ final class ContractLog: Sendable {
     }
 
     func record(_ e: APIClient.Exchange) {
-        let line: [String: Any] = ["method": e.method, "path": e.path, "query": e.query, "status": e.reply.status,
-                                   "contentType": e.reply.header("Content-Type") ?? "", "body": e.reply.body.base64EncodedString()]
+        let line: [String: Any] = [
+            "method": e.method, "path": e.path, "query": e.query, "status": e.reply.status,
+            "contentType": e.reply.header("Content-Type") ?? "", "body": e.reply.body.base64EncodedString(),
+        ]
         guard var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
         data.append(0x0A)
         file.withLock { $0.write(data) }

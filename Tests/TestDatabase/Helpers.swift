@@ -3,7 +3,9 @@ import PGDriver
 
 extension TestDatabase {
     /// Runs `body` on a new connection to `config`, on a thread of its own, and closes it.
-    public static func withConnection<T: Sendable>(_ config: PGConfig, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+    public static func withConnection<T: Sendable>(
+        _ config: PGConfig, _ body: @escaping @Sendable (PGConnection) throws -> T
+    ) async throws -> T {
         try await onThread { try body(try PGConnection(config)) }
     }
 
@@ -13,7 +15,9 @@ extension TestDatabase {
 
     /// Runs a script of the repository (`scripts/db`, say) and returns its standard output.
     @discardableResult
-    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> String {
+    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws
+        -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [repositoryRoot.appendingPathComponent(name).path] + arguments
@@ -21,7 +25,8 @@ extension TestDatabase {
         env.merge(environment) { $1 }
         process.environment = env
         // A file, not a pipe: a server the script starts must not be able to hold our read open.
-        let outURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-script-\(UUID().uuidString)")
+        let outURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "ap-script-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outURL) }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
@@ -30,7 +35,8 @@ extension TestDatabase {
         process.waitUntilExit()
         let data = (try? Data(contentsOf: outURL)) ?? Data()
         guard process.terminationStatus == 0 else {
-            throw ScriptFailure(description: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+            throw ScriptFailure(
+                description: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -40,7 +46,10 @@ public struct ScriptFailure: Error, CustomStringConvertible { public let descrip
 
 /// The PGError a closure throws, or nil when it throws none (or another kind of error).
 public func pgError(_ body: () throws -> Void) -> PGError? {
-    do { try body(); return nil } catch let e as PGError { return e } catch { return nil }
+    do {
+        try body()
+        return nil
+    } catch let e as PGError { return e } catch { return nil }
 }
 
 /// A private PostgreSQL cluster for tests that restart or crash the server, so that they never
@@ -50,7 +59,8 @@ public final class ScratchCluster: Sendable {
     public let url: String
 
     public init() throws {
-        folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-scratch-\(UUID().uuidString.prefix(8))")
+        folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "ap-scratch-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         url = try TestDatabase.script("scripts/db", environment: ["AP_PG_DIR": folder.path])
     }
@@ -96,7 +106,9 @@ extension TestDatabase {
     }
 
     /// Runs a built executable; returns its exit status, standard output and standard error.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let process = Process()
         process.executableURL = executable(name)
         process.arguments = arguments
@@ -104,16 +116,23 @@ extension TestDatabase {
         env.merge(environment) { $1 }
         process.environment = env
         let dir = URL(fileURLWithPath: NSTemporaryDirectory())
-        let outURL = dir.appendingPathComponent("ap-out-\(UUID().uuidString)"), errURL = dir.appendingPathComponent("ap-err-\(UUID().uuidString)")
+        let outURL = dir.appendingPathComponent("ap-out-\(UUID().uuidString)")
+        let errURL = dir.appendingPathComponent("ap-err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return (
+            process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        )
     }
 }
 
@@ -127,12 +146,16 @@ extension Process {
 
 extension TestDatabase {
     /// `script`, waited for on a thread of its own rather than one of Swift's two cooperative threads.
-    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:]) async throws -> String {
+    public static func script(_ name: String, _ arguments: [String] = [], environment: [String: String] = [:])
+        async throws -> String
+    {
         try await onThread { try script(name, arguments, environment: environment) }
     }
 
     /// `run`, waited for on a thread of its own.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (
+        status: Int32, out: String, err: String
+    ) {
         try await onThread { try run(name, arguments, environment: environment) }
     }
 }

@@ -17,12 +17,16 @@ public enum TestDatabase {
 
     /// The repository's `sql/` folder.
     public static let sqlDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql")
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "sql")
 
     /// Runs `body` with the configuration of a new migrated database, then drops it.
-    public static func withFresh<T>(migrated: Bool = true, template: String? = nil, _ body: (PGConfig) async throws -> T) async throws -> T {
+    public static func withFresh<T>(
+        migrated: Bool = true, template: String? = nil, _ body: (PGConfig) async throws -> T
+    ) async throws -> T {
         let name = "ap_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let template = if let template { template } else if migrated { try await Template.shared.name() } else { "template0" }
+        let template =
+            if let template { template } else if migrated { try await Template.shared.name() } else { "template0" }
         try await admin { c in try c.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
         do {
             let value = try await body(PGConfig(url: serverURL, database: name))
@@ -64,7 +68,9 @@ extension TestDatabase {
     /// A template made once (per server, per `key`) by `build` from a clone of the migrated template;
     /// databases cloned from it start with whatever `build` wrote. An advisory lock keeps parallel
     /// processes apart; the connection `build` gets is closed before the template is used.
-    public static func derivedTemplate(_ key: String, _ build: @escaping @Sendable (PGConfig) throws -> Void) async throws -> String {
+    public static func derivedTemplate(_ key: String, _ build: @escaping @Sendable (PGConfig) throws -> Void)
+        async throws -> String
+    {
         let base = try await migratedTemplate()
         let name = "\(base)_\(key)"
         try await admin { c in
@@ -90,8 +96,10 @@ actor Template {
     func name() async throws -> String {
         if let made { return made }
         let migrations = try Migrator(directory: TestDatabase.sqlDirectory).load()
-        var hash: UInt64 = 0xcbf29ce484222325  // FNV-1a of every file's name and text
-        for m in migrations { for b in (m.name + "\u{0}" + m.sql).utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 } }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a of every file's name and text
+        for m in migrations {
+            for b in (m.name + "\u{0}" + m.sql).utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        }
         let name = "ap_tpl_" + String(hash, radix: 16)
         try await TestDatabase.admin { c in
             try c.query("SELECT pg_advisory_lock(7112025002)")

@@ -9,23 +9,32 @@ extension API {
         r.get("premises/{premisesId}/handover") { _, ctx in
             let id = try ctx.id("premisesId")
             let now = clock()
-            return JSONResponse(try await run(ctx, .shift, premises: id) { c, _ in try HandoverStore.summary(c, premisesId: id, now: now) })
+            return JSONResponse(
+                try await run(ctx, .shift, premises: id) { c, _ in
+                    try HandoverStore.summary(c, premisesId: id, now: now)
+                })
         }
         r.post("premises/{premisesId}/handover/notes") { req, ctx in
             let id = try ctx.id("premisesId")
             let body = try await req.body(NewNote.self, ctx, .shift)
-            return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in
-                try HandoverStore.addNote(c, actor: p.actor, premisesId: id, text: body.text)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .shift, premises: id) { c, p in
+                    try HandoverStore.addNote(c, actor: p.actor, premisesId: id, text: body.text)
+                }, status: .created)
         }
         r.post("premises/{premisesId}/handover/acknowledge") { _, ctx in
             let id = try ctx.id("premisesId")
-            return JSONResponse(try await run(ctx, .shift, premises: id) { c, p in try HandoverStore.acknowledge(c, actor: p.actor, premisesId: id) },
-                                status: .created)
+            return JSONResponse(
+                try await run(ctx, .shift, premises: id) { c, p in
+                    try HandoverStore.acknowledge(c, actor: p.actor, premisesId: id)
+                },
+                status: .created)
         }
         r.get("premises/{premisesId}/handovers") { req, ctx in
             let id = try ctx.id("premisesId")
-            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in try HandoverStore.history(c, premisesId: id) }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift, premises: id) { c, _ in try HandoverStore.history(c, premisesId: id) }))
         }
     }
 }

@@ -9,12 +9,15 @@ import Hummingbird
 extension API {
     func premisesRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("premises") { req, ctx in
-            let page = try await run(ctx, .anyone) { c, p in try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }) }
+            let page = try await run(ctx, .anyone) { c, p in
+                try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) })
+            }
             return try JSONResponse(req.page(page))
         }
         r.post("premises") { req, ctx in
             let new = try await req.body(NewPremises.self, ctx, .admin)
-            return JSONResponse(try await run(ctx, .admin) { c, _ in try PremisesStore.create(c, new) }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .admin) { c, _ in try PremisesStore.create(c, new) }, status: .created)
         }
         r.get("premises/{premisesId}") { _, ctx in
             let id = try ctx.id("premisesId")
@@ -23,52 +26,69 @@ extension API {
         r.post("premises/{premisesId}/rooms") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewRoom.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, premises: id) { c, _ in
-                try PremisesStore.addRoom(c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, premises: id) { c, _ in
+                    try PremisesStore.addRoom(
+                        c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
+                }, status: .created)
         }
         r.get("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
-            return try JSONResponse(req.page(try await run(ctx, .anyone, premises: id) { c, _ in try PremisesStore.beds(c, premisesId: id) }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .anyone, premises: id) { c, _ in try PremisesStore.beds(c, premisesId: id) }))
         }
         r.post("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewBed.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, premises: id) { c, p in
-                try Self.check(c, p, .room, new.roomId)
-                guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
-                    throw Problem.invalid("room-other-premises", "that room is at another premises", field: "roomId")
-                }
-                return try PremisesStore.addBed(c, roomId: new.roomId, code: new.code, openedOn: new.openedOn)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, premises: id) { c, p in
+                    try Self.check(c, p, .room, new.roomId)
+                    guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
+                        throw Problem.invalid(
+                            "room-other-premises", "that room is at another premises", field: "roomId")
+                    }
+                    return try PremisesStore.addBed(c, roomId: new.roomId, code: new.code, openedOn: new.openedOn)
+                }, status: .created)
         }
         r.post("beds/{bedId}/close") { req, ctx in
             let id = try ctx.id("bedId")
             let body = try await req.body(CloseBed.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id)) { c, _ in
-                try PremisesStore.closeBed(c, bedId: id, from: body.from)
-                return try PremisesStore.bed(c, id: id)!
-            })
+            return JSONResponse(
+                try await run(ctx, .manage, scope: (.bed, id)) { c, _ in
+                    try PremisesStore.closeBed(c, bedId: id, from: body.from)
+                    return try PremisesStore.bed(c, id: id)!
+                })
         }
         r.get("beds/{bedId}/out-of-service") { req, ctx in
             let id = try ctx.id("bedId")
-            return try JSONResponse(req.page(try await run(ctx, .anyone, scope: (.bed, id)) { c, _ in try BedStore.outOfServiceHistory(c, bedId: id) }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .anyone, scope: (.bed, id)) { c, _ in
+                        try BedStore.outOfServiceHistory(c, bedId: id)
+                    }))
         }
         r.post("beds/{bedId}/out-of-service") { req, ctx in
             let id = try ctx.id("bedId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.bed, id)) { c, p in
-                try BedStore.putOutOfService(c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", recordedBy: p.account.staffId)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, scope: (.bed, id)) { c, p in
+                    try BedStore.putOutOfService(
+                        c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "",
+                        recordedBy: p.account.staffId)
+                }, status: .created)
         }
         r.post("out-of-service/{periodId}/revise") { req, ctx in
             let id = try ctx.id("periodId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
             let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
-                try BedStore.revise(c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", by: p.account.staffId)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
+                    try BedStore.revise(
+                        c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "",
+                        by: p.account.staffId)
+                }, status: .created)
         }
         r.post("out-of-service/{periodId}/withdraw") { req, ctx in
             let id = try ctx.id("periodId")
@@ -82,21 +102,28 @@ extension API {
             let id = try ctx.id("premisesId")
             let nights = try req.nights(default: today(), days: 1)
             let requiring = try req.list("requiring", of: RoomCharacteristic.self)
-            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in
-                try BedStore.freeBeds(c, premisesId: id, nights: nights, requiring: requiring)
-            }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift, premises: id) { c, _ in
+                        try BedStore.freeBeds(c, premisesId: id, nights: nights, requiring: requiring)
+                    }))
         }
         r.get("premises/{premisesId}/bed-board") { req, ctx in
             let id = try ctx.id("premisesId")
             let nights = try req.nights(default: today(), days: 14, max: 92)
-            return try JSONResponse(req.page(try await run(ctx, .shift, premises: id) { c, _ in try BedStore.board(c, premisesId: id, nights: nights) }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift, premises: id) { c, _ in
+                        try BedStore.board(c, premisesId: id, nights: nights)
+                    }))
         }
     }
 
     /// Nights from a body's `from` and `to`, or 422.
     static func nights(_ from: LocalDate, _ to: LocalDate) throws -> Nights {
         guard let nights = Nights(from: from, to: to) else {
-            throw Problem.invalid("empty-range", "to must be after from (to is the morning after the last night)", field: "to")
+            throw Problem.invalid(
+                "empty-range", "to must be after from (to is the morning after the last night)", field: "to")
         }
         return nights
     }

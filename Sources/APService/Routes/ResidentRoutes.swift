@@ -12,51 +12,73 @@ extension API {
         r.post("residents") { req, ctx in
             var new = try await req.body(NewResident.self, ctx, .manage)
             // The resident belongs to the premises adding them; an account at one premises need not say which.
-            if new.premisesId == nil, let mine = try ctx.require(.manage).premisesIds, mine.count == 1 { new.premisesId = mine.first }
+            if new.premisesId == nil, let mine = try ctx.require(.manage).premisesIds, mine.count == 1 {
+                new.premisesId = mine.first
+            }
             guard let premisesId = new.premisesId else {
-                throw Problem.invalid("premises-required", "say which premises is adding the resident: give premisesId", field: "premisesId")
+                throw Problem.invalid(
+                    "premises-required", "say which premises is adding the resident: give premisesId",
+                    field: "premisesId")
             }
             let resident = new
-            return JSONResponse(try await run(ctx, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) },
+                status: .created)
         }
         r.get("residents") { req, ctx in
             _ = try ctx.require(.shift)
-            guard let text = req.query("crn") else { throw Problem.badRequest("missing-parameter", "give crn, like ?crn=X320741", field: "crn") }
+            guard let text = req.query("crn") else {
+                throw Problem.badRequest("missing-parameter", "give crn, like ?crn=X320741", field: "crn")
+            }
             guard let crn = CRN(text) else { throw Problem.badRequest("crn-format", CRN.rule, field: "crn") }
-            return try JSONResponse(req.page(try await run(ctx, .shift) { c, p in
-                guard let resident = try ResidentStore.get(c, crn: crn) else { return [Resident]() }
-                // Someone at another premises gets the same empty answer as for a CRN that is not known.
-                do { try Self.check(c, p, .resident, resident.id) } catch is Problem { return [] }
-                try AuditStore.recordRead(c, actor: p.actor, table: "residents", rowId: resident.id)
-                return [resident]
-            }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift) { c, p in
+                        guard let resident = try ResidentStore.get(c, crn: crn) else { return [Resident]() }
+                        // Someone at another premises gets the same empty answer as for a CRN that is not known.
+                        do { try Self.check(c, p, .resident, resident.id) } catch is Problem { return [] }
+                        try AuditStore.recordRead(c, actor: p.actor, table: "residents", rowId: resident.id)
+                        return [resident]
+                    }))
         }
         r.get("residents/{residentId}") { _, ctx in
             let id = try ctx.id("residentId")
-            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id)) { c, p in try ResidentStore.fullRecord(c, actor: p.actor, id: id)! })
+            return JSONResponse(
+                try await run(ctx, .shift, scope: (.resident, id)) { c, p in
+                    try ResidentStore.fullRecord(c, actor: p.actor, id: id)!
+                })
         }
         r.get("residents/{residentId}/conditions") { req, ctx in
             let id = try ctx.id("residentId")
-            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.resident, id)) { c, _ in try ConditionStore.list(c, residentId: id) }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift, scope: (.resident, id)) { c, _ in
+                        try ConditionStore.list(c, residentId: id)
+                    }))
         }
         r.post("residents/{residentId}/conditions") { req, ctx in
             let id = try ctx.id("residentId")
             let new = try await req.body(NewCondition.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.resident, id)) { c, p in
-                try ConditionStore.add(c, actor: p.actor, residentId: id, new)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, scope: (.resident, id)) { c, p in
+                    try ConditionStore.add(c, actor: p.actor, residentId: id, new)
+                }, status: .created)
         }
         r.post("conditions/{conditionId}/vary") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Variation.self, ctx, .manage)
-            return JSONResponse(try await run(ctx, .manage, scope: (.condition, id)) { c, p in
-                try ConditionStore.vary(c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
-            }, status: .created)
+            return JSONResponse(
+                try await run(ctx, .manage, scope: (.condition, id)) { c, p in
+                    try ConditionStore.vary(
+                        c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
+                }, status: .created)
         }
         r.post("conditions/{conditionId}/end") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Ending.self, ctx, .manage)
-            try await run(ctx, .manage, scope: (.condition, id)) { c, p in try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on) }
+            try await run(ctx, .manage, scope: (.condition, id)) { c, p in
+                try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on)
+            }
             return Response(status: .noContent)
         }
         r.get("residents/{residentId}/absences") { req, ctx in
@@ -64,18 +86,25 @@ extension API {
             let from = try req.instant("from") ?? clock().addingTimeInterval(-7 * 86_400)
             let to = try req.instant("to") ?? clock().addingTimeInterval(30 * 86_400)
             guard to > from else { throw Problem.invalid("empty-range", "to must be after from", field: "to") }
-            return try JSONResponse(req.page(try await run(ctx, .shift, scope: (.resident, id)) { c, _ in
-                try ConditionStore.absences(c, residentIds: [id], overlapping: DateInterval(start: from, end: to))[id] ?? []
-            }))
+            return try JSONResponse(
+                req.page(
+                    try await run(ctx, .shift, scope: (.resident, id)) { c, _ in
+                        try ConditionStore.absences(
+                            c, residentIds: [id], overlapping: DateInterval(start: from, end: to))[id] ?? []
+                    }))
         }
         r.post("residents/{residentId}/absences") { req, ctx in
             let id = try ctx.id("residentId")
             let body = try await req.body(NewAbsence.self, ctx, .shift)
-            guard body.endsAt > body.startsAt else { throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt") }
-            return JSONResponse(try await run(ctx, .shift, scope: (.resident, id)) { c, p in
-                try ConditionStore.addAbsence(c, actor: p.actor, residentId: id, during: DateInterval(start: body.startsAt, end: body.endsAt),
-                                              reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
-            }, status: .created)
+            guard body.endsAt > body.startsAt else {
+                throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt")
+            }
+            return JSONResponse(
+                try await run(ctx, .shift, scope: (.resident, id)) { c, p in
+                    try ConditionStore.addAbsence(
+                        c, actor: p.actor, residentId: id, during: DateInterval(start: body.startsAt, end: body.endsAt),
+                        reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
+                }, status: .created)
         }
         r.post("absences/{absenceId}/withdraw") { req, ctx in
             let id = try ctx.id("absenceId")

@@ -46,7 +46,8 @@ enum HTML {
     static func page(_ title: String, csrf: String? = nil, who: String? = nil, _ body: String) -> String {
         var head = "<a href=\"/overview\">Approved Premises</a>"
         if let csrf, let who {
-            head += "<span>\(escape(who))</span><form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">"
+            head +=
+                "<span>\(escape(who))</span><form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">"
                 + "<button type=\"submit\">Sign out</button></form>"
         }
         return """
@@ -66,10 +67,12 @@ enum HTML {
         return s + "</tbody></table></div>"
     }
 
-    static func response(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+    static func response(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response
+    {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         // No scripts, no framing, no third parties.
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         for field in extra { headers.append(field) }

@@ -33,18 +33,23 @@ extension API {
         let buffer = try await req.body.collect(upTo: 16 * 1024)
         var out: [String: String] = [:]
         for pair in String(buffer: buffer).split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let kv = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             if kv.count == 2 { out[kv[0]] = kv[1] }
         }
         return out
     }
 
     func webRoutes(_ r: Router<APRequestContext>) {
-        r.get("/") { req, _ in try await webSession(req) == nil ? Self.redirect("/sign-in") : Self.redirect("/overview") }
+        r.get("/") { req, _ in try await webSession(req) == nil ? Self.redirect("/sign-in") : Self.redirect("/overview")
+        }
 
         r.get("sign-in") { req, _ in
             let key = try await formKey.get(pool)
-            let kept = req.cookies[Self.csrfCookie].map(\.value).flatMap { WebSessionStore.isIssuedCSRF($0, key: key) ? $0 : nil }
+            let kept = req.cookies[Self.csrfCookie].map(\.value).flatMap {
+                WebSessionStore.isIssuedCSRF($0, key: key) ? $0 : nil
+            }
             return Self.signInPage(csrf: kept ?? WebSessionStore.newCSRF(key: key), message: nil, status: .ok)
         }
 
@@ -55,16 +60,22 @@ extension API {
         // cookie while the session lived on would tell the user they had signed out when they had not.
         r.post("sign-out") { req, _ in
             let form = try await Self.form(req)
-            let cleared = Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
+            let cleared = Cookie(
+                name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
             guard let session = try await webSession(req), let id = req.cookies[Self.sessionCookie]?.value else {
                 return Self.redirect("/sign-in", cookies: [cleared])
             }
             guard let csrf = form["csrf"], csrf == session.csrf else {
-                throw WebPage(status: .forbidden, title: "Not signed out",
-                              text: "That sign-out did not come from one of this site's pages, so you are still signed in. Use the Sign out button.")
+                throw WebPage(
+                    status: .forbidden, title: "Not signed out",
+                    text:
+                        "That sign-out did not come from one of this site's pages, so you are still signed in. Use the Sign out button."
+                )
             }
             let now = clock()
-            try await pool.withConnection { c in try WebSessionStore.end(c, id: id, actor: session.principal.actor, now: now) }
+            try await pool.withConnection { c in
+                try WebSessionStore.end(c, id: id, actor: session.principal.actor, now: now)
+            }
             return Self.redirect("/sign-in", cookies: [cleared])
         }
 
@@ -73,9 +84,13 @@ extension API {
             let today = today()
             let p = s.principal
             let (premises, reports, alerts) = try await reads.withConnection { c in
-                let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
+                let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted {
+                    $0.code < $1.code
+                }
                 let ids = premises.map(\.id)
-                let reports = try OccupancyReportStore.reports(c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!, today: today)
+                let reports = try OccupancyReportStore.reports(
+                    c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!,
+                    today: today)
                 return (premises, reports, try AlertStore.openCounts(c, premisesIds: ids))
             }
             var body = "<p>\(premises.count) premises. Tonight is \(today).</p><div class=\"cards\">"
@@ -92,7 +107,8 @@ extension API {
                     </section>
                     """
             }
-            return HTML.response(HTML.page("Occupancy overview", csrf: s.csrf, who: s.principal.account.name, body + "</div>"))
+            return HTML.response(
+                HTML.page("Occupancy overview", csrf: s.csrf, who: s.principal.account.name, body + "</div>"))
         }
 
         r.get("premises/{code}") { req, ctx in
@@ -100,35 +116,69 @@ extension API {
             let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
             let today = today()
             let (board, forecast, incidents) = try await reads.withConnection { c in
-                (try BedStore.board(c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
-                 try OccupancyReportStore.forecast(c, premisesIds: [premises.id], today: today)[0],
-                 try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400)))
+                (
+                    try BedStore.board(
+                        c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
+                    try OccupancyReportStore.forecast(c, premisesIds: [premises.id], today: today)[0],
+                    try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400))
+                )
             }
             let nights = (0..<14).map { today.adding(days: $0) }
             let rows = board.map { row -> [String] in
-                [HTML.escape(row.bed.code), HTML.escape(row.bed.roomCode)] + nights.map { night in
-                    for h in row.holdings {
-                        switch h {
-                        case .allocated(_, _, let crn, _, let n) where n.contains(night): return HTML.escape(crn)
-                        case .outOfService(_, let reason, let n) where n.contains(night): return "<span class=\"warn\">OOS \(HTML.escape(reason.rawValue))</span>"
-                        default: continue
+                [HTML.escape(row.bed.code), HTML.escape(row.bed.roomCode)]
+                    + nights.map { night in
+                        for h in row.holdings {
+                            switch h {
+                            case .allocated(_, _, let crn, _, let n) where n.contains(night): return HTML.escape(crn)
+                            case .outOfService(_, let reason, let n) where n.contains(night):
+                                return "<span class=\"warn\">OOS \(HTML.escape(reason.rawValue))</span>"
+                            default: continue
+                            }
                         }
+                        return "free"
                     }
-                    return "free"
-                }
             }
             var body = "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a></p>"
-            body += "<h2>Bed board, next 14 nights</h2>" + HTML.table("Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" }, rows, raw: true)
-            body += "<h2>Forecast, next 28 nights</h2><p>First full night: \(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
-            body += Chart.occupancy(forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)")
-            let oos = board.flatMap { row in row.holdings.compactMap { h -> [String]? in
-                if case .outOfService(_, let reason, let n) = h { return [row.bed.code, reason.rawValue.replacingOccurrences(of: "_", with: " "), "\(n.from)", "\(n.to)"] }
-                return nil
-            } }
-            body += "<h2>Out of service</h2>" + (oos.isEmpty ? "<p>No beds out of service in the next 14 nights.</p>" : HTML.table("Out-of-service beds", ["Bed", "Reason", "From", "To"], oos))
-            body += "<h2>Recent incidents</h2>" + (incidents.isEmpty ? "<p>None in the last 30 days.</p>" : HTML.table("Incidents, last 30 days", ["When", "Severity", "Category", "Status"],
-                incidents.map { ["\(Zone.local($0.draft.occurredAt, in: API.london).date)", $0.draft.severity.rawValue, $0.draft.category.rawValue.replacingOccurrences(of: "_", with: " "), $0.status.rawValue] }))
-            return HTML.response(HTML.page("\(premises.code) \(premises.name)", csrf: s.csrf, who: s.principal.account.name, body))
+            body +=
+                "<h2>Bed board, next 14 nights</h2>"
+                + HTML.table(
+                    "Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" },
+                    rows, raw: true)
+            body +=
+                "<h2>Forecast, next 28 nights</h2><p>First full night: \(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
+            body += Chart.occupancy(
+                forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)"
+            )
+            let oos = board.flatMap { row in
+                row.holdings.compactMap { h -> [String]? in
+                    if case .outOfService(_, let reason, let n) = h {
+                        return [
+                            row.bed.code, reason.rawValue.replacingOccurrences(of: "_", with: " "), "\(n.from)",
+                            "\(n.to)",
+                        ]
+                    }
+                    return nil
+                }
+            }
+            body +=
+                "<h2>Out of service</h2>"
+                + (oos.isEmpty
+                    ? "<p>No beds out of service in the next 14 nights.</p>"
+                    : HTML.table("Out-of-service beds", ["Bed", "Reason", "From", "To"], oos))
+            body +=
+                "<h2>Recent incidents</h2>"
+                + (incidents.isEmpty
+                    ? "<p>None in the last 30 days.</p>"
+                    : HTML.table(
+                        "Incidents, last 30 days", ["When", "Severity", "Category", "Status"],
+                        incidents.map {
+                            [
+                                "\(Zone.local($0.draft.occurredAt, in: API.london).date)", $0.draft.severity.rawValue,
+                                $0.draft.category.rawValue.replacingOccurrences(of: "_", with: " "), $0.status.rawValue,
+                            ]
+                        }))
+            return HTML.response(
+                HTML.page("\(premises.code) \(premises.name)", csrf: s.csrf, who: s.principal.account.name, body))
         }
 
         r.get("premises/{code}/occupancy-report") { req, ctx in
@@ -138,58 +188,88 @@ extension API {
             let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
             let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
             let month = "\(nights.from.year)-\(String(format: "%02d", nights.from.month))"
-            var body = "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
-            body += "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
-            body += HTML.table("Figures for \(month)", ["Figure", "Value"], [
-                ["Bed nights available", "\(t.bedNightsAvailable)"], ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
-                ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"], ["Arrivals (expected ones included)", "\(t.arrivals)"], ["Departures (expected ones included)", "\(t.departures)"],
-                ["Average length of stay of departures (nights)", num(report.averageLengthOfStay)],
-                ["Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)],
-                ["Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)],
-            ])
-            body += HTML.table("Departures by reason", ["Reason", "Departures"], report.departuresByReason.sorted { $0.key < $1.key }.map { [$0.key.replacingOccurrences(of: "_", with: " "), "\($0.value)"] })
-            body += Chart.occupancy(report.daily.map(\.occupancy), title: "\(premises.code): occupancy in \(month)", id: "m-\(premises.code)")
-            return HTML.response(HTML.page("\(premises.code) report, \(month)", csrf: s.csrf, who: s.principal.account.name, body))
+            var body =
+                "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
+            body +=
+                "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
+            body += HTML.table(
+                "Figures for \(month)", ["Figure", "Value"],
+                [
+                    ["Bed nights available", "\(t.bedNightsAvailable)"],
+                    ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
+                    ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"],
+                    ["Arrivals (expected ones included)", "\(t.arrivals)"],
+                    ["Departures (expected ones included)", "\(t.departures)"],
+                    ["Average length of stay of departures (nights)", num(report.averageLengthOfStay)],
+                    ["Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)],
+                    ["Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)],
+                ])
+            body += HTML.table(
+                "Departures by reason", ["Reason", "Departures"],
+                report.departuresByReason.sorted { $0.key < $1.key }.map {
+                    [$0.key.replacingOccurrences(of: "_", with: " "), "\($0.value)"]
+                })
+            body += Chart.occupancy(
+                report.daily.map(\.occupancy), title: "\(premises.code): occupancy in \(month)",
+                id: "m-\(premises.code)")
+            return HTML.response(
+                HTML.page("\(premises.code) report, \(month)", csrf: s.csrf, who: s.principal.account.name, body))
         }
 
         r.get("premises/{code}/occupancy-report.csv") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
             let (premises, nights, report) = try await monthOccupancyReport(req, ctx, s)
-            return CSV.daily(report).response(name: "occupancy-\(premises.code)-\(nights.from.year)-\(String(format: "%02d", nights.from.month))")
+            return CSV.daily(report).response(
+                name: "occupancy-\(premises.code)-\(nights.from.year)-\(String(format: "%02d", nights.from.month))")
         }
     }
 
     /// The month a report page asks for (`month=YYYY-MM`), at a premises the manager may see.
-    func monthOccupancyReport(_ req: Request, _ ctx: APRequestContext, _ s: WebSessionStore.Session) async throws -> (Premises, Nights, OccupancyReport) {
+    func monthOccupancyReport(_ req: Request, _ ctx: APRequestContext, _ s: WebSessionStore.Session) async throws -> (
+        Premises, Nights, OccupancyReport
+    ) {
         let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
         let today = today()
         let nights = try Self.month(req.query("month"), today: today)
-        let report = try await reads.withConnection { c in try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0] }
+        let report = try await reads.withConnection { c in
+            try OccupancyReportStore.reports(c, premisesIds: [premises.id], nights: nights, today: today)[0]
+        }
         return (premises, nights, report)
     }
 
     func signIn(_ req: Request) async throws -> Response {
         let form = try await Self.form(req)
         let key = try await formKey.get(pool)
-        guard let csrf = form["csrf"], let cookie = req.cookies[Self.csrfCookie]?.value, csrf == cookie, WebSessionStore.isIssuedCSRF(csrf, key: key) else {
-            return Self.signInPage(csrf: WebSessionStore.newCSRF(key: key), message: "The form had expired: please sign in again.", status: .forbidden)
+        guard let csrf = form["csrf"], let cookie = req.cookies[Self.csrfCookie]?.value, csrf == cookie,
+            WebSessionStore.isIssuedCSRF(csrf, key: key)
+        else {
+            return Self.signInPage(
+                csrf: WebSessionStore.newCSRF(key: key), message: "The form had expired: please sign in again.",
+                status: .forbidden)
         }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let now = clock()
         let opened: Result<(id: String, session: WebSessionStore.Session), AccountStore.Refusal> =
             try await pool.withConnection { c in try WebSessionStore.open(c, token: token, now: now) }
         guard case .success(let (id, session)) = opened else {
-            return Self.signInPage(csrf: csrf, message: "That token was not accepted: check it, or ask an admin for a new one.", status: .unauthorized)
+            return Self.signInPage(
+                csrf: csrf, message: "That token was not accepted: check it, or ask an admin for a new one.",
+                status: .unauthorized)
         }
         guard [.manager, .admin].contains(session.principal.account.role) else {
-            return Self.signInPage(csrf: csrf, message: "The dashboard is for managers: use `ap` for shift work.", status: .forbidden)
+            return Self.signInPage(
+                csrf: csrf, message: "The dashboard is for managers: use `ap` for shift work.", status: .forbidden)
         }
         let maxAge = Int(session.expiresAt.timeIntervalSince(now))
         let secure = req.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
-        return Self.redirect("/overview", cookies: [
-            Cookie(name: Self.sessionCookie, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict),
-            Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
-        ])
+        return Self.redirect(
+            "/overview",
+            cookies: [
+                Cookie(
+                    name: Self.sessionCookie, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+                    sameSite: .strict),
+                Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
+            ])
     }
 
     /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not exist.
@@ -204,29 +284,36 @@ extension API {
 
     /// The nights of a month given as YYYY-MM (this month by default).
     static func month(_ text: String?, today: LocalDate) throws -> Nights {
-        var year = today.year, month = today.month
+        var year = today.year
+        var month = today.month
         if let text {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 2, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]) else {
                 throw WebPage(status: .badRequest, title: "Bad month", text: "Give the month as YYYY-MM.")
             }
-            year = parts[0]; month = parts[1]
+            year = parts[0]
+            month = parts[1]
         }
         let first = LocalDate(year: year, month: month, day: 1)!
         return Nights(from: first, to: first.adding(days: LocalDate.daysIn(month: month, year: year)))!
     }
 
     static func signInPage(csrf: String, message: String?, status: HTTPResponse.Status) -> Response {
-        let body = (message.map { "<p class=\"warn\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + """
-            <form method="post" action="/sign-in">
-            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-            <p><label for="token">Your API token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="70"></p>
-            <p><button type="submit">Sign in</button></p>
-            </form>
-            """
-        return HTML.response(HTML.page("Sign in", body), status: status, headers: HTTPFields([
-            HTTPField(name: .setCookie, value: "\(API.csrfCookie)=\(csrf); Max-Age=3600; Path=/; HttpOnly; SameSite=Strict"),
-        ]))
+        let body =
+            (message.map { "<p class=\"warn\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + """
+                <form method="post" action="/sign-in">
+                <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+                <p><label for="token">Your API token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="70"></p>
+                <p><button type="submit">Sign in</button></p>
+                </form>
+                """
+        return HTML.response(
+            HTML.page("Sign in", body), status: status,
+            headers: HTTPFields([
+                HTTPField(
+                    name: .setCookie,
+                    value: "\(API.csrfCookie)=\(csrf); Max-Age=3600; Path=/; HttpOnly; SameSite=Strict")
+            ]))
     }
 }
 
@@ -236,7 +323,9 @@ struct WebPage: Error, HTTPResponseError {
     let title: String
     let text: String
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        HTML.response(HTML.page(title, "<p>\(HTML.escape(text))</p><p><a href=\"/overview\">Back to the overview</a></p>"), status: status)
+        HTML.response(
+            HTML.page(title, "<p>\(HTML.escape(text))</p><p><a href=\"/overview\">Back to the overview</a></p>"),
+            status: status)
     }
 }
 

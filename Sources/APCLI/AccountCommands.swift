@@ -61,7 +61,8 @@ struct WhoAmI: AsyncParsableCommand {
             }
             let me: Me = try await client.call("GET", "api/v1/me")
             Output.line(
-                "\(me.account.name) (\(me.account.role)) at \(me.premises.map { "\($0.code) \($0.name)" }.joined(separator: ", ")) — \(config.url)"
+                "\(me.account.name) (\(me.account.role)) at "
+                    + "\(me.premises.map { "\($0.code) \($0.name)" }.joined(separator: ", ")) — \(config.url)"
             )
         }
     }

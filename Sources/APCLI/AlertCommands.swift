@@ -75,8 +75,9 @@ struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Acknowledge an alert with what was done.")
         @Argument(help: "The alert's id (its first 8 characters will do).") var id: String
         @Option(
-            help:
-                "returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised or recording_error."
+            help: ArgumentHelp(
+                "returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised or "
+                    + "recording_error.")
         ) var outcome: String
         @Option(help: "What happened.") var note: String?
         @OptionGroup var common: Common

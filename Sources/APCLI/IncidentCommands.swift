@@ -15,7 +15,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
             Examples:
               ap incident new            (asks for each detail in a terminal)
-              ap incident new --category threats --severity medium --description "Argument in the kitchen" --action "Separated"
+              ap incident new --category threats --severity medium --description "Argument" --action "Separated"
               ap incident list
               ap incident show 3f2a9c1e
               ap incident update 3f2a9c1e --severity high --police-reference CAD123
@@ -60,7 +60,8 @@ struct IncidentCommand: AsyncParsableCommand {
             guard isatty(STDIN_FILENO) == 1 else {
                 throw CLIError(
                     .invalid,
-                    "missing \(prompt.lowercased().split(separator: " ").first ?? ""): give it as a flag (see ap incident new --help)"
+                    "missing \(prompt.lowercased().split(separator: " ").first ?? ""): give it as a flag (see ap "
+                        + "incident new --help)"
                 )
             }
             FileHandle.standardError.write(Data("\(prompt): ".utf8))

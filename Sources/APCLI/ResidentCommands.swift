@@ -121,7 +121,8 @@ struct Beds: AsyncParsableCommand {
 struct Occupancy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Occupancy per night and in total (managers): beds, out of service, occupied, free, overbooked, voids, length of stay.",
+            "Occupancy per night and in total (managers): beds, out of service, occupied, free, overbooked, voids, "
+            + "length of stay.",
         discussion: """
             The period runs from --from to the morning of --to (default: today and the next 6 nights).
             Examples:

@@ -72,7 +72,8 @@ struct Session: Sendable {
         case 0:
             throw CLIError(
                 .notFound,
-                "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap roll` lists everyone)"
+                "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap "
+                    + "roll` lists everyone)"
             )
         default:
             let list = matches.map { "  \($0.crn)  \($0.name)  bed \($0.bedCode ?? "-")" }.joined(separator: "\n")

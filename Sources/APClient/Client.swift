@@ -71,7 +71,8 @@ public struct APIClient: Sendable {
         do { (data, response) = try await session.data(for: request) } catch {
             throw TransportError(
                 description:
-                    "cannot reach the service at \(baseURL.absoluteString): is it running? (\(error.localizedDescription))"
+                    "cannot reach the service at \(baseURL.absoluteString): is it running? "
+                    + "(\(error.localizedDescription))"
             )
         }
         guard let http = response as? HTTPURLResponse else {

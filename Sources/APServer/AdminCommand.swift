@@ -41,10 +41,10 @@ struct AdminCommand: ParsableCommand {
                 let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-admin"))
                 let (account, secret) = try AccountStore.bootstrapAdmin(
                     c, name: name, validFor: Double(days) * 86_400, now: Date())
-                FileHandle.standardError.write(
-                    Data(
-                        "admin account \(account.id.uuidString.lowercased()) created; its token (shown once, valid \(days) days):\n"
-                            .utf8))
+                let created =
+                    "admin account \(account.id.uuidString.lowercased()) created; its token (shown once, "
+                    + "valid \(days) days):\n"
+                FileHandle.standardError.write(Data(created.utf8))
                 print(secret)
             } catch let error as StoreError where error.code == "admin-exists" {
                 FileHandle.standardError.write(Data("ap-server admin bootstrap: \(error.message)\n".utf8))

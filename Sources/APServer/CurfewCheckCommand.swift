@@ -40,10 +40,10 @@ struct CurfewCheckCommand: ParsableCommand {
             let all = try PremisesStore.list(c)
             let chosen = premises.map { code in all.filter { $0.code == code } } ?? all
             if chosen.isEmpty {
-                FileHandle.standardError.write(
-                    Data(
-                        "ap-server curfew-check: no premises with code \(premises ?? ""): list them with psql, or leave --premises out\n"
-                            .utf8))
+                let refusal =
+                    "ap-server curfew-check: no premises with code \(premises ?? ""): list them with psql, "
+                    + "or leave --premises out\n"
+                FileHandle.standardError.write(Data(refusal.utf8))
                 throw ExitCode(3)
             }
             for (i, p) in chosen.enumerated() {
@@ -54,7 +54,9 @@ struct CurfewCheckCommand: ParsableCommand {
                     "\($0.value.count) \($0.key.rawValue)"
                 }.sorted()
                 print(
-                    "\(p.code) night \(night): \(outcome.residents) residents, \(outcome.raised.count) alerts raised\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), \(outcome.resolved) resolved"
+                    "\(p.code) night \(night): \(outcome.residents) residents, \(outcome.raised.count) alerts "
+                        + "raised\(kinds.isEmpty ? "" : " (" + kinds.joined(separator: ", ") + ")"), "
+                        + "\(outcome.resolved) resolved"
                 )
             }
         } catch let exit as ExitCode {

@@ -57,7 +57,8 @@ struct SeedCommand: ParsableCommand {
             let s = try data.load(into: connection)
             print(
                 "seeded \(s.premises) premises, \(s.beds) beds, \(s.residents) residents, \(s.placements) placements, "
-                    + "\(s.allocations) bed allocations, \(s.outOfService) out-of-service periods in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+                    + "\(s.allocations) bed allocations, \(s.outOfService) out-of-service periods in "
+                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s"
             )
         } catch {
             FileHandle.standardError.write(Data("ap-server seed: \(error)\n".utf8))

@@ -11,10 +11,11 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP JSON API until SIGTERM or SIGINT (graceful: requests in flight finish).",
         discussion: """
-            Reads the database from DATABASE_URL; with DATABASE_READ_URL (a streaming replica) the occupancy
-            reports and the dashboard read from there instead, and all else from DATABASE_URL. The contract is served at /openapi.yaml; /healthz says the
-            process is up, /readyz that the database is reachable and its migrations current, /metrics is
-            Prometheus text. Log level from LOG_LEVEL (info by default).
+            Reads the database from DATABASE_URL; with DATABASE_READ_URL (a streaming replica) the occupancy \
+            reports and the dashboard read from there instead, and all else from DATABASE_URL. The contract is \
+            served at /openapi.yaml; /healthz says the process is up, /readyz that the database is reachable and \
+            its migrations current, /metrics is Prometheus text. Log level from LOG_LEVEL (info by default).
+
             Exit codes: 0 stopped cleanly, 1 could not start, 64 bad usage.
 
             Examples:

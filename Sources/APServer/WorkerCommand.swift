@@ -63,7 +63,8 @@ struct WorkerCommand: AsyncParsableCommand {
             do {
                 let pass = try await worker.runOnce()
                 print(
-                    "checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised \(pass.raised) alerts, resolved \(pass.resolved)"
+                    "checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised "
+                        + "\(pass.raised) alerts, resolved \(pass.resolved)"
                 )
                 await pool.shutdown()
             } catch {

@@ -58,7 +58,8 @@ public enum AccountStore {
             try translating {
                 try c.query(
                     """
-                    INSERT INTO api_tokens (account_id, token_hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+                    INSERT INTO api_tokens (account_id, token_hash, prefix, created_at, expires_at) VALUES ($1, $2, $3,
+                        $4, $5)
                     RETURNING id, prefix, created_at, expires_at, revoked_at
                     """,
                     [accountId, SHA256.hex(secret), String(secret.prefix(9)), now, now.addingTimeInterval(validFor)]
@@ -108,7 +109,8 @@ public enum AccountStore {
 
     public static func tokens(_ c: PGConnection, accountId: UUID) throws -> [TokenInfo] {
         try c.query(
-            "SELECT id, prefix, created_at, expires_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY created_at",
+            "SELECT id, prefix, created_at, expires_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY "
+                + "created_at",
             [accountId]
         ).map {
             TokenInfo(

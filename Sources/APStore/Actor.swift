@@ -73,7 +73,8 @@ extension PGConnection {
         let prelude = [
             PGStatement(
                 """
-                SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true), set_config('ap.premises', $3, true),
+                SELECT set_config('ap.actor', $1, true), set_config('ap.origin', $2, true), set_config('ap.premises',
+                    $3, true),
                        set_config('role', 'ap_app', true)
                 """, [actor.name, actor.origin, premises])
         ]
@@ -105,7 +106,8 @@ public enum AuditStore {
     /// The read's audit row, in a transaction already acting for someone.
     static func insertRead(_ c: PGConnection, table: String, rowId: UUID) throws {
         try c.query(
-            "INSERT INTO audit_log (actor, origin, action, table_name, row_id) VALUES (current_actor(), current_origin(), 'read', $1, $2)",
+            "INSERT INTO audit_log (actor, origin, action, table_name, row_id) VALUES (current_actor(), "
+                + "current_origin(), 'read', $1, $2)",
             [table, rowId.uuidString.lowercased()])
     }
 
@@ -117,7 +119,8 @@ public enum AuditStore {
         try c.acting(as: Actor(name: actorName ?? "anonymous", staffId: nil, origin: "api")) { c in
             try c.query(
                 """
-                INSERT INTO audit_log (actor, origin, action, table_name, columns) VALUES (current_actor(), current_origin(), 'refused', $1, $2)
+                INSERT INTO audit_log (actor, origin, action, table_name, columns) VALUES (current_actor(),
+                    current_origin(), 'refused', $1, $2)
                 """, [route, ["\(status)", code]])
         }
     }
@@ -125,7 +128,8 @@ public enum AuditStore {
     /// The audit entries of one row, oldest first.
     public static func entries(_ c: PGConnection, table: String, rowId: UUID) throws -> [Record] {
         try c.query(
-            "SELECT actor, origin, action, table_name, columns FROM audit_log WHERE table_name = $1 AND row_id = $2 ORDER BY id",
+            "SELECT actor, origin, action, table_name, columns FROM audit_log WHERE table_name = $1 AND row_id = $2 "
+                + "ORDER BY id",
             [table, rowId.uuidString.lowercased()]
         ).map {
             Record(
@@ -136,7 +140,9 @@ public enum AuditStore {
 
     /// The hash-chained tables.
     public enum Chain: String, Sendable, CaseIterable {
-        case movements, incidentVersions = "incident_versions", alertAcknowledgements = "alert_acknowledgements"
+        case movements
+        case incidentVersions = "incident_versions"
+        case alertAcknowledgements = "alert_acknowledgements"
     }
 
     /// The first entry (by its place in the premises' chain) whose hash or link does not hold, or nil

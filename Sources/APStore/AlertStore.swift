@@ -6,7 +6,8 @@ import PGDriver
 
 public enum AlertStore {
     static let columns = """
-        id, premises_id, resident_id, placement_id, night, kind, raised_at, evidence, escalate, resolved_at, resolved_reason
+        id, premises_id, resident_id, placement_id, night, kind, raised_at, evidence, escalate, resolved_at,
+            resolved_reason
         """
 
     /// Alerts from `sql`'s rows, each with its acknowledgements (read in one more statement).
@@ -34,7 +35,8 @@ public enum AlertStore {
         for i in alerts.indices { (alerts[i].crn, alerts[i].residentName) = names[alerts[i].residentId] ?? ("", "") }
         for row in try c.query(
             """
-            SELECT alert_id, acknowledged_by, acknowledged_at, outcome, note FROM alert_acknowledgements WHERE alert_id = ANY($1) ORDER BY seq
+            SELECT alert_id, acknowledged_by, acknowledged_at, outcome, note FROM alert_acknowledgements WHERE alert_id
+                = ANY($1) ORDER BY seq
             """, [alerts.map(\.id)])
         {
             alerts[index[try row.decode("alert_id")]!].acknowledgements.append(
@@ -121,7 +123,8 @@ public enum AlertStore {
         for row in try c.query(
             """
             SELECT premises_id, count(*)::int8 AS n FROM alerts a
-            WHERE premises_id = ANY($1) AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k WHERE k.alert_id = a.id)
+            WHERE premises_id = ANY($1) AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k
+                WHERE k.alert_id = a.id)
             GROUP BY 1
             """, [premisesIds])
         { open[try row.decode("premises_id")] = try row.decode("n") }

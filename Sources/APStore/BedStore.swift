@@ -67,7 +67,8 @@ public enum BedStore {
     /// The allocations of a placement, released ones included, oldest first.
     public static func allocations(_ c: PGConnection, placementId: UUID) throws -> [BedAllocation] {
         try c.query(
-            "SELECT \(allocationColumns) FROM bed_allocations WHERE placement_id = $1 ORDER BY created_at, lower(nights)",
+            "SELECT \(allocationColumns) FROM bed_allocations WHERE placement_id = $1 ORDER BY created_at, "
+                + "lower(nights)",
             [placementId]
         ).map(allocation)
     }
@@ -81,8 +82,10 @@ public enum BedStore {
             SELECT \(PremisesStore.bedColumns) FROM beds b JOIN rooms r ON r.id = b.room_id
             WHERE b.premises_id = $1 AND daterange($2, $3) <@ daterange(b.opened_on, b.closed_on)
               AND r.characteristics @> $4::text[]
-              AND NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.bed_id = b.id AND a.released_at IS NULL AND a.nights && daterange($2, $3))
-              AND NOT EXISTS (SELECT 1 FROM out_of_service_periods o WHERE o.bed_id = b.id AND o.withdrawn_at IS NULL AND o.nights && daterange($2, $3))
+              AND NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.bed_id = b.id AND a.released_at IS NULL AND
+                  a.nights && daterange($2, $3))
+              AND NOT EXISTS (SELECT 1 FROM out_of_service_periods o WHERE o.bed_id = b.id AND o.withdrawn_at IS NULL
+                  AND o.nights && daterange($2, $3))
             ORDER BY b.code
             """, [premisesId, nights.from, nights.to, requiring.map(\.rawValue)]
         ).map(PremisesStore.bed)
@@ -133,7 +136,8 @@ public enum BedStore {
     // MARK: Out of service
 
     static let periodColumns = """
-        id, bed_id, lower(nights) AS nights_from, upper(nights) AS nights_to, reason, notes, recorded_at, replaces, withdrawn_at, withdrawn_reason
+        id, bed_id, lower(nights) AS nights_from, upper(nights) AS nights_to, reason, notes, recorded_at, replaces,
+            withdrawn_at, withdrawn_reason
         """
 
     static func period(_ row: PGRow) throws -> OutOfServicePeriod {
@@ -177,7 +181,8 @@ public enum BedStore {
                     "period-withdrawn", "that period was withdrawn or revised: revise its latest version")
             }
             try c.query(
-                "UPDATE out_of_service_periods SET withdrawn_at = now(), withdrawn_by = $2, withdrawn_reason = 'revised' WHERE id = $1",
+                "UPDATE out_of_service_periods SET withdrawn_at = now(), withdrawn_by = $2, withdrawn_reason = "
+                    + "'revised' WHERE id = $1",
                 [periodId, staffId])
             return try putOutOfService(
                 c, bedId: old.bedId, nights: nights, reason: reason, notes: notes, recordedBy: staffId,

@@ -86,7 +86,8 @@ public enum ConditionStore {
                 try condition(
                     c.query(
                         """
-                        INSERT INTO licence_conditions (resident_id, kind, source, starts_on, ends_on, wording, details, replaces)
+                        INSERT INTO licence_conditions (resident_id, kind, source, starts_on, ends_on, wording,
+                            details, replaces)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING \(columns)
                         """,
                         [
@@ -126,7 +127,8 @@ public enum ConditionStore {
         try c.acting(as: actor) { c in
             let n = try translating {
                 try c.query(
-                    "UPDATE licence_conditions SET ends_on = $2 WHERE id = $1 AND starts_on < $2 AND (ends_on IS NULL OR ends_on >= $2)",
+                    "UPDATE licence_conditions SET ends_on = $2 WHERE id = $1 AND starts_on < $2 AND (ends_on IS "
+                        + "NULL OR ends_on >= $2)",
                     [conditionId, night]
                 ).affectedRows
             }
@@ -185,7 +187,8 @@ public enum ConditionStore {
                 try absence(
                     c.query(
                         """
-                        INSERT INTO authorised_absences (resident_id, starts_at, ends_at, reason, approved_by_name, approved_by_role, recorded_by)
+                        INSERT INTO authorised_absences (resident_id, starts_at, ends_at, reason, approved_by_name,
+                            approved_by_role, recorded_by)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING \(absenceColumns)
                         """, [residentId, during.start, during.end, reason, name, role, actor.staffId])[0])
             }
@@ -196,7 +199,8 @@ public enum ConditionStore {
         try requireText(reason, field: "reason")
         try c.acting(as: actor) { c in
             let n = try c.query(
-                "UPDATE authorised_absences SET withdrawn_at = now(), withdrawn_reason = $2 WHERE id = $1 AND withdrawn_at IS NULL",
+                "UPDATE authorised_absences SET withdrawn_at = now(), withdrawn_reason = $2 WHERE id = $1 AND "
+                    + "withdrawn_at IS NULL",
                 [absenceId, reason]
             ).affectedRows
             if n == 0 { throw StoreError.notFound("authorised absence", field: "absenceId") }

@@ -85,7 +85,8 @@ public enum CurfewCheckStore {
         let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
         let head = try c.pipeline([
             PGStatement(
-                "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS s",
+                "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) "
+                    + "AS k ORDER BY k) AS s",
                 [keys]),
             // The same statement shapes run for every pass: a custom plan for each execution costs
             // more in planning (about a millisecond) than in running.
@@ -142,10 +143,12 @@ public enum CurfewCheckStore {
         ]
         let residentIds = Array(Set(placed.map(\.resident)))
         let staysSQL =
-            "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, stop)"
+            "SELECT * FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, id, start, "
+            + "stop)"
         let reads = try c.pipeline([
             PGStatement(
-                "SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND resident_id = ANY($1)",
+                "SELECT \(ConditionStore.columns) FROM licence_conditions WHERE kind IN ('curfew', 'reporting') AND "
+                    + "resident_id = ANY($1)",
                 [residentIds]),
             // Every absence of these residents touching any of the spans; each night keeps its own below.
             PGStatement(
@@ -167,7 +170,8 @@ public enum CurfewCheckStore {
             // checked are ignored below.
             PGStatement(
                 """
-                SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
+                SELECT s.i, m.* FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i,
+                    premises_id, start, stop)
                 CROSS JOIN LATERAL (
                     SELECT m.id, m.placement_id, m.kind, m.at, m.seq FROM counted_movements m
                     WHERE m.premises_id = s.premises_id AND m.at >= s.start AND m.at < s.stop OFFSET 0) AS m
@@ -176,7 +180,8 @@ public enum CurfewCheckStore {
             PGStatement(
                 """
                 SELECT x.i, r.placement_id, r.at FROM (\(staysSQL)) AS x
-                JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop + interval '1 hour'
+                JOIN reports r ON r.placement_id = x.id AND r.at >= x.start - interval '1 hour' AND r.at < x.stop +
+                    interval '1 hour'
                 """, stayParams),
         ])
 
@@ -258,8 +263,10 @@ public enum CurfewCheckStore {
                 """
                 WITH new AS (
                     INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
-                    SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence, ',')::uuid[], x.escalate
-                    FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night, kind, evidence, escalate)
+                    SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence,
+                        ',')::uuid[], x.escalate
+                    FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night,
+                        kind, evidence, escalate)
                     JOIN placements p ON p.id = x.placement_id
                     ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
                     RETURNING id, premises_id, night)
@@ -268,9 +275,11 @@ public enum CurfewCheckStore {
             // An alert whose evidence has since been voided is resolved, never deleted.
             PGStatement(
                 """
-                UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' || v.void_reason
+                UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' ||
+                    v.void_reason
                 FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
-                WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids = ANY(a.evidence)
+                WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids =
+                    ANY(a.evidence)
                 RETURNING a.premises_id, a.night
                 """, [nights.map(\.premisesId), nights.map(\.night)]),
         ])
@@ -308,7 +317,8 @@ public enum CurfewCheckStore {
         try Dictionary(
             uniqueKeysWithValues: c.query(
                 """
-                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY premises_id
+                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY
+                    premises_id
                 """
             ).map { (try $0.decode("premises_id"), try $0.decode("night")) })
     }

@@ -56,7 +56,8 @@ public struct DemoData: Sendable {
         // Arrived residents: their conditions, and a week of their comings and goings.
         let arrived = try c.query(
             """
-            SELECT p.id, p.premises_id, p.resident_id, p.arrived_at FROM placements p WHERE p.status = 'arrived' ORDER BY p.premises_id, p.id
+            SELECT p.id, p.premises_id, p.resident_id, p.arrived_at FROM placements p WHERE p.status = 'arrived' ORDER
+                BY p.premises_id, p.id
             """
         ).map {
             (
@@ -105,7 +106,8 @@ public struct DemoData: Sendable {
                     ] {
                         try c.query(
                             """
-                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_at, recorded_by, destination)
+                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_at,
+                                recorded_by, destination)
                             VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
                             """, [stay.premises, stay.id, stay.resident, kind, at, actor.staffId, destination])
                     }

@@ -33,9 +33,11 @@ public enum HandoverStore {
             .filter { $0.resolvedAt == nil && $0.acknowledgements.isEmpty || $0.raisedAt >= from }
         let due = try c.query(
             """
-            SELECT p.id, p.resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, p.status, p.expected_arrival, p.expected_departure
+            SELECT p.id, p.resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, p.status,
+                p.expected_arrival, p.expected_departure
             FROM placements p JOIN residents r ON r.id = p.resident_id
-            WHERE p.premises_id = $1 AND ((p.status = 'upcoming' AND p.expected_arrival <= $2) OR (p.status = 'arrived' AND p.expected_departure <= $2))
+            WHERE p.premises_id = $1 AND ((p.status = 'upcoming' AND p.expected_arrival <= $2) OR (p.status = 'arrived'
+                AND p.expected_departure <= $2))
             ORDER BY r.family_name, r.given_name
             """, [premisesId, today]
         ).map {
@@ -47,7 +49,8 @@ public enum HandoverStore {
         }
         let outOfService = try c.query(
             """
-            SELECT b.code, o.reason, lower(o.nights) AS f, upper(o.nights) AS t FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id
+            SELECT b.code, o.reason, lower(o.nights) AS f, upper(o.nights) AS t FROM out_of_service_periods o JOIN beds
+                b ON b.id = o.bed_id
             WHERE b.premises_id = $1 AND o.withdrawn_at IS NULL AND o.nights @> $2::date ORDER BY b.code
             """, [premisesId, tonight]
         ).map {
@@ -85,7 +88,8 @@ public enum HandoverStore {
             let row = try translating {
                 try c.query(
                     """
-                    WITH n AS (INSERT INTO handover_notes (premises_id, written_by, text) VALUES ($1, $2, $3) RETURNING id, written_at, written_by, text)
+                    WITH n AS (INSERT INTO handover_notes (premises_id, written_by, text) VALUES ($1, $2, $3) RETURNING
+                        id, written_at, written_by, text)
                     SELECT n.id, n.written_at, s.name, n.text FROM n LEFT JOIN staff s ON s.id = n.written_by
                     """, [premisesId, actor.staffId, text])[0]
             }
@@ -104,8 +108,10 @@ public enum HandoverStore {
                 c.query(
                     """
                     WITH h AS (INSERT INTO handovers (premises_id, since, acknowledged_by)
-                               VALUES ($1, (SELECT max(acknowledged_at) FROM handovers WHERE premises_id = $1), $2) RETURNING *)
-                    SELECT h.id, h.premises_id, h.since, h.acknowledged_at, s.name FROM h LEFT JOIN staff s ON s.id = h.acknowledged_by
+                               VALUES ($1, (SELECT max(acknowledged_at) FROM handovers WHERE premises_id = $1), $2)
+                                   RETURNING *)
+                    SELECT h.id, h.premises_id, h.since, h.acknowledged_at, s.name FROM h LEFT JOIN staff s ON s.id =
+                        h.acknowledged_by
                     """, [premisesId, actor.staffId])[0])
         }
     }
@@ -113,7 +119,8 @@ public enum HandoverStore {
     public static func history(_ c: PGConnection, premisesId: UUID, limit: Int = 100) throws -> [Handover] {
         try c.query(
             """
-            SELECT h.id, h.premises_id, h.since, h.acknowledged_at, s.name FROM handovers h LEFT JOIN staff s ON s.id = h.acknowledged_by
+            SELECT h.id, h.premises_id, h.since, h.acknowledged_at, s.name FROM handovers h LEFT JOIN staff s ON s.id =
+                h.acknowledged_by
             WHERE h.premises_id = $1 ORDER BY h.acknowledged_at DESC LIMIT $2
             """, [premisesId, limit]
         ).map(handover)

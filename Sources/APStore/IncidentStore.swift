@@ -6,7 +6,8 @@ import PGDriver
 
 public enum IncidentStore {
     static let columns = """
-        incident_id, premises_id, version, status, occurred_at, location, category, severity, description, immediate_action,
+        incident_id, premises_id, version, status, occurred_at, location, category, severity, description,
+            immediate_action,
         police_informed, police_reference, resident_ids, staff_ids, follow_ups, edited_by, edited_at
         """
 
@@ -86,8 +87,10 @@ public enum IncidentStore {
             try incident(
                 c.query(
                     """
-                    INSERT INTO incident_versions (incident_id, premises_id, version, status, occurred_at, location, category, severity, description,
-                        immediate_action, police_informed, police_reference, resident_ids, staff_ids, follow_ups, edited_by)
+                    INSERT INTO incident_versions (incident_id, premises_id, version, status, occurred_at, location,
+                        category, severity, description,
+                        immediate_action, police_informed, police_reference, resident_ids, staff_ids, follow_ups,
+                            edited_by)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING \(columns)
                     """,
                     [
@@ -129,7 +132,8 @@ public enum IncidentStore {
             if current.version != version {
                 throw StoreError.conflict(
                     "edited-meanwhile",
-                    "the incident was edited since you read it (now version \(current.version)): read it again and redo your change",
+                    "the incident was edited since you read it (now version \(current.version)): read it again and "
+                        + "redo your change",
                     field: "version")
             }
             try checkPeople(c, premisesId: current.premisesId, draft)

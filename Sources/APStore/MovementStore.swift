@@ -8,7 +8,8 @@ import PGDriver
 public enum MovementStore {
 
     static let columns = """
-        id, premises_id, placement_id, resident_id, kind, at, recorded_at, recorded_by, destination, expected_back, note,
+        id, premises_id, placement_id, resident_id, kind, at, recorded_at, recorded_by, destination, expected_back,
+            note,
         late_reason, voids, void_reason, seq
         """
 
@@ -88,7 +89,8 @@ public enum MovementStore {
                     try movement(
                         c.query(
                             """
-                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by, voids, void_reason)
+                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by,
+                                voids, void_reason)
                             VALUES ($1, $2, $3, 'void', $4, $5, $6, $7) RETURNING \(columns)
                             """,
                             [
@@ -127,7 +129,8 @@ public enum MovementStore {
     static func rollStatement(premisesId: UUID, night: LocalDate) -> PGStatement {
         PGStatement(
             """
-            SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name, bed.bed_code,
+            SELECT p.id AS placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name,
+                bed.bed_code,
                    bed.room_code,
                    coalesce(last.kind, 'in') AS kind, coalesce(last.at, p.arrived_at) AS since,
                    coalesce(last.destination, '') AS destination, last.expected_back
@@ -140,7 +143,8 @@ public enum MovementStore {
             LEFT JOIN LATERAL (
                 SELECT b.code AS bed_code, rm.code AS room_code
                 FROM bed_allocations a JOIN beds b ON b.id = a.bed_id JOIN rooms rm ON rm.id = b.room_id
-                WHERE a.placement_id = p.id AND (a.released_at IS NULL) IS TRUE AND a.nights @> $2::date LIMIT 1) AS bed ON true
+                WHERE a.placement_id = p.id AND (a.released_at IS NULL) IS TRUE AND a.nights @> $2::date LIMIT 1) AS
+                    bed ON true
             LEFT JOIN LATERAL (
                 SELECT m.kind, m.at, m.destination, m.expected_back FROM counted_movements m
                 WHERE m.placement_id = p.id ORDER BY m.at DESC, m.seq DESC LIMIT 1) AS last ON true

@@ -70,10 +70,12 @@ public enum OccupancyReportStore {
             PGStatement(
                 """
                 SELECT pl.premises_id, pl.departure_reason,
-                       ((pl.departed_at AT TIME ZONE p.time_zone)::date - (pl.arrived_at AT TIME ZONE p.time_zone)::date)::int8 AS stayed
+                       ((pl.departed_at AT TIME ZONE p.time_zone)::date - (pl.arrived_at AT TIME ZONE
+                           p.time_zone)::date)::int8 AS stayed
                 FROM placements pl JOIN premises p ON p.id = pl.premises_id
                 WHERE pl.premises_id = ANY($1) AND pl.status = 'departed'
-                  AND (pl.departed_at AT TIME ZONE p.time_zone)::date >= $2 AND (pl.departed_at AT TIME ZONE p.time_zone)::date < $3
+                  AND (pl.departed_at AT TIME ZONE p.time_zone)::date >= $2 AND (pl.departed_at AT TIME ZONE
+                      p.time_zone)::date < $3
                 """, params),
             PGStatement(
                 """
@@ -82,9 +84,11 @@ public enum OccupancyReportStore {
                 """, params),
             PGStatement(
                 """
-                SELECT v.premises_id, count(*)::int8 AS n FROM incident_versions v JOIN premises p ON p.id = v.premises_id
+                SELECT v.premises_id, count(*)::int8 AS n FROM incident_versions v JOIN premises p ON p.id =
+                    v.premises_id
                 WHERE v.premises_id = ANY($1) AND v.version = 1
-                  AND (v.occurred_at AT TIME ZONE p.time_zone)::date >= $2 AND (v.occurred_at AT TIME ZONE p.time_zone)::date < $3
+                  AND (v.occurred_at AT TIME ZONE p.time_zone)::date >= $2 AND (v.occurred_at AT TIME ZONE
+                      p.time_zone)::date < $3
                 GROUP BY 1
                 """, params),
         ]

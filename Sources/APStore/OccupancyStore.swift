@@ -20,7 +20,8 @@ public enum OccupancyStore {
         ),
         stays AS (
             SELECT pl.premises_id,
-                   CASE WHEN pl.status = 'upcoming' THEN pl.expected_arrival ELSE (pl.arrived_at AT TIME ZONE p.time_zone)::date END AS arrive,
+                   CASE WHEN pl.status = 'upcoming' THEN pl.expected_arrival ELSE (pl.arrived_at AT TIME ZONE
+                       p.time_zone)::date END AS arrive,
                    CASE pl.status WHEN 'departed' THEN (pl.departed_at AT TIME ZONE p.time_zone)::date
                                   WHEN 'arrived' THEN greatest(pl.expected_departure, bounds.today + 1)
                                   ELSE pl.expected_departure END AS depart
@@ -36,17 +37,24 @@ public enum OccupancyStore {
             FROM out_of_service_periods o JOIN open_beds b ON b.id = o.bed_id WHERE o.withdrawn_at IS NULL
         ),
         events (premises_id, night, occ, beds, oos, arr, dep) AS (
-            SELECT premises_id, greatest(arrive, lo), 1, 0, 0, 0, 0 FROM stays, bounds WHERE arrive < hi AND depart > lo AND arrive < depart
-            UNION ALL SELECT premises_id, depart, -1, 0, 0, 0, 0 FROM stays, bounds WHERE arrive < hi AND depart > lo AND depart < hi AND arrive < depart
+            SELECT premises_id, greatest(arrive, lo), 1, 0, 0, 0, 0 FROM stays, bounds WHERE arrive < hi AND depart >
+                lo AND arrive < depart
+            UNION ALL SELECT premises_id, depart, -1, 0, 0, 0, 0 FROM stays, bounds WHERE arrive < hi AND depart > lo
+                AND depart < hi AND arrive < depart
             UNION ALL SELECT premises_id, arrive, 0, 0, 0, 1, 0 FROM stays, bounds WHERE arrive >= lo AND arrive < hi
             UNION ALL SELECT premises_id, depart, 0, 0, 0, 0, 1 FROM stays, bounds WHERE depart >= lo AND depart < hi
-            UNION ALL SELECT premises_id, greatest(opened_on, lo), 0, 1, 0, 0, 0 FROM open_beds, bounds WHERE opened_on < hi AND closed_on > lo
-            UNION ALL SELECT premises_id, closed_on, 0, -1, 0, 0, 0 FROM open_beds, bounds WHERE opened_on < hi AND closed_on > lo AND closed_on < hi
-            UNION ALL SELECT premises_id, greatest(s, lo), 0, 0, 1, 0, 0 FROM outages, bounds WHERE s < e AND s < hi AND e > lo
-            UNION ALL SELECT premises_id, e, 0, 0, -1, 0, 0 FROM outages, bounds WHERE s < e AND s < hi AND e > lo AND e < hi
+            UNION ALL SELECT premises_id, greatest(opened_on, lo), 0, 1, 0, 0, 0 FROM open_beds, bounds WHERE opened_on
+                < hi AND closed_on > lo
+            UNION ALL SELECT premises_id, closed_on, 0, -1, 0, 0, 0 FROM open_beds, bounds WHERE opened_on < hi AND
+                closed_on > lo AND closed_on < hi
+            UNION ALL SELECT premises_id, greatest(s, lo), 0, 0, 1, 0, 0 FROM outages, bounds WHERE s < e AND s < hi
+                AND e > lo
+            UNION ALL SELECT premises_id, e, 0, 0, -1, 0, 0 FROM outages, bounds WHERE s < e AND s < hi AND e > lo AND
+                e < hi
         ),
         daily AS (
-            SELECT premises_id, night, sum(occ) AS occ, sum(beds) AS beds, sum(oos) AS oos, sum(arr) AS arr, sum(dep) AS dep
+            SELECT premises_id, night, sum(occ) AS occ, sum(beds) AS beds, sum(oos) AS oos, sum(arr) AS arr, sum(dep)
+                AS dep
             FROM events GROUP BY premises_id, night
         )
         SELECT n.premises_id, n.night,

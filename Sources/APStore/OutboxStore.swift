@@ -28,7 +28,8 @@ public enum OutboxStore {
                 'resident', jsonb_build_object('crn', r.crn, 'rosh', r.rosh)
                     || CASE WHEN a.escalate THEN jsonb_build_object(
                            'name', r.given_name || ' ' || r.family_name, 'contingencyPlan', r.contingency_plan,
-                           'practitioner', jsonb_build_object('name', r.practitioner_name, 'phone', r.practitioner_phone, 'email', r.practitioner_email))
+                           'practitioner', jsonb_build_object('name', r.practitioner_name, 'phone',
+                               r.practitioner_phone, 'email', r.practitioner_email))
                        ELSE '{}' END)
             FROM alerts a JOIN premises pr ON pr.id = a.premises_id JOIN residents r ON r.id = a.resident_id
             WHERE a.id = ANY($1)

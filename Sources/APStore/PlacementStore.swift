@@ -8,7 +8,8 @@ import PGDriver
 /// clear refusal), and lets the database's trigger hold the same rule as a second wall.
 public enum PlacementStore {
     static let columns = """
-        id, resident_id, premises_id, expected_arrival, expected_departure, status, key_worker_id, arrived_at, departed_at,
+        id, resident_id, premises_id, expected_arrival, expected_departure, status, key_worker_id, arrived_at,
+            departed_at,
         departure_reason, cancellation_reason, non_arrival_reason, notes
         """
 
@@ -34,7 +35,8 @@ public enum PlacementStore {
             try placement(
                 c.query(
                     """
-                    INSERT INTO placements (resident_id, premises_id, expected_arrival, expected_departure, key_worker_id, notes)
+                    INSERT INTO placements (resident_id, premises_id, expected_arrival, expected_departure,
+                        key_worker_id, notes)
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
                     """, [residentId, premisesId, expected.from, expected.to, keyWorkerId, notes])[0])
         }
@@ -52,7 +54,8 @@ public enum PlacementStore {
         try c.query(
             """
             SELECT \(columns) FROM placements
-            WHERE premises_id = $1 AND expected_arrival < $3 AND expected_departure > $2 AND (cardinality($4::text[]) = 0 OR status = ANY($4))
+            WHERE premises_id = $1 AND expected_arrival < $3 AND expected_departure > $2 AND (cardinality($4::text[]) =
+                0 OR status = ANY($4))
             ORDER BY expected_arrival, id
             """, [premisesId, nights.from, nights.to, statuses.map(\.rawValue)]
         ).map(placement)
@@ -83,7 +86,8 @@ public enum PlacementStore {
             try releaseAllocations(c, placementId: id, from: night, reason: "departed")
             return try c.query(
                 """
-                UPDATE placements SET status = 'departed', departed_at = $2, departure_reason = $3 WHERE id = $1 RETURNING \(columns)
+                UPDATE placements SET status = 'departed', departed_at = $2, departure_reason = $3 WHERE id = $1
+                    RETURNING \(columns)
                 """, [id, at, reason.rawValue])
         }
     }
@@ -93,7 +97,8 @@ public enum PlacementStore {
             try releaseAllocations(c, placementId: id, from: nil, reason: "cancelled")
             return try c.query(
                 """
-                UPDATE placements SET status = 'cancelled', ended_at = $2, cancellation_reason = $3 WHERE id = $1 RETURNING \(columns)
+                UPDATE placements SET status = 'cancelled', ended_at = $2, cancellation_reason = $3 WHERE id = $1
+                    RETURNING \(columns)
                 """, [id, at, reason.rawValue])
         }
     }
@@ -105,7 +110,8 @@ public enum PlacementStore {
             try releaseAllocations(c, placementId: id, from: nil, reason: "non-arrival")
             return try c.query(
                 """
-                UPDATE placements SET status = 'non_arrival', ended_at = $2, non_arrival_reason = $3 WHERE id = $1 RETURNING \(columns)
+                UPDATE placements SET status = 'non_arrival', ended_at = $2, non_arrival_reason = $3 WHERE id = $1
+                    RETURNING \(columns)
                 """, [id, at, reason.rawValue])
         }
     }

@@ -26,7 +26,8 @@ public enum PremisesStore {
             try premises(
                 c.query(
                     """
-                    INSERT INTO premises (code, name, region, gender, time_zone, curfew_start, curfew_end, ap_type, characteristics)
+                    INSERT INTO premises (code, name, region, gender, time_zone, curfew_start, curfew_end, ap_type,
+                        characteristics)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING \(premisesColumns)
                     """,
                     [
@@ -69,7 +70,8 @@ public enum PremisesStore {
     }
 
     static let bedColumns = """
-        b.id, b.room_id, b.premises_id, b.code, r.code AS room_code, r.characteristics AS room_characteristics, b.opened_on, b.closed_on
+        b.id, b.room_id, b.premises_id, b.code, r.code AS room_code, r.characteristics AS room_characteristics,
+            b.opened_on, b.closed_on
         """
 
     static func bed(_ row: PGRow) throws -> Bed {
@@ -108,7 +110,8 @@ public enum PremisesStore {
     /// The beds of a premises, open or closed, by code.
     public static func beds(_ c: PGConnection, premisesId: UUID) throws -> [Bed] {
         try c.query(
-            "SELECT \(bedColumns) FROM beds b JOIN rooms r ON r.id = b.room_id WHERE b.premises_id = $1 ORDER BY b.code",
+            "SELECT \(bedColumns) FROM beds b JOIN rooms r ON r.id = b.room_id WHERE b.premises_id = $1 ORDER BY "
+                + "b.code",
             [premisesId]
         ).map(bed)
     }

@@ -26,12 +26,14 @@ public enum ReportStore {
             else {
                 throw StoreError.conflict(
                     "not-staying-here",
-                    "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who you mean"
+                    "the resident is not staying at this premises (not arrived, departed, or elsewhere): check who "
+                        + "you mean"
                 )
             }
             return try c.query(
                 """
-                INSERT INTO reports (premises_id, placement_id, resident_id, at, recorded_by, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                INSERT INTO reports (premises_id, placement_id, resident_id, at, recorded_by, note) VALUES ($1, $2, $3,
+                    $4, $5, $6) RETURNING id
                 """, [premisesId, try placement.decode("id", as: UUID.self), residentId, at, actor.staffId, note])[0]
                 .decode("id")
         }

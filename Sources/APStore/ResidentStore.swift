@@ -45,7 +45,8 @@ public enum ResidentStore {
             try resident(
                 c.query(
                     """
-                    INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
+                    INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category,
+                        mappa_level,
                         practitioner_name, practitioner_phone, practitioner_email, contingency_plan, premises_id)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING \(columns)
                     """,
@@ -76,12 +77,14 @@ extension ResidentStore {
             guard let resident = try get(c, id: id) else { return nil }
             try AuditStore.insertRead(c, table: "residents", rowId: id)
             let placements = try c.query(
-                "SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival DESC",
+                "SELECT \(PlacementStore.columns) FROM placements WHERE resident_id = $1 ORDER BY expected_arrival "
+                    + "DESC",
                 [id]
             )
             .map(PlacementStore.placement)
             let movements = try c.query(
-                "SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC LIMIT $2",
+                "SELECT \(MovementStore.columns) FROM movements WHERE resident_id = $1 ORDER BY at DESC, seq DESC "
+                    + "LIMIT $2",
                 [id, limit]
             ).map(MovementStore.movement)
             return ResidentRecord(

@@ -26,7 +26,8 @@ public enum ScopeStore {
         .room: "SELECT true AS found, premises_id FROM rooms WHERE id = $1",
         .bed: "SELECT true AS found, premises_id FROM beds WHERE id = $1",
         .outOfServicePeriod:
-            "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE o.id = $1",
+            "SELECT true AS found, b.premises_id FROM out_of_service_periods o JOIN beds b ON b.id = o.bed_id WHERE "
+            + "o.id = $1",
         .placement: "SELECT true AS found, premises_id FROM placements WHERE id = $1",
         .resident: residentScope("SELECT $1::uuid AS resident_id"),
         .condition: residentScope("SELECT resident_id FROM licence_conditions WHERE id = $1"),
@@ -35,9 +36,11 @@ public enum ScopeStore {
         .incident: "SELECT true AS found, premises_id FROM incidents WHERE id = $1",
         .alert: "SELECT true AS found, premises_id FROM alerts WHERE id = $1",
         .staff:
-            "SELECT true AS found, sp.premises_id FROM staff s LEFT JOIN staff_premises sp ON sp.staff_id = s.id WHERE s.id = $1",
+            "SELECT true AS found, sp.premises_id FROM staff s LEFT JOIN staff_premises sp ON sp.staff_id = s.id "
+            + "WHERE s.id = $1",
         .account: """
-        SELECT true AS found, sp.premises_id FROM accounts a LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE a.id = $1
+        SELECT true AS found, sp.premises_id FROM accounts a LEFT JOIN staff_premises sp ON sp.staff_id = a.staff_id
+            WHERE a.id = $1
         """,
         .token: """
         SELECT true AS found, sp.premises_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id

@@ -73,7 +73,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             field: "premisesId"),
         "placements_resident_visible": .invalid(
             "resident-not-found",
-            "no resident with that id at a premises you work at: add them first, or ask an admin to book a move from another premises",
+            "no resident with that id at a premises you work at: add them first, or ask an admin to book a move from "
+                + "another premises",
             field: "residentId"),
         "placements_key_worker_works_here": .invalid(
             "key-worker-not-here", "the key worker must be a staff member of the placement's premises",

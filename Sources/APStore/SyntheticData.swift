@@ -93,14 +93,16 @@ public struct SyntheticData: Sendable {
                 }
                 let roomIds: [UUID] = try c.query(
                     """
-                    INSERT INTO rooms (premises_id, code, characteristics) SELECT $1, code, chars::text[] FROM unnest($2::text[], $3::text[]) AS r(code, chars)
+                    INSERT INTO rooms (premises_id, code, characteristics) SELECT $1, code, chars::text[] FROM
+                        unnest($2::text[], $3::text[]) AS r(code, chars)
                     RETURNING id
                     """, [id, roomCodes, roomChars]
                 ).map { try $0.decode("id") }
                 let beds: [UUID] = try c.query(
                     """
                     INSERT INTO beds (room_id, premises_id, code, opened_on)
-                    SELECT (($2::uuid[])[room + 1]), $1, code, $4 FROM unnest($3::int8[], $5::text[]) WITH ORDINALITY AS b(room, code, n) ORDER BY n
+                    SELECT (($2::uuid[])[room + 1]), $1, code, $4 FROM unnest($3::int8[], $5::text[]) WITH ORDINALITY
+                        AS b(room, code, n) ORDER BY n
                     RETURNING id
                     """, [id, roomIds, bedRooms, first.adding(days: -200), bedCodes]
                 ).map { try $0.decode("id") }
@@ -149,12 +151,16 @@ public struct SyntheticData: Sendable {
             let n = stays.count
             let residentIds: [UUID] = try c.query(
                 """
-                INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
+                INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category,
+                    mappa_level,
                                        practitioner_name, practitioner_phone, contingency_plan, premises_id)
-                SELECT crn, g, f, dob, gender, rosh, CASE WHEN m THEN 2 END, CASE WHEN m THEN 1 END, 'Probation Practitioner',
-                       '0300 000 0000', 'Call the out-of-hours manager, then the police on 101 if not back within the hour.',
+                SELECT crn, g, f, dob, gender, rosh, CASE WHEN m THEN 2 END, CASE WHEN m THEN 1 END,
+                    'Probation Practitioner',
+                       '0300 000 0000',
+                           'Call the out-of-hours manager, then the police on 101 if not back within the hour.',
                        ($9::uuid[])[p + 1]
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bool[], $8::int8[])
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bool[],
+                    $8::int8[])
                      WITH ORDINALITY AS r(crn, g, f, dob, gender, rosh, m, p, i) ORDER BY i
                 RETURNING id
                 """,
@@ -176,7 +182,8 @@ public struct SyntheticData: Sendable {
             let placementIds: [UUID] = try c.query(
                 """
                 INSERT INTO placements (resident_id, premises_id, expected_arrival, expected_departure)
-                SELECT r, (($2::uuid[])[p + 1]), a, d FROM unnest($1::uuid[], $3::int8[], $4::date[], $5::date[]) WITH ORDINALITY AS x(r, p, a, d, i)
+                SELECT r, (($2::uuid[])[p + 1]), a, d FROM unnest($1::uuid[], $3::int8[], $4::date[], $5::date[]) WITH
+                    ORDINALITY AS x(r, p, a, d, i)
                 ORDER BY i RETURNING id
                 """,
                 [residentIds, premisesIds, stays.map { $0.premises }, stays.map(\.nights.from), stays.map(\.nights.to)]
@@ -186,7 +193,8 @@ public struct SyntheticData: Sendable {
             let bedded = stays.indices.filter { stays[$0].bed != nil }
             try c.query(
                 """
-                INSERT INTO bed_allocations (placement_id, bed_id, nights) SELECT p, b, daterange(f, t) FROM unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS x(p, b, f, t)
+                INSERT INTO bed_allocations (placement_id, bed_id, nights) SELECT p, b, daterange(f, t) FROM
+                    unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS x(p, b, f, t)
                 """,
                 [
                     bedded.map { placementIds[$0] }, bedded.map { bedIds[stays[$0].premises][stays[$0].bed!] },
@@ -198,7 +206,8 @@ public struct SyntheticData: Sendable {
             let arrivedIdx = stays.indices.filter { stays[$0].status == .arrived || stays[$0].status == .departed }
             try c.query(
                 """
-                UPDATE placements p SET status = 'arrived', arrived_at = x.at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE p.id = x.id
+                UPDATE placements p SET status = 'arrived', arrived_at = x.at FROM unnest($1::uuid[],
+                    $2::timestamptz[]) AS x(id, at) WHERE p.id = x.id
                 """,
                 [
                     arrivedIdx.map { placementIds[$0] },
@@ -226,7 +235,8 @@ public struct SyntheticData: Sendable {
             ] {
                 let idx = stays.indices.filter { stays[$0].status == status }
                 try c.query(
-                    "UPDATE placements SET status = $2, ended_at = expected_arrival::timestamptz, \(column) = $3 WHERE id = ANY($1)",
+                    "UPDATE placements SET status = $2, ended_at = expected_arrival::timestamptz, \(column) = $3 "
+                        + "WHERE id = ANY($1)",
                     [idx.map { placementIds[$0] }, status.rawValue, reason])
             }
 
@@ -247,8 +257,10 @@ public struct SyntheticData: Sendable {
             summary.outOfService = try c.query(
                 """
                 INSERT INTO out_of_service_periods (bed_id, nights, reason, notes)
-                SELECT b, daterange(s, s + 7), r, 'synthetic' FROM unnest($1::uuid[], $2::date[], $3::text[]) AS x(b, s, r)
-                WHERE NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.bed_id = x.b AND a.released_at IS NULL AND a.nights && daterange(x.s, x.s + 7))
+                SELECT b, daterange(s, s + 7), r, 'synthetic' FROM unnest($1::uuid[], $2::date[], $3::text[]) AS x(b,
+                    s, r)
+                WHERE NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.bed_id = x.b AND a.released_at IS NULL AND
+                    a.nights && daterange(x.s, x.s + 7))
                 """, [oosBeds, oosStarts, oosReasons]
             ).affectedRows
             return summary

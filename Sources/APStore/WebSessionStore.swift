@@ -53,7 +53,8 @@ public enum WebSessionStore {
             let csrf = random()
             try c.acting(as: principal.actor) { c in
                 try c.query(
-                    "INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, "
+                        + "$4, $5)",
                     [SHA256.hex(id), principal.account.id, try tokenRow.decode("id", as: UUID.self), csrf, expires])
             }
             return .success((id, Session(principal: principal, csrf: csrf, expiresAt: expires)))
@@ -69,7 +70,8 @@ public enum WebSessionStore {
                 SELECT s.csrf, s.expires_at, a.id, a.staff_id, a.name, a.role,
                        (SELECT array_agg(premises_id) FROM staff_premises sp WHERE sp.staff_id = a.staff_id) AS premises
                 FROM web_sessions s JOIN accounts a ON a.id = s.account_id JOIN api_tokens t ON t.id = s.token_id
-                WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND t.expires_at > $2
+                WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND
+                    t.expires_at > $2
                   AND a.disabled_at IS NULL
                 """, [SHA256.hex(id), now]
             ).first

@@ -80,7 +80,7 @@ public final class PGListener: Sendable {
             defer { w = nil }
             return w ?? []
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Waits on the socket (waking every 200 ms to notice `stop`) until the connection breaks.

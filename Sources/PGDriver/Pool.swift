@@ -175,7 +175,7 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         let waiters = threads == 0 ? drained : []
         if threads == 0 { drained = [] }
         lock.unlock()
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 }
 

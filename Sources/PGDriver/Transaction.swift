@@ -38,7 +38,8 @@ extension PGConnection {
                     // A statement failed and `body` swallowed the error: COMMIT would silently roll back.
                     throw PGError(
                         .client,
-                        "a statement in the transaction failed and the error was caught; the transaction was rolled back"
+                        "a statement in the transaction failed and the error was caught; the transaction was rolled "
+                            + "back"
                     )
                 }
                 try execute("COMMIT")

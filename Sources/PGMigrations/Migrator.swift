@@ -160,7 +160,8 @@ public struct Migrator: Sendable {
         for file in files {
             if let a = applied[file.version], a.sum != sums[file.version] {
                 throw MigrationError(
-                    "\(file.name).sql was changed after it was applied: restore it as it was and put the change in a new migration"
+                    "\(file.name).sql was changed after it was applied: restore it as it was and put the change in a "
+                        + "new migration"
                 )
             }
         }
@@ -172,7 +173,8 @@ public struct Migrator: Sendable {
             let gap = files.first(where: { applied[$0.version] == nil && $0.version < lastApplied })
         {
             throw MigrationError(
-                "\(gap.name).sql is numbered before \(lastApplied), which is already applied: give it a number after \(lastApplied)"
+                "\(gap.name).sql is numbered before \(lastApplied), which is already applied: give it a number after "
+                    + "\(lastApplied)"
             )
         }
     }

@@ -24,14 +24,18 @@ func curfewBenchmark(url: String) throws {
         return try c.query(
             """
             INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, destination, seq, prev_hash, hash)
-            SELECT p.premises_id, p.id, p.resident_id, k.kind, ((d::date + k.t) AT TIME ZONE 'Europe/London') + k.next_day, 'bench',
+            SELECT p.premises_id, p.id, p.resident_id, k.kind, ((d::date + k.t) AT TIME ZONE 'Europe/London') +
+                k.next_day, 'bench',
                    -nextval('bench_seq'), '', ''
             FROM placements p
             CROSS JOIN LATERAL generate_series((p.arrived_at AT TIME ZONE 'Europe/London')::date + 1,
-                                               coalesce((p.departed_at AT TIME ZONE 'Europe/London')::date - 1, '2026-11-23'::date), interval '1 day') AS d
+                                               coalesce((p.departed_at AT TIME ZONE 'Europe/London')::date - 1,
+                                                   '2026-11-23'::date), interval '1 day') AS d
             CROSS JOIN LATERAL (VALUES
-                ('out', time '18:00' + (abs(hashtext(p.id::text || d::text)) % 120) * interval '1 minute', interval '0'),
-                ('in', time '22:30' + (abs(hashtext(p.id::text || d::text || 'in')) % 90) * interval '1 minute', interval '0')) AS k(kind, t, next_day)
+                ('out', time '18:00' + (abs(hashtext(p.id::text || d::text)) % 120) * interval '1 minute', interval
+                    '0'),
+                ('in', time '22:30' + (abs(hashtext(p.id::text || d::text || 'in')) % 90) * interval '1 minute',
+                    interval '0')) AS k(kind, t, next_day)
             WHERE p.status IN ('arrived', 'departed') AND \(days)
             """
         ).affectedRows
@@ -49,11 +53,13 @@ func curfewBenchmark(url: String) throws {
     }
     let placed: Int = try c.query(
         """
-        SELECT count(*) AS n FROM placements WHERE status IN ('arrived', 'departed') AND arrived_at < '2026-11-24T12:00Z'
+        SELECT count(*) AS n FROM placements WHERE status IN ('arrived', 'departed') AND arrived_at <
+            '2026-11-24T12:00Z'
           AND (departed_at IS NULL OR departed_at > '2026-11-22T12:00Z')
         """)[0].decode("n")
     print(
-        "data: \(premises.count) premises, \(placed) residents placed on the night of \(night), \(try movementCount()) movements in the log"
+        "data: \(premises.count) premises, \(placed) residents placed on the night of \(night), "
+            + "\(try movementCount()) movements in the log"
     )
 
     // As the worker's pass runs it: every premises' night in one batch.
@@ -114,7 +120,8 @@ func naiveCheck(_ c: PGConnection, premises: Premises, night: LocalDate, now: Da
     try c.transaction { c in
         for row in try c.query(
             """
-            SELECT id, resident_id, arrived_at, departed_at FROM placements WHERE premises_id = $1 AND status IN ('arrived', 'departed')
+            SELECT id, resident_id, arrived_at, departed_at FROM placements WHERE premises_id = $1 AND status IN
+                ('arrived', 'departed')
               AND arrived_at < $3 AND (departed_at IS NULL OR departed_at > $2)
             """, [premises.id, span.start, span.end])
         {
@@ -142,7 +149,8 @@ func naiveCheck(_ c: PGConnection, premises: Premises, night: LocalDate, now: Da
             {
                 try c.query(
                     """
-                    INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence) VALUES ($1, $2, $3, $4, $5, $6)
+                    INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence) VALUES ($1, $2,
+                        $3, $4, $5, $6)
                     ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
                     """, [premises.id, resident, placement, night, breach.kind.rawValue, breach.evidence])
             }

@@ -38,7 +38,8 @@ func jsonBenchmark(seconds: Double) throws {
             if round == 1 { rates[name] = Double(n) / used }
             if round == 1 {
                 print(
-                    "\(name): \(n) pages of \(bytes / n) bytes, \(String(format: "%.1f", used / Double(n) * 1e6)) us CPU a page"
+                    "\(name): \(n) pages of \(bytes / n) bytes, \(String(format: "%.1f", used / Double(n) * 1e6)) us "
+                        + "CPU a page"
                 )
             }
         }

@@ -40,10 +40,11 @@ func movementsBenchmark(url: String, seconds: Double) throws {
                 counts.set(k, (try? signOutsAndIns(config, actor, premisesId, residents, until: end)) ?? -1)
             }
         }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         let total = counts.waitForAll().reduce(0, +)
         print(
-            "RESULT movements-\(sessions) \(total) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) \(userSeconds() - user)"
+            "RESULT movements-\(sessions) \(total) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) "
+                + "\(userSeconds() - user)"
         )
     }
     for (premisesId, _) in residentsByPremises
@@ -82,7 +83,8 @@ func movementsBenchmark(url: String, seconds: Double) throws {
         evaluated += 1000
     }
     print(
-        "RESULT curfew-night-per-resident \(evaluated) \(Date().timeIntervalSince(startCurfew)) \(cpuSeconds() - cpu) \(userSeconds() - user)"
+        "RESULT curfew-night-per-resident \(evaluated) \(Date().timeIntervalSince(startCurfew)) "
+            + "\(cpuSeconds() - cpu) \(userSeconds() - user)"
     )
     precondition(intervals >= evaluated)
 }

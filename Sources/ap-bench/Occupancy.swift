@@ -16,7 +16,8 @@ func occupancyBenchmark(url: String, runs: Int) throws {
     let beds: Int = try c.query("SELECT count(*) AS n FROM beds")[0].decode("n")
     let placements: Int = try c.query("SELECT count(*) AS n FROM placements")[0].decode("n")
     print(
-        "data: \(ids.count) premises, \(beds) beds, \(placements) placements; \(nights.count) nights (\(nights.from) to \(nights.to))"
+        "data: \(ids.count) premises, \(beds) beds, \(placements) placements; \(nights.count) nights (\(nights.from) "
+            + "to \(nights.to))"
     )
 
     var times: [Double] = []
@@ -43,7 +44,8 @@ func occupancyBenchmark(url: String, runs: Int) throws {
     for _ in 0..<runs { script += "EXECUTE occupancy(:'ids', :'lo', :'hi', :'today');\n" }
     for _ in 0..<runs { script += naive + ";\n" }
     script +=
-        "\\o\n\\timing off\n\\pset tuples_only on\nSELECT sum(beds) || ' ' || sum(out_of_service) || ' ' || sum(occupied) || ' ' || sum(arrivals) || ' ' || sum(departures) FROM (\(naive)) AS x;\n"
+        "\\o\n\\timing off\n\\pset tuples_only on\nSELECT sum(beds) || ' ' || sum(out_of_service) || ' ' || "
+        + "sum(occupied) || ' ' || sum(arrivals) || ' ' || sum(departures) FROM (\(naive)) AS x;\n"
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("ap-occupancy-\(UUID().uuidString).sql")
     try script.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }
@@ -72,7 +74,8 @@ func occupancyBenchmark(url: String, runs: Int) throws {
     let same = median(Array(psqlTimes.prefix(runs)))
     let obvious = median(Array(psqlTimes.dropFirst(runs).prefix(runs)))
     print(
-        "totals (beds, out of service, occupied, arrivals, departures): store \(totals), hand-written \(naiveTotals): \(totals == naiveTotals ? "agree" : "DISAGREE")"
+        "totals (beds, out of service, occupied, arrivals, departures): store \(totals), hand-written "
+            + "\(naiveTotals): \(totals == naiveTotals ? "agree" : "DISAGREE")"
     )
     print(String(format: "store through the driver, median of %d: %8.1f ms (%d rows decoded)", runs, ours, all.count))
     print(String(format: "the same statement through psql:       %8.1f ms   ratio store/psql %.2fx", same, ours / same))

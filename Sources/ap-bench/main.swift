@@ -79,7 +79,8 @@ if args.count == 3 && args[1] == "curfew" {
 }
 guard args.count == 4, let number = Double(args[3]), ["driver", "occupancy", "movements"].contains(args[1]) else {
     print(
-        "usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements DATABASE_URL SECONDS | ap-bench curfew DATABASE_URL"
+        "usage: ap-bench driver DATABASE_URL SECONDS | ap-bench occupancy DATABASE_URL RUNS | ap-bench movements "
+            + "DATABASE_URL SECONDS | ap-bench curfew DATABASE_URL"
     )
     exit(64)
 }
@@ -137,7 +138,8 @@ try measure("driver.read100-codable", seconds: seconds) { _ in
     return 1
 }
 let today = LocalDate(daysSince1970: Int32(Date().timeIntervalSince1970 / 86_400))
-// Made before timing: Foundation's UUID() costs a getrandom system call, and pgbench's side makes its uuid on the server.
+// Made before timing: Foundation's UUID() costs a getrandom system call, and pgbench's side makes its uuid on the
+// server.
 let ids = (0..<4096).map { _ in UUID() }
 try measure("driver.insert", seconds: seconds) { i in
     try c.query(
@@ -162,6 +164,7 @@ while Date().timeIntervalSince(start) < seconds {
     ops += 1
 }
 print(
-    "RESULT driver.roundtrip-pooled \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) \(userSeconds() - user)"
+    "RESULT driver.roundtrip-pooled \(ops) \(Date().timeIntervalSince(start)) \(cpuSeconds() - cpu) "
+        + "\(userSeconds() - user)"
 )
 await pool.shutdown()

@@ -43,7 +43,8 @@ import Testing
                 for _ in 0..<rng.next(5) { args.append(Self.junk[rng.next(Self.junk.count)]) }
                 // Never sign in with a junk URL or leave the config folder: login gets --url of the harness.
                 if args.first == "login" { args += ["--url", h.url.absoluteString, "--token", "ap_junk"] }
-                let args0 = args.map { $0.replacingOccurrences(of: "\u{0}", with: "") }  // a NUL cannot be passed to exec
+                // a NUL cannot be passed to exec
+                let args0 = args.map { $0.replacingOccurrences(of: "\u{0}", with: "") }
                 let r = try await ap.run(args0)
                 #expect(
                     Self.documented.contains(r.status),

@@ -94,9 +94,8 @@ import Testing
             #expect(down.status == 7 && down.err.contains("cannot reach the service"), "\(down)")
 
             // A revoked token: refused with the service's sentence.
-            let issued: JSONValue = try await h.admin.post(
-                "api/v1/accounts/\(try await h.staff.get("api/v1/me", as: JSONValue.self)["account"]!["id"]!.string!)/tokens",
-                ["days": 1])
+            let staffAccount = try await h.staff.get("api/v1/me", as: JSONValue.self)["account"]!["id"]!.string!
+            let issued: JSONValue = try await h.admin.post("api/v1/accounts/\(staffAccount)/tokens", ["days": 1])
             let token = try #require(issued["token"]?.string)
             #expect(try await ap("roll", environment: ["AP_TOKEN": token]).status == 0)
             try await h.admin.perform(

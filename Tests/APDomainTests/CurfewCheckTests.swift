@@ -5,7 +5,8 @@ import Testing
 /// The breach rules on hand-made nights: 23:00 to 06:00 UTC on 15 to 16 January, fifteen minutes' grace.
 @Suite struct CurfewCheckTests {
     let night = DateInterval(
-        start: Date(timeIntervalSince1970: 1_768_518_000), end: Date(timeIntervalSince1970: 1_768_543_200))  // 23:00 to 06:00
+        // 23:00 to 06:00
+        start: Date(timeIntervalSince1970: 1_768_518_000), end: Date(timeIntervalSince1970: 1_768_543_200))
     let placed = DateInterval(start: Date(timeIntervalSince1970: 1_767_225_600), end: .distantFuture)
     let grace: TimeInterval = 15 * 60
     var morning: Date { night.end.addingTimeInterval(6 * 3600) }

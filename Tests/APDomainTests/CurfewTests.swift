@@ -156,7 +156,8 @@ import Testing
             }
             let answer = CurfewNight.intervals(
                 night: date, baseline: base, conditions: conditions, absences: absences, zone: london)
-            for (a, b) in zip(answer, answer.dropFirst()) { #expect(a.end < b.start) }  // sorted, disjoint, not touching
+            // sorted, disjoint, not touching
+            for (a, b) in zip(answer, answer.dropFirst()) { #expect(a.end < b.start) }
             #expect(answer.allSatisfy { $0.duration > 0 })
 
             let active = [base] + conditions.filter { $0.applies(on: date) }.flatMap(\.windows)

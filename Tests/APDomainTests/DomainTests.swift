@@ -3,7 +3,8 @@ import Civil
 import Testing
 
 @Suite struct CRNTests {
-    @Test(arguments: [("X320741", "X320741"), (" x320741\n", "X320741")])  // staff type fast: case and spaces are forgiven
+    // staff type fast: case and spaces are forgiven
+    @Test(arguments: [("X320741", "X320741"), (" x320741\n", "X320741")])
     func acceptsOneLetterAndSixDigits(typed: String, crn: String) {
         #expect(CRN(typed)?.value == crn)
     }

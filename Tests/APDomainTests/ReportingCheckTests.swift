@@ -21,8 +21,10 @@ import Testing
         // 18:00 is on the 15th; 10:00 is the next morning, the 16th.
         #expect(missed(["18:00", "10:00"]) == [utc("2026-01-15T18:00:00Z"), utc("2026-01-16T10:00:00Z")])
         #expect(missed(["18:00", "10:00"], reports: ["2026-01-15T17:40:00Z", "2026-01-16T10:15:00Z"]) == [])
-        #expect(missed(["18:00"], reports: ["2026-01-15T17:29:00Z"]) == [utc("2026-01-15T18:00:00Z")])  // too early to count
-        #expect(missed(["18:00"], reports: ["2026-01-15T18:16:00Z"]) == [utc("2026-01-15T18:00:00Z")])  // after the grace
+        // too early to count
+        #expect(missed(["18:00"], reports: ["2026-01-15T17:29:00Z"]) == [utc("2026-01-15T18:00:00Z")])
+        // after the grace
+        #expect(missed(["18:00"], reports: ["2026-01-15T18:16:00Z"]) == [utc("2026-01-15T18:00:00Z")])
     }
 
     @Test func daysPlacementAbsenceAndNow() {

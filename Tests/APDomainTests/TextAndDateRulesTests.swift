@@ -34,7 +34,8 @@ import Testing
     @Test(arguments: [
         ("dateOfBirth", "1899-12-31", false), ("dateOfBirth", "1900-01-01", true), ("dateOfBirth", "2026-11-30", true),
         ("dateOfBirth", "2026-12-01", false),  // tomorrow
-        ("expectedArrival", "2029-12-02", true), ("expectedArrival", "2029-12-03", false),  // three years and a day ahead
+        // three years and a day ahead
+        ("expectedArrival", "2029-12-02", true), ("expectedArrival", "2029-12-03", false),
         ("expectedDeparture", "9999-01-01", false), ("startsOn", "2099-12-31", true), ("startsOn", "2100-01-01", false),
     ])
     func datesInASaneRange(field: String, date: String, accepted: Bool) {

@@ -36,7 +36,13 @@ import Testing
         var nested: [[String]]
         var map: [String: Int]
         var children: [Shapes]
-        var zKey = 1, aKey = 2, Upper = 3, under_score = 4
+        // Keys of every shape, in no order: what the encoders must sort the same way.
+        var zKey = 1
+        var aKey = 2
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var Upper = 3
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var under_score = 4
     }
 
     /// Keys written by hand, out of order, with an explicit null and nested containers.

@@ -91,7 +91,8 @@ import Testing
             let (placement, foreignBed, allocations): (UUID, UUID, Int) = try await h.db { c in
                 let placement: UUID = try c.query(
                     """
-                    SELECT id FROM placements WHERE premises_id = $1 AND status = 'upcoming' ORDER BY expected_arrival LIMIT 1
+                    SELECT id FROM placements WHERE premises_id = $1 AND status = 'upcoming' ORDER BY expected_arrival
+                        LIMIT 1
                     """, [h.home])[0].decode(0)
                 let bed: UUID = try c.query(
                     "SELECT id FROM beds WHERE premises_id = $1 ORDER BY code LIMIT 1", [h.other])[0].decode(0)
@@ -185,7 +186,8 @@ import Testing
                 let refused = pgError {
                     _ = try c.query(
                         """
-                        INSERT INTO incident_versions (incident_id, version, premises_id, occurred_at, category, severity, status,
+                        INSERT INTO incident_versions (incident_id, version, premises_id, occurred_at, category,
+                            severity, status,
                             description, staff_ids) VALUES ($1, 2, $2, now(), 'other', 'low', 'open', 'd', $3)
                         """, [made.id, h.home, [foreignStaff]])
                 }
@@ -245,8 +247,8 @@ import Testing
                 #expect(Self.problem(reply)?.field == "text")
             }
             let nested =
-                #"{"occurredAt": "2026-01-01T10:00:00Z", "category": "threats", "severity": "low", "description": "d", "#
-                + #""residentIds": [], "residentIds": []}"#
+                #"{"occurredAt": "2026-01-01T10:00:00Z", "category": "threats", "severity": "low", "#
+                + #""description": "d", "residentIds": [], "residentIds": []}"#
             let reply = try await h.staff.send("POST", "api/v1/premises/\(h.home)/incidents", body: Data(nested.utf8))
             #expect(reply.status == 400 && Self.problem(reply)?.field == "residentIds")
             let fine = try await h.staff.send(

@@ -118,7 +118,8 @@ import Testing
             #expect(roll.status == 403)
             let count = try await h.db { c in
                 try c.query(
-                    "SELECT count(*) AS n FROM movements WHERE resident_id = $1 AND recorded_at > now() - interval '1 minute'",
+                    "SELECT count(*) AS n FROM movements WHERE resident_id = $1 AND recorded_at > now() - interval "
+                        + "'1 minute'",
                     [resident])[0].decode("n", as: Int.self)
             }
             #expect(count == 0)

@@ -54,10 +54,12 @@ import Testing
                 incident: try one("SELECT id FROM incidents WHERE premises_id = $1 LIMIT 1"),
                 alert: try one("SELECT id FROM alerts WHERE premises_id = $1 LIMIT 1"),
                 account: try one(
-                    "SELECT a.id FROM accounts a JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"
+                    "SELECT a.id FROM accounts a JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE "
+                        + "sp.premises_id = $1 LIMIT 1"
                 ),
                 token: try one(
-                    "SELECT t.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN staff_premises sp ON sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"
+                    "SELECT t.id FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN staff_premises sp ON "
+                        + "sp.staff_id = a.staff_id WHERE sp.premises_id = $1 LIMIT 1"
                 ),
                 crn: try c.query("SELECT crn FROM residents WHERE id = $1", [resident])[0].decode(0))
         }

@@ -51,7 +51,8 @@ import Testing
                 )
                 let elsewhereOnly: [UUID] = try c.query(
                     """
-                    SELECT r.id FROM residents r WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.resident_id = r.id AND p.premises_id = $1)
+                    SELECT r.id FROM residents r WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.resident_id =
+                        r.id AND p.premises_id = $1)
                       AND EXISTS (SELECT 1 FROM placements p WHERE p.resident_id = r.id)
                     """, [home]
                 ).map { try $0.decode("id") }
@@ -72,12 +73,14 @@ import Testing
                 }
                 // Nor write there: a movement for another premises' resident is refused by the database itself.
                 let foreign = try c.query(
-                    "SELECT id, premises_id, resident_id FROM placements WHERE premises_id <> $1 AND status = 'arrived' LIMIT 1",
+                    "SELECT id, premises_id, resident_id FROM placements WHERE premises_id <> $1 AND status = "
+                        + "'arrived' LIMIT 1",
                     [home])[0]
                 let refused = pgError {
                     _ = try c.acting(as: staff.actor) { c -> PGResult in
                         try c.query(
-                            "INSERT INTO movements (premises_id, placement_id, resident_id, kind, at) VALUES ($1, $2, $3, 'out', now())",
+                            "INSERT INTO movements (premises_id, placement_id, resident_id, kind, at) VALUES ($1, "
+                                + "$2, $3, 'out', now())",
                             [
                                 try foreign.decode("premises_id", as: UUID.self),
                                 try foreign.decode("id", as: UUID.self),

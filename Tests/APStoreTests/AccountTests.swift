@@ -30,7 +30,8 @@ import Testing
         let theirs: [String] = try await TestDatabase.withFresh(migrated: false) { config in
             try await TestDatabase.withConnection(config) { c in
                 try c.query(
-                    "SELECT encode(sha256(convert_to(s, 'UTF8')), 'hex') AS h FROM unnest($1::text[]) WITH ORDINALITY AS x(s, i) ORDER BY i",
+                    "SELECT encode(sha256(convert_to(s, 'UTF8')), 'hex') AS h FROM unnest($1::text[]) WITH "
+                        + "ORDINALITY AS x(s, i) ORDER BY i",
                     [sent]
                 )
                 .map { try $0.decode("h") }
@@ -54,7 +55,8 @@ import Testing
             try await TestDatabase.withConnection(config) { c in
                 try c.query(
                     """
-                    SELECT encode(hmac(m, k, 'sha256'), 'hex') AS h FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(k, m, i)
+                    SELECT encode(hmac(m, k, 'sha256'), 'hex') AS h FROM unnest($1::text[], $2::text[]) WITH ORDINALITY
+                        AS x(k, m, i)
                     ORDER BY i
                     """, [keys, messages]
                 ).map { try $0.decode("h") }

@@ -172,7 +172,8 @@ import Testing
                         == "bed-allocated-after-close")
                 try PremisesStore.closeBed(c, bedId: beds["1B"]!.id, from: F.d(4))
                 #expect(try BedStore.freeBeds(c, premisesId: p.id, nights: F.nights(4, 6)).map(\.code) == ["1A", "2A"])
-                #expect(try PremisesStore.bed(c, id: beds["1B"]!.id)?.closedOn == F.d(4))  // the bed and its history remain
+                // the bed and its history remain
+                #expect(try PremisesStore.bed(c, id: beds["1B"]!.id)?.closedOn == F.d(4))
                 #expect(
                     storeError {
                         _ = try BedStore.allocate(

@@ -239,7 +239,8 @@ import Testing
             try await TestDatabase.withConnection(config) { c in
                 let f = Fixture(c: c)
                 // At A: out on the 15th at 20:00, back at noon on the 16th (late return and absent overnight
-                // on the 15th, nothing on the 16th). At B: back at 23:30 on the 16th (late return), nothing on the 15th.
+                // on the 15th, nothing on the 16th). At B: back at 23:30 on the 16th (late return), nothing on the
+                // 15th.
                 let (a, ra, _, sa) = try f.arrivedResident(arrivedAt: at("2026-01-01T12:00:00Z"))
                 let (b, rb, _, sb) = try f.arrivedResident(arrivedAt: at("2026-01-01T12:00:00Z"))
                 _ = try MovementStore.record(

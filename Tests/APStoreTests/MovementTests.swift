@@ -137,7 +137,8 @@ import Testing
                 let direct = #expect(throws: PGError.self) {
                     try c.query(
                         """
-                        INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, voids, void_reason) VALUES ($1, $2, $3, 'void', $4, $5, 'x')
+                        INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, voids, void_reason)
+                            VALUES ($1, $2, $3, 'void', $4, $5, 'x')
                         """, [p.id, stay.id, r.id, now.addingTimeInterval(180), void.id])
                 }
                 #expect(direct?.constraint == "movements_void_of_void")
@@ -150,7 +151,8 @@ import Testing
     /// The pooled connection as the next request finds it: its own role, no actor, no scope, no transaction.
     func expectNothingLeft(on c: PGConnection, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let after = try c.query(
-            "SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, coalesce(current_setting('ap.premises', true), '') AS scope"
+            "SELECT current_user AS role, coalesce(current_setting('ap.actor', true), '') AS actor, "
+                + "coalesce(current_setting('ap.premises', true), '') AS scope"
         )[0]
         #expect(try after.decode("role", as: String.self) != "ap_app", sourceLocation: sourceLocation)
         #expect(
@@ -241,7 +243,8 @@ import Testing
                             try c.query(sql, [m.id])
                         }
                     }
-                    #expect(asApp?.sqlState == "42501", "\(sql)")  // permission denied: the role has no UPDATE or DELETE
+                    // permission denied: the role has no UPDATE or DELETE
+                    #expect(asApp?.sqlState == "42501", "\(sql)")
                     let asOwner = pgError { try c.query(sql, [m.id]) }
                     #expect(asOwner?.constraint == "movements_append_only", "\(sql)")
                 }
@@ -284,12 +287,14 @@ import Testing
                 try c.query("UPDATE movements SET at = at - interval '1 minute' WHERE id = $1", [ids[3]])
                 #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 4)
                 try c.query("UPDATE movements SET at = at + interval '1 minute' WHERE id = $1", [ids[3]])
-                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)  // put back exactly, it verifies again
+                // put back exactly, it verifies again
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == nil)
                 try c.query("DELETE FROM movements WHERE id = $1", [ids[1]])
                 #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 3)
                 try c.query("DELETE FROM movements WHERE id = ANY($1)", [Array(ids[2...])])
                 try c.query("DELETE FROM movements WHERE id = $1", [ids[0]])
-                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 1)  // an emptied log, but the head remembers
+                // an emptied log, but the head remembers
+                #expect(try AuditStore.firstBreak(c, chain: .movements, premisesId: p.id) == 1)
                 try c.execute("ALTER TABLE movements ENABLE TRIGGER movements_append_only")
             }
         }

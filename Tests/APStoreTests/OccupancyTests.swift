@@ -33,7 +33,8 @@ import Testing
                 let cee = try f.placement(p, F.nights(1, 4))
                 _ = try PlacementStore.arrive(c, id: cee.id, at: instant("2026-03-01T14:00:00Z"), now: now)
                 _ = try BedStore.allocate(c, placementId: cee.id, bedId: beds["1A"]!.id, nights: F.nights(1, 4))
-                _ = try BedStore.move(c, placementId: cee.id, toBed: beds["1B"]!.id, from: F.d(2))  // a bed move counts once
+                // a bed move counts once
+                _ = try BedStore.move(c, placementId: cee.id, toBed: beds["1B"]!.id, from: F.d(2))
                 // D and E: upcoming; F: cancelled, so nowhere.
                 _ = try f.placement(p, F.nights(3, 5))
                 _ = try f.placement(p, F.nights(4, 7))

@@ -119,7 +119,8 @@ import Testing
                     storeError {
                         _ = try PlacementStore.create(c, residentId: r.id, premisesId: q.id, expected: F.nights(9, 20))
                     }?.code == "placement-overlaps")
-                _ = try PlacementStore.create(c, residentId: r.id, premisesId: q.id, expected: F.nights(10, 20))  // back to back is fine
+                // back to back is fine
+                _ = try PlacementStore.create(c, residentId: r.id, premisesId: q.id, expected: F.nights(10, 20))
                 _ = try PlacementStore.cancel(c, id: first.id, reason: .error, at: now)
                 _ = try PlacementStore.create(
                     c, residentId: r.id, premisesId: q.id, expected: Nights(from: F.d(1), to: F.d(10))!)
@@ -180,7 +181,8 @@ extension Placement {
                 // The database's own check, when the store is bypassed.
                 let raw = pgError {
                     try c.query(
-                        "INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, practitioner_name) VALUES ('x1', 'a', 'b', '2000-01-01', 'male', 'low', 'p')"
+                        "INSERT INTO residents (crn, given_name, family_name, date_of_birth, gender, rosh, "
+                            + "practitioner_name) VALUES ('x1', 'a', 'b', '2000-01-01', 'male', 'low', 'p')"
                     )
                 }
                 #expect(raw?.constraint == "residents_crn_format")
@@ -238,7 +240,8 @@ extension Placement {
                 let worker = try PremisesStore.addStaff(c, name: "Ravi Shah", role: .staff, premisesIds: [p.id])
                 let placesOf: [String] = try c.query(
                     """
-                    SELECT s.name || ':' || count(*) AS n FROM staff s JOIN staff_premises sp ON sp.staff_id = s.id GROUP BY s.name ORDER BY s.name
+                    SELECT s.name || ':' || count(*) AS n FROM staff s JOIN staff_premises sp ON sp.staff_id = s.id
+                        GROUP BY s.name ORDER BY s.name
                     """
                 ).map { try $0.decode("n") }
                 #expect(placesOf == ["Dee O'Neill:2", "Ravi Shah:1"])

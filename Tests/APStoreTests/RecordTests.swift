@@ -314,13 +314,15 @@ import Testing
                         == AuditStore.Record(
                             actor: staff.name, origin: "test", action: "update", table: "placements",
                             columns: ["departed_at", "departure_reason", "status"]))
-                #expect(placementEntries.first?.actor == "system")  // written without an actor: the fixture, like a seed
+                // written without an actor: the fixture, like a seed
+                #expect(placementEntries.first?.actor == "system")
                 // Reading the full record is recorded too.
                 let record = try #require(try ResidentStore.fullRecord(c, actor: staff, id: r.id))
                 #expect(record.recentMovements.map(\.id) == [m.id] && record.placements.map(\.status) == [.departed])
                 #expect(try AuditStore.entries(c, table: "residents", rowId: r.id).map(\.action) == ["insert", "read"])
                 let leaked: Int = try c.query(
-                    "SELECT count(*) AS n FROM audit_log WHERE actor || origin || array_to_string(columns, ',') LIKE '%' || $1 || '%'",
+                    "SELECT count(*) AS n FROM audit_log WHERE actor || origin || array_to_string(columns, ',') LIKE "
+                        + "'%' || $1 || '%'",
                     [r.familyName])[0].decode("n")
                 #expect(leaked == 0)
             }

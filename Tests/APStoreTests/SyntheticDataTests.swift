@@ -23,7 +23,8 @@ import Testing
                 let wrong: Int = try c.query(
                     """
                     SELECT count(*) AS n FROM placements WHERE (status = 'departed' AND expected_departure > $1)
-                       OR (status = 'upcoming' AND expected_arrival <= $1) OR (status = 'arrived' AND NOT (expected_arrival <= $1 AND $1 < expected_departure))
+                       OR (status = 'upcoming' AND expected_arrival <= $1) OR (status = 'arrived' AND NOT
+                           (expected_arrival <= $1 AND $1 < expected_departure))
                     """, [today])[0].decode("n")
                 #expect(wrong == 0)
                 let statuses = Set(
@@ -31,11 +32,13 @@ import Testing
                         try $0.decode("status", as: String.self)
                     })
                 #expect(statuses.isSuperset(of: ["upcoming", "arrived", "departed"]))
-                // Tonight every arrived resident has a bed, and some upcoming placements have none (overbooking is possible).
+                // Tonight every arrived resident has a bed, and some upcoming placements have none (overbooking is
+                // possible).
                 let unbedded: Int = try c.query(
                     """
                     SELECT count(*) AS n FROM placements p WHERE p.status = 'arrived'
-                      AND NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.placement_id = p.id AND a.released_at IS NULL AND a.nights @> $1::date)
+                      AND NOT EXISTS (SELECT 1 FROM bed_allocations a WHERE a.placement_id = p.id AND a.released_at IS
+                          NULL AND a.nights @> $1::date)
                     """, [today])[0].decode("n")
                 #expect(unbedded == 0)
                 let tonight = try OccupancyStore.occupancy(

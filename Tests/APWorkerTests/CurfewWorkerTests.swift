@@ -44,7 +44,8 @@ extension CurfewWorkerTests {
             #expect(evening.reconciled == ["W1 2026-01-12", "W1 2026-01-13"])
             #expect(evening.raised == 1)
 
-            // 08:00 on the 16th: the night's last window has ended: absent overnight. Reconciled nights are not checked again.
+            // 08:00 on the 16th: the night's last window has ended: absent overnight. Reconciled nights are not checked
+            // again.
             let morning = try await worker(pool, at: "2026-01-16T08:00:00Z").runOnce()
             #expect(morning.checked == ["W1 2026-01-14", "W1 2026-01-15"])
             #expect(morning.raised == 1)
@@ -100,7 +101,8 @@ extension CurfewWorkerTests {
             var checked = 0
             let started = Date()
             // Each night commits on its own: wait for the whole first pass, not its first night.
-            while checked < 8 && Date().timeIntervalSince(started) < 60 {  // generous: the suite runs in parallel on two cores
+            // generous: the suite runs in parallel on two cores
+            while checked < 8 && Date().timeIntervalSince(started) < 60 {
                 try await Task.sleep(for: .milliseconds(100))
                 checked = try await TestDatabase.withConnection(config) {
                     try $0.query("SELECT count(*) AS n FROM curfew_checks")[0].decode("n")

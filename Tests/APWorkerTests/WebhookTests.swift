@@ -49,7 +49,8 @@ import Testing
             #expect(
                 Set(requests.map { $0.headers["idempotency-key"] ?? "" })
                     == Set(alerts.map { $0.id.uuidString.lowercased() }))
-            #expect(requests[0].headers["idempotency-key"] == requests[2].headers["idempotency-key"])  // the retry is the same delivery
+            // the retry is the same delivery
+            #expect(requests[0].headers["idempotency-key"] == requests[2].headers["idempotency-key"])
             for request in requests {
                 let expected: String = try await pool.withConnection { c in
                     try c.query(

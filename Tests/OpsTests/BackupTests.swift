@@ -30,7 +30,8 @@ import Testing
                 try data.load(into: c)
                 let actor = try Fixture(c: c).actor("B")
                 for row in try c.query(
-                    "SELECT premises_id, resident_id FROM placements WHERE status = 'arrived' AND arrived_at < '2026-11-19T12:00Z'"
+                    "SELECT premises_id, resident_id FROM placements WHERE status = 'arrived' AND arrived_at < "
+                        + "'2026-11-19T12:00Z'"
                 ) {
                     let p: UUID = try row.decode("premises_id")
                     let r: UUID = try row.decode("resident_id")

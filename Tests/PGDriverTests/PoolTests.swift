@@ -49,7 +49,8 @@ import Testing
             let error = await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
             #expect(error?.kind == .poolTimeout)
             #expect(error?.isUnavailable == true)
-            #expect(holderDone.load(ordering: .acquiring) == false)  // it failed at its deadline, while the connection was still held
+            // it failed at its deadline, while the connection was still held
+            #expect(holderDone.load(ordering: .acquiring) == false)
             release.signal()
             try await holder
             // Once the connection is free again, work goes through.
@@ -96,7 +97,8 @@ import Testing
             // Kill every session of the pool behind its back, as a server restart would.
             try await TestDatabase.withConnection(config) { admin in
                 try admin.query(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ap' AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
+                        + "application_name = 'ap' AND pid <> pg_backend_pid()"
                 )
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -140,7 +140,8 @@ import Testing
                 let id = UUID()
                 let rows = try c.query(
                     """
-                    SELECT 'ignored' AS extra, $1::uuid AS id, 'X320741' AS crn, 'very_high' AS rosh, 2 AS mappa_level, NULL::text AS note
+                    SELECT 'ignored' AS extra, $1::uuid AS id, 'X320741' AS crn, 'very_high' AS rosh, 2 AS mappa_level,
+                        NULL::text AS note
                     UNION ALL SELECT 'x', $1, 'A000001', 'low', NULL, 'n'
                     """, [id]
                 ).decode(Resident.self)

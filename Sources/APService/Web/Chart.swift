@@ -19,26 +19,35 @@ enum Chart {
             let x = left + Double(i) * step
             let over = n.occupied > n.available
             bars +=
-                "<rect x=\"\(f(x))\" y=\"\(f(y(n.available)))\" width=\"\(f(max(step - 1, 1)))\" height=\"\(f(height - bottom - y(n.available)))\" fill=\"#dfe4ea\"/>"
+                "<rect x=\"\(f(x))\" y=\"\(f(y(n.available)))\" width=\"\(f(max(step - 1, 1)))\" "
+                + "height=\"\(f(height - bottom - y(n.available)))\" fill=\"#dfe4ea\"/>"
             bars +=
-                "<rect x=\"\(f(x))\" y=\"\(f(y(n.occupied)))\" width=\"\(f(max(step - 1, 1)))\" height=\"\(f(height - bottom - y(n.occupied)))\" fill=\"\(over ? "#b10e1e" : "#1d4f91")\"/>"
+                "<rect x=\"\(f(x))\" y=\"\(f(y(n.occupied)))\" width=\"\(f(max(step - 1, 1)))\" "
+                + "height=\"\(f(height - bottom - y(n.occupied)))\" fill=\"\(over ? "#b10e1e" : "#1d4f91")\"/>"
             if n.night == today {
                 bars +=
-                    "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"0\" y2=\"\(f(height - bottom))\" stroke=\"#0b0c0c\" stroke-dasharray=\"3 3\"/>"
+                    "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"0\" y2=\"\(f(height - bottom))\" stroke=\"#0b0c0c\" "
+                    + "stroke-dasharray=\"3 3\"/>"
             }
         }
         let rate =
             OccupancyTotals(nights).occupancyRate.map { String(format: "%.0f%%", $0 * 100) } ?? "no beds available"
         let desc =
-            "Occupied beds per night from \(nights.first!.night) to \(nights.last!.night): on average \(rate) of available beds; "
-            + "\(nights.filter(\.isOverbooked).count) nights overbooked. Dark bars: occupied; light bars: available beds."
+            "Occupied beds per night from \(nights.first!.night) to \(nights.last!.night): on average \(rate) of "
+            + "available beds; "
+            + "\(nights.filter(\.isOverbooked).count) nights overbooked. Dark bars: occupied; light bars: available "
+            + "beds."
         let axis =
-            "<text x=\"0\" y=\"12\" font-size=\"11\">\(Int(top))</text><text x=\"0\" y=\"\(f(height - bottom))\" font-size=\"11\">0</text>"
+            "<text x=\"0\" y=\"12\" font-size=\"11\">\(Int(top))</text><text x=\"0\" y=\"\(f(height - bottom))\" "
+            + "font-size=\"11\">0</text>"
             + "<text x=\"\(f(left))\" y=\"\(f(height - 6))\" font-size=\"11\">\(nights.first!.night)</text>"
-            + "<text x=\"\(f(width))\" y=\"\(f(height - 6))\" font-size=\"11\" text-anchor=\"end\">\(nights.last!.night)</text>"
+            + "<text x=\"\(f(width))\" y=\"\(f(height - 6))\" font-size=\"11\" "
+            + "text-anchor=\"end\">\(nights.last!.night)</text>"
         let svg = """
-            <svg role="img" aria-labelledby="\(id)-t \(id)-d" viewBox="0 0 \(f(width)) \(f(height))" width="\(f(width))" height="\(f(height))" xmlns="http://www.w3.org/2000/svg">
-            <title id="\(id)-t">\(HTML.escape(title))</title><desc id="\(id)-d">\(HTML.escape(desc))</desc>\(axis)\(bars)</svg>
+            <svg role="img" aria-labelledby="\(id)-t \(id)-d" viewBox="0 0 \(f(width)) \(f(height))"
+                width="\(f(width))" height="\(f(height))" xmlns="http://www.w3.org/2000/svg">
+            <title id="\(id)-t">\(HTML.escape(title))</title><desc
+                id="\(id)-d">\(HTML.escape(desc))</desc>\(axis)\(bars)</svg>
             """
         let rows = nights.map {
             [
@@ -47,7 +56,8 @@ enum Chart {
             ]
         }
         return
-            "<figure>\(svg)<figcaption>\(HTML.escape(desc))</figcaption><details><summary>The figures as a table</summary>"
+            "<figure>\(svg)<figcaption>\(HTML.escape(desc))</figcaption><details><summary>The figures as a "
+            + "table</summary>"
             + HTML.table(title, ["Night", "Available", "Occupied", "Free", "Overbooked"], rows) + "</details></figure>"
     }
 

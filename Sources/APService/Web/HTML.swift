@@ -34,7 +34,8 @@ enum HTML {
         th,td{border-bottom:1px solid #b1b4b6;padding:.25rem .6rem;text-align:left}
         .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
         .card{border:1px solid #b1b4b6;padding:.8rem}
-        .figures{display:flex;flex-wrap:wrap;gap:1rem}.figures div{min-width:5rem}.figures b{display:block;font-size:1.6rem}
+        .figures{display:flex;flex-wrap:wrap;gap:1rem}.figures div{min-width:5rem}.figures
+            b{display:block;font-size:1.6rem}
         .warn{color:#b10e1e;font-weight:bold}
         .scroll{overflow-x:auto}
         svg{max-width:100%;height:auto}
@@ -47,12 +48,14 @@ enum HTML {
         var head = "<a href=\"/overview\">Approved Premises</a>"
         if let csrf, let who {
             head +=
-                "<span>\(escape(who))</span><form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">"
+                "<span>\(escape(who))</span><form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" "
+                + "name=\"csrf\" value=\"\(escape(csrf))\">"
                 + "<button type=\"submit\">Sign out</button></form>"
         }
         return """
             <!doctype html>
-            <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport"
+                content="width=device-width, initial-scale=1">
             <title>\(escape(title)) – Approved Premises</title><style>\(style)</style></head>
             <body><header>\(head)</header><main id="main"><h1>\(escape(title))</h1>
             \(body)
@@ -72,7 +75,8 @@ enum HTML {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         // No scripts, no framing, no third parties.
         headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+            + "frame-ancestors 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         for field in extra { headers.append(field) }

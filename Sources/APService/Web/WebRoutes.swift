@@ -69,7 +69,8 @@ extension API {
                 throw WebPage(
                     status: .forbidden, title: "Not signed out",
                     text:
-                        "That sign-out did not come from one of this site's pages, so you are still signed in. Use the Sign out button."
+                        "That sign-out did not come from one of this site's pages, so you are still signed in. Use "
+                        + "the Sign out button."
                 )
             }
             let now = clock()
@@ -98,12 +99,18 @@ extension API {
                 let tonight = report.daily.last!.occupancy
                 let openAlerts = alerts[premises.id] ?? 0
                 body += """
-                    <section class="card premises" aria-labelledby="p-\(premises.code)"><h2 id="p-\(premises.code)"><a href="/premises/\(premises.code)">\(HTML.escape(premises.code)) \(HTML.escape(premises.name))</a></h2>
+                    <section class="card premises" aria-labelledby="p-\(premises.code)">
+                    <h2 id="p-\(premises.code)"><a href="/premises/\(premises.code)">\(HTML.escape(premises.code)) \
+                    \(HTML.escape(premises.name))</a></h2>
                     <div class="figures">
-                    <div><b data-figure="beds">\(tonight.beds)</b>beds</div><div><b data-figure="occupied">\(tonight.occupied)</b>occupied</div>
-                    <div><b data-figure="free">\(tonight.free)</b>free</div><div><b data-figure="out-of-service">\(tonight.outOfService)</b>out of service</div>
-                    <div><b data-figure="open-alerts"\(openAlerts > 0 ? " class=\"warn\"" : "")>\(openAlerts)</b>open alerts</div></div>
-                    \(Chart.occupancy(report.daily.map(\.occupancy), title: "\(premises.code): occupancy, last 90 nights", id: "c-\(premises.code)", today: today))
+                    <div><b data-figure="beds">\(tonight.beds)</b>beds</div><div><b
+                        data-figure="occupied">\(tonight.occupied)</b>occupied</div>
+                    <div><b data-figure="free">\(tonight.free)</b>free</div><div><b
+                        data-figure="out-of-service">\(tonight.outOfService)</b>out of service</div>
+                    <div><b data-figure="open-alerts"\(openAlerts > 0 ? " class=\"warn\"" : "")>\(openAlerts)</b>open
+                        alerts</div></div>
+                    \(Chart.occupancy(report.daily.map(\.occupancy), title:
+                        "\(premises.code): occupancy, last 90 nights", id: "c-\(premises.code)", today: today))
                     </section>
                     """
             }
@@ -145,7 +152,8 @@ extension API {
                     "Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" },
                     rows, raw: true)
             body +=
-                "<h2>Forecast, next 28 nights</h2><p>First full night: \(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
+                "<h2>Forecast, next 28 nights</h2><p>First full night: "
+                + "\(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
             body += Chart.occupancy(
                 forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)"
             )
@@ -189,9 +197,11 @@ extension API {
             let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
             let month = "\(nights.from.year)-\(String(format: "%02d", nights.from.month))"
             var body =
-                "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
+                "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" "
+                + "type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
             body +=
-                "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the nights as CSV</a></p>"
+                "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the "
+                + "nights as CSV</a></p>"
             body += HTML.table(
                 "Figures for \(month)", ["Figure", "Value"],
                 [
@@ -272,7 +282,8 @@ extension API {
             ])
     }
 
-    /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not exist.
+    /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not
+    /// exist.
     static func webPremises(_ pool: PGPool, _ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
         let p = s.principal
         let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }
@@ -303,7 +314,8 @@ extension API {
             (message.map { "<p class=\"warn\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + """
                 <form method="post" action="/sign-in">
                 <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-                <p><label for="token">Your API token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="70"></p>
+                <p><label for="token">Your API token</label><br><input id="token" name="token" type="password"
+                    autocomplete="off" required size="70"></p>
                 <p><button type="submit">Sign in</button></p>
                 </form>
                 """

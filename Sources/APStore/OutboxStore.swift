@@ -16,25 +16,40 @@ public enum OutboxStore {
         public func signature(secret: String) -> String { SHA256.hmacHex(key: secret, body) }
     }
 
-    /// Queues alerts, due at once (at `now`, the raising clock's, not the database's).
+    /// Queues alerts, due at once (at `now`, the raising clock's, not the database's), each with the body to
+    /// post: the wire's `AlertNotice`, in the API's JSON dialect.
     static func enqueue(_ c: PGConnection, alertIds: [UUID], now: Date) throws {
         if alertIds.isEmpty { return }
+        let notices = try c.query(
+            """
+            SELECT a.id, a.kind, a.night, a.raised_at, a.escalate, pr.code, pr.name, r.crn, r.rosh,
+                   r.given_name || ' ' || r.family_name AS resident_name, r.contingency_plan, r.practitioner_name,
+                   r.practitioner_phone, r.practitioner_email
+            FROM alerts a JOIN premises pr ON pr.id = a.premises_id JOIN residents r ON r.id = a.resident_id
+            WHERE a.id = ANY($1)
+            """, [alertIds]
+        ).map { row in
+            let escalate: Bool = try row.decode("escalate")
+            let practitioner = Practitioner(
+                name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
+                email: try row.decode("practitioner_email"))
+            return AlertNotice(
+                alertId: try row.decode("id"), kind: try row.value("kind"), night: try row.decode("night"),
+                raisedAt: try row.decode("raised_at"), escalate: escalate,
+                premises: .init(code: try row.decode("code"), name: try row.decode("name")),
+                resident: .init(
+                    crn: try row.decode("crn"), rosh: try row.value("rosh"),
+                    name: escalate ? try row.decode("resident_name") : nil,
+                    contingencyPlan: escalate ? try row.decode("contingency_plan") : nil,
+                    practitioner: escalate ? practitioner : nil))
+        }
         try c.query(
             """
             INSERT INTO alert_outbox (alert_id, next_attempt_at, payload)
-            SELECT a.id, $2, jsonb_build_object(
-                'alertId', a.id, 'kind', a.kind, 'night', a.night, 'raisedAt', a.raised_at, 'escalate', a.escalate,
-                'premises', jsonb_build_object('code', pr.code, 'name', pr.name),
-                'resident', jsonb_build_object('crn', r.crn, 'rosh', r.rosh)
-                    || CASE WHEN a.escalate THEN jsonb_build_object(
-                           'name', r.given_name || ' ' || r.family_name, 'contingencyPlan', r.contingency_plan,
-                           'practitioner', jsonb_build_object('name', r.practitioner_name, 'phone',
-                               r.practitioner_phone, 'email', r.practitioner_email))
-                       ELSE '{}' END)
-            FROM alerts a JOIN premises pr ON pr.id = a.premises_id JOIN residents r ON r.id = a.resident_id
-            WHERE a.id = ANY($1)
+            SELECT x.id, $2, x.payload::jsonb FROM unnest($1::uuid[], $3::text[]) AS x(id, payload)
             ON CONFLICT DO NOTHING
-            """, [alertIds, now])
+            """,
+            [notices.map(\.alertId), now, try notices.map { String(decoding: try APIJSON.encode($0), as: UTF8.self) }])
     }
 
     /// Claims up to `limit` due deliveries for `lease` (another deliverer skips them meanwhile; if this

@@ -60,14 +60,14 @@ import Testing
                 #expect(request.headers["x-ap-signature"] == "sha256=" + expected)
                 #expect(request.headers["content-type"] == "application/json")
             }
-            let payloads = try requests.map { try JSONDecoder().decode(Payload.self, from: Data($0.body.utf8)) }
+            let payloads = try requests.map { try APIJSON.decoder.decode(AlertNotice.self, from: Data($0.body.utf8)) }
             #expect(
                 payloads.contains {
-                    $0.kind == "absent_overnight" && $0.escalate && $0.resident.contingencyPlan == plan
+                    $0.kind == .absentOvernight && $0.escalate && $0.resident.contingencyPlan == plan
                 })
             #expect(
                 payloads.contains {
-                    $0.kind == "late_return" && !$0.escalate && $0.resident.contingencyPlan == nil
+                    $0.kind == .lateReturn && !$0.escalate && $0.resident.contingencyPlan == nil
                         && $0.resident.crn == crn
                 })
             let errors: [String?] = try await pool.withConnection {
@@ -117,14 +117,4 @@ final class MutableClock: @unchecked Sendable {  // guarded by `lock`
             lock.unlock()
         }
     }
-}
-
-struct Payload: Decodable {
-    struct Resident: Decodable {
-        let crn: String
-        let contingencyPlan: String?
-    }
-    let kind: String
-    let escalate: Bool
-    let resident: Resident
 }

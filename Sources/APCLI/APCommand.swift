@@ -9,10 +9,10 @@ public struct APCommand: AsyncParsableCommand {
         commandName: "ap",
         abstract: "Approved Premises for the shift: sign people in and out, see who is in, hand over.",
         discussion: """
-            Talks to the service at AP_URL with the token in AP_TOKEN, or as saved by `ap login`; AP_PREMISES
-            chooses the premises when your account works at several; AP_TIMEOUT (seconds, default 15) bounds
-            each request; NO_COLOR turns colour off.
-            <who> is a CRN (X320741), a bed or room code (12A, R4), or an unambiguous part of a name.
+            Talks to the service at AP_URL with the token in AP_TOKEN, or as saved by `ap login`; AP_PREMISES \
+            chooses the premises when your account works at several; AP_TIMEOUT (seconds, default 15) bounds \
+            each request; NO_COLOR turns colour off. \
+            <who> is a CRN (X320741), a bed or room code (12A, R4), or an unambiguous part of a name. \
             Times are the premises' local time. Every listing takes --json for scripts.
 
             Start here:

@@ -8,7 +8,7 @@ struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Save the service's URL and your token (asked for when not given), after checking them.",
         discussion: """
-            The token is read from standard input when --token is not given, so it stays out of your shell
+            The token is read from standard input when --token is not given, so it stays out of your shell \
             history. It is saved in ~/.config/ap/config.json, readable by you only.
 
             Examples:

@@ -8,7 +8,7 @@ struct Alerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Curfew alerts at this premises: open ones, or all of the last week.",
         discussion: """
-            Outcomes: returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised,
+            Outcomes: returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised, \
             recording_error.
 
             Examples:

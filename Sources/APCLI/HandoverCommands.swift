@@ -9,8 +9,8 @@ struct HandoverCommand: AsyncParsableCommand {
         commandName: "handover",
         abstract: "The shift handover since the last acknowledged one.",
         discussion: """
-            Shows who is out and due back, tonight's curfews (the premises' and residents' extra ones), open and
-            new alerts, incidents, arrivals and departures due today, free and out-of-service beds, and the
+            Shows who is out and due back, tonight's curfews (the premises' and residents' extra ones), open and \
+            new alerts, incidents, arrivals and departures due today, free and out-of-service beds, and the \
             outgoing shift's notes.
 
             Examples:

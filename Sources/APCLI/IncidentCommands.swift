@@ -9,13 +9,13 @@ struct IncidentCommand: AsyncParsableCommand {
         commandName: "incident",
         abstract: "Report, list, show, update and close incidents. Every edit is kept as a version.",
         discussion: """
-            Categories: violence_or_aggression, threats, damage_to_property, substance_misuse, drugs_or_alcohol_found,
-            self_harm, medical_emergency, fire_or_fire_alarm, absconding_or_failure_to_return, police_attendance,
+            Categories: violence_or_aggression, threats, damage_to_property, substance_misuse, drugs_or_alcohol_found, \
+            self_harm, medical_emergency, fire_or_fire_alarm, absconding_or_failure_to_return, police_attendance, \
             safeguarding, other. Severities: low, medium, high, critical.
 
             Examples:
               ap incident new            (asks for each detail in a terminal)
-              ap incident new --category threats --severity medium --description "Argument" --action "Separated"
+              ap incident new --category threats --severity low --description "Argument"
               ap incident list
               ap incident show 3f2a9c1e
               ap incident update 3f2a9c1e --severity high --police-reference CAD123

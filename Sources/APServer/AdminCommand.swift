@@ -17,8 +17,8 @@ struct AdminCommand: ParsableCommand {
             abstract:
                 "Create the first admin (a staff member, their account and an API token) and print the token once.",
             discussion: """
-                Refused once any admin account exists. The token is printed on standard output only, is not
-                kept (only its SHA-256 is), and cannot be shown again: store it now.
+                Refused once any admin account exists. The token is printed on standard output only, is not \
+                kept (only its SHA-256 is), and cannot be shown again: store it now. \
                 Exit codes: 0 done, 1 the database failed, 4 an admin exists already, 64 bad usage.
 
                 Example:

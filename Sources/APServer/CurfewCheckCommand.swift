@@ -10,8 +10,8 @@ struct CurfewCheckCommand: ParsableCommand {
         commandName: "curfew-check",
         abstract: "Check one curfew night at every premises, or at one, and raise the alerts that apply.",
         discussion: """
-            A night is named by the date it starts. Safe to run again, or beside the worker: each alert is
-            raised once, and alerts whose evidence has since been voided are resolved.
+            A night is named by the date it starts. Safe to run again, or beside the worker: each alert is \
+            raised once, and alerts whose evidence has since been voided are resolved. \
             Exit codes: 0 done, 1 the database refused or failed, 3 no such premises, 64 bad usage.
 
             Examples:

@@ -10,11 +10,11 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Migrate, load the demo into an empty database, and issue demo tokens (printed as export lines).",
         discussion: """
-            The demo: three premises with 60 beds, their residents and placements past, present and upcoming,
-            licence conditions, a week of signing in and out, curfew alerts and incidents, dated relative to
-            now. A database that has premises already is left as it is. Each run issues new tokens (valid
-            7 days) for the demo's staff, manager, admin and worker accounts.
-            Standard output has only the export lines, for `eval`; progress goes to standard error.
+            The demo: three premises with 60 beds, their residents and placements past, present and upcoming, \
+            licence conditions, a week of signing in and out, curfew alerts and incidents, dated relative to \
+            now. A database that has premises already is left as it is. Each run issues new tokens (valid \
+            7 days) for the demo's staff, manager, admin and worker accounts. \
+            Standard output has only the export lines, for `eval`; progress goes to standard error. \
             Exit codes: 0 done, 1 the database refused or failed.
 
             Example:

@@ -8,8 +8,8 @@ struct MigrateCommand: ParsableCommand {
         commandName: "migrate",
         abstract: "Apply the pending sql/NNNN_name.sql migrations in order, or show their status.",
         discussion: """
-            Each file runs in its own transaction and is recorded in schema_migrations with its checksum.
-            A file changed after it was applied is refused: put the change in a new file.
+            Each file runs in its own transaction and is recorded in schema_migrations with its checksum. \
+            A file changed after it was applied is refused: put the change in a new file. \
             Exit codes: 0 done, 1 a migration or the database failed, 64 bad usage.
 
             Examples:

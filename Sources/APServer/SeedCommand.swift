@@ -11,7 +11,7 @@ struct SeedCommand: ParsableCommand {
         commandName: "seed",
         abstract: "Load made-up but realistic premises, beds, residents and placements (migrating first).",
         discussion: """
-            Deterministic for a seed. Dates are relative to --today (default: today in Europe/London).
+            Deterministic for a seed. Dates are relative to --today (default: today in Europe/London). \
             Exit codes: 0 done, 1 the database refused or failed, 64 bad usage.
 
             Examples:

@@ -10,10 +10,10 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run the curfew-check worker until SIGTERM or SIGINT (or one pass with --once).",
         discussion: """
-            Every pass checks the night in progress at every premises, reconciles nights that are over, and
-            catches up on nights missed while stopped (up to --look-back-nights). Several workers may run.
-            With --webhook-url, new alerts are also posted there (at least once, signed with HMAC-SHA256 of
-            the secret in AP_WEBHOOK_SECRET, which is never taken from the command line).
+            Every pass checks the night in progress at every premises, reconciles nights that are over, and \
+            catches up on nights missed while stopped (up to --look-back-nights). Several workers may run. \
+            With --webhook-url, new alerts are also posted there (at least once, signed with HMAC-SHA256 of \
+            the secret in AP_WEBHOOK_SECRET, which is never taken from the command line). \
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
 
             Examples:

@@ -85,11 +85,19 @@ struct Alerts: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                let alerts = try await s.client.call(
-                    "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
-                    as: Page<Alert>.self
-                ).items
-                let alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
+                // A full id reaches any alert of the premises, however old; a shortened one is looked for
+                // among the last 60 nights'.
+                let alert: Alert
+                if let full = UUID(uuidString: id) {
+                    alert = try await s.client.call("GET", "api/v1/alerts/\(full)")
+                } else {
+                    let alerts = try await s.client.call(
+                        "GET", "\(s.base)/alerts",
+                        query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
+                        as: Page<Alert>.self
+                    ).items
+                    alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
+                }
                 let chosen = try choice(outcome, as: AlertOutcome.self, what: "outcome")
                 let _: Alert = try await s.client.call(
                     "POST", "api/v1/alerts/\(alert.id)/acknowledge", body: Acknowledging(outcome: chosen, note: note))

@@ -16,10 +16,10 @@ enum Exit: Int32, Sendable {
     case unreachable = 7
 
     static let help = """
-        Exit codes: 0 done; 1 failed otherwise; 2 not found (no such resident, alert or incident); 3 ambiguous
-        (several residents match: nothing was changed, be more specific); 4 conflict (already in, already out,
-        edited meanwhile); 5 the service refused the input; 6 not logged in, token refused or not allowed;
-        7 the service cannot be reached or is unavailable; 64 bad usage.
+        Exit codes: 0 done; 1 failed otherwise; 2 not found (no such resident, alert or incident); 3 ambiguous \
+        (several residents match: nothing was changed, be more specific); 4 conflict (already in, already out, \
+        edited meanwhile); 5 the service refused the input; 6 not logged in, token refused or not allowed \
+        (a premises your account does not work at); 7 the service cannot be reached or is unavailable; 64 bad usage.
         """
 }
 

@@ -18,7 +18,8 @@ struct Out: AsyncParsableCommand {
     @Option(help: "Where they said they were going.") var to: String?
     @Option(help: "When they said they would be back (HH:MM).") var back: String?
     @Option(help: "A note.") var note: String?
-    @Option(help: "When they went, if not now (HH:MM; needs --reason).") var at: String?
+    @Option(help: "When they went, if not now (HH:MM, or YYYY-MM-DD HH:MM for an earlier day; needs --reason).")
+    var at: String?
     @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 
@@ -40,7 +41,8 @@ struct In: AsyncParsableCommand {
     )
     @Argument(help: "A CRN, bed or room code, or part of a name.") var who: String
     @Option(help: "A note.") var note: String?
-    @Option(help: "When they came in, if not now (HH:MM; needs --reason).") var at: String?
+    @Option(help: "When they came in, if not now (HH:MM, or YYYY-MM-DD HH:MM for an earlier day; needs --reason).")
+    var at: String?
     @Option(help: "Why the movement is recorded late.") var reason: String?
     @OptionGroup var common: Common
 

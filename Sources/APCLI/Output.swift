@@ -83,7 +83,16 @@ struct LocalClock: Sendable {
     }
 
     /// The most recent moment the clock showed `hh:mm` (for entries made after the fact).
+    /// Or, given as "YYYY-MM-DD HH:MM", that date's time: a late entry for an earlier day.
     func past(_ text: String) throws(CLIError) -> Date {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        if parts.count == 2 {
+            guard let date = LocalDate(String(parts[0])) else {
+                throw CLIError(
+                    .invalid, "'\(parts[0])' is not a date: give it as YYYY-MM-DD HH:MM, like 2026-11-29 22:55")
+            }
+            return Zone.instant(date, try Self.time(String(parts[1])), in: zone)
+        }
         let t = try Self.time(text)
         let today = Zone.instant(self.today, t, in: zone)
         return today <= now.addingTimeInterval(60) ? today : Zone.instant(self.today.adding(days: -1), t, in: zone)

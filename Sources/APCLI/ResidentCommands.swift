@@ -57,9 +57,14 @@ struct ResidentCommand: AsyncParsableCommand {
                 Output.line()
                 Output.line(Output.bold("Conditions"))
                 Output.table(
-                    ["KIND", "FROM", "UNTIL", "WORDING"],
+                    // A condition's end is the first night it no longer applies: shown as its last night, so
+                    // that nobody reads the end as a night it still applies.
+                    ["KIND", "FIRST NIGHT", "LAST NIGHT", "WORDING"],
                     r.conditions.map {
-                        [label($0.kind), "\($0.startsOn)", $0.endsOn.map { "\($0)" } ?? "", $0.wording]
+                        [
+                            label($0.kind), "\($0.startsOn)",
+                            $0.endsOn.map { "\($0.adding(days: -1))" } ?? "open-ended", $0.wording,
+                        ]
                     })
                 Output.line()
                 Output.line(Output.bold("Recent movements"))

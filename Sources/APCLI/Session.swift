@@ -23,8 +23,9 @@ struct Session: Sendable {
         let chosen: Premises
         if let wanted {
             guard let p = me.premises.first(where: { $0.code.caseInsensitiveCompare(wanted) == .orderedSame }) else {
+                // Not allowed, whether or not such a premises exists: exit 6, as the help says.
                 throw CLIError(
-                    .notFound,
+                    .auth,
                     "your account does not work at premises '\(wanted)': it works at "
                         + me.premises.map(\.code).joined(separator: ", "))
             }

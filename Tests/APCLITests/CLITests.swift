@@ -1,6 +1,8 @@
 import APClient
+import APDomain
 import APStore
 import APWire
+import Civil
 import Foundation
 import ServiceHarness
 import TestDatabase
@@ -131,6 +133,55 @@ import Testing
             let shown = try await ap("resident", "show", crn)
             #expect(
                 shown.out.contains("<U+202E>eoD") && !shown.out.unicodeScalars.contains { $0.value == 0x202E },
+                "\(shown)")
+        }
+    }
+
+    /// Issue 17, finding 8 and 5 (the command line's part): a premises the account does not work at is
+    /// "not allowed" (6); `--at` takes a date for an earlier day; `ap alerts ack` reaches an old alert by its
+    /// full id; a condition's end is shown as its last night.
+    @Test func theShiftsCommandLineSaysWhatItMeans() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let elsewhere = try await ap("roll", "--premises", "AP-002")
+            #expect(elsewhere.status == 6 && elsewhere.err.contains("does not work at premises"), "\(elsewhere)")
+
+            let crn = try #require(try await Self.roll(ap).first { $0["isIn"] == .bool(true) }?["crn"]?.string)
+            // A date and time reaches the service (which refuses a future one); before, it was not a time at all.
+            let dated = try await ap("out", crn, "--at", "2099-01-01 10:00", "--reason", "typed a year out")
+            #expect(dated.status == 5 && dated.err.contains("future") && !dated.err.contains("not a time"), "\(dated)")
+            let badDate = try await ap("out", crn, "--at", "29/11 22:55", "--reason", "r")
+            #expect(badDate.status == 5 && badDate.err.contains("YYYY-MM-DD HH:MM"), "\(badDate)")
+
+            let (old, resident) = try await h.db { c in
+                let row = try c.query(
+                    "SELECT id, resident_id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1",
+                    [h.home])[0]
+                let placement: UUID = try row.decode("id")
+                let night: LocalDate = try c.query("SELECT (now() AT TIME ZONE 'Europe/London')::date - 90")[0].decode(
+                    0)
+                let alert = try AlertStore.raise(
+                    c, actor: .worker(), placementId: placement, night: night, kind: .missedReporting, evidence: [],
+                    escalate: false)!
+                return (alert.id, try row.decode("resident_id", as: UUID.self))
+            }
+            let ack = try await ap("alerts", "ack", old.uuidString, "--outcome", "recording_error")
+            #expect(ack.status == 0 && ack.out.contains("acknowledged"), "\(ack)")
+
+            let residentCRN: String = try await h.db { c in
+                _ = try ConditionStore.add(
+                    c, actor: .system, residentId: resident,
+                    NewCondition(
+                        kind: .other, source: .licence, startsOn: LocalDate("2026-01-01")!,
+                        endsOn: LocalDate("2026-02-01")!,
+                        wording: "no contact with the named person"))
+                return try c.query("SELECT crn FROM residents WHERE id = $1", [resident])[0].decode(0)
+            }
+            let shown = try await ap("resident", "show", residentCRN)
+            let row = shown.out.split(separator: "\n").first { $0.contains("no contact with the named person") }
+            #expect(
+                shown.out.contains("LAST NIGHT") && row?.contains("2026-01-31") == true
+                    && row?.contains("2026-02-01") == false,
                 "\(shown)")
         }
     }

@@ -75,9 +75,24 @@ struct HandoverCommand: AsyncParsableCommand {
                             String(i.draft.description.prefix(60)),
                         ]
                     })
-                section("Due today: \(h.arrivalsDue.count) arriving, \(h.departuresDue.count) leaving")
-                for d in h.arrivalsDue { Output.line("arriving: \(d.name) (\(d.crn))") }
-                for d in h.departuresDue { Output.line("leaving:  \(d.name) (\(d.crn))") }
+                section("Due today or overdue: \(h.arrivalsDue.count) arriving, \(h.departuresDue.count) leaving")
+                // Due before today and not done: overdue, said so, with the day it was due.
+                let today = s.clock.today
+                for d in h.arrivalsDue {
+                    let overdue = d.expectedArrival < today
+                    Output.line(
+                        (overdue
+                            ? Output.red("OVERDUE arrival, due \(LocalClock.day(d.expectedArrival)): ") : "arriving: ")
+                            + "\(d.name) (\(d.crn))")
+                }
+                for d in h.departuresDue {
+                    let overdue = d.expectedDeparture < today
+                    Output.line(
+                        (overdue
+                            ? Output.red("OVERDUE departure, due \(LocalClock.day(d.expectedDeparture)): ")
+                            : "leaving:  ")
+                            + "\(d.name) (\(d.crn))")
+                }
                 section("Beds tonight: \(h.freeBeds.count) free, \(h.outOfService.count) out of service")
                 if !h.freeBeds.isEmpty { Output.line("free: " + h.freeBeds.map(\.code).joined(separator: ", ")) }
                 for o in h.outOfService { Output.line("out of service: \(o.bedCode) (\(label(o.reason)))") }

@@ -46,7 +46,10 @@ struct ResidentCommand: AsyncParsableCommand {
                 }
                 Output.line("probation practitioner: \(r.resident.practitioner.name) \(r.resident.practitioner.phone)")
                 // Tonight: the premises' curfew, and any the licence adds.
-                let tonight = s.clock.today
+                let tonight =
+                    CurfewWindow(start: s.premises.curfewStart, end: s.premises.curfewEnd).map {
+                        CurfewNight.tonight(at: s.clock.now, in: s.clock.zone, baseline: $0)
+                    } ?? s.clock.today
                 let extra = r.conditions.filter { c in
                     c.curfew != nil && c.startsOn <= tonight && (c.endsOn.map { tonight < $0 } ?? true)
                         && (c.curfew?.days.map { $0.contains(tonight.isoWeekday) } ?? true)

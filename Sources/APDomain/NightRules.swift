@@ -20,6 +20,17 @@ extension CurfewNight {
         return local.time < boundary ? local.date.adding(days: -1) : local.date
     }
 
+    /// The night staff mean by "tonight" at `instant`: the one whose curfew (the premises' own) is in progress
+    /// or next to begin. At 09:05, after a 23:00-06:00 curfew has ended, tonight is today's date's night; at
+    /// 03:00 it is still the night that began yesterday. The handover, the API's `tonight` and `ap` use it;
+    /// the check's own bookkeeping uses `current` (a night is checked until noon, when its grace has passed).
+    public static func tonight(at instant: Date, in zone: TimeZone, baseline: CurfewWindow) -> LocalDate {
+        let today = Zone.local(instant, in: zone).date
+        let last = today.adding(days: -1)
+        if let window = baseline.interval(on: last, in: zone), instant < window.end { return last }
+        return today
+    }
+
     /// The instants that hold every window of `night`, whatever its conditions: from noon on its date to noon
     /// two days later (a window starting before the next noon may run past it).
     public static func span(of night: LocalDate, in zone: TimeZone) -> DateInterval {

@@ -17,7 +17,7 @@ public enum HandoverStore {
         else {
             throw StoreError.notFound("premises", field: "premisesId")
         }
-        let tonight = CurfewNight.current(at: now, in: zone)
+        let tonight = CurfewNight.tonight(at: now, in: zone, baseline: baseline)
         let today = Zone.local(now, in: zone).date
         let since = try last(c, premisesId: premisesId)
         let from = since ?? now.addingTimeInterval(-86_400)

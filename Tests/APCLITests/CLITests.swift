@@ -155,7 +155,8 @@ import Testing
 
             let (old, resident) = try await h.db { c in
                 let row = try c.query(
-                    "SELECT id, resident_id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1",
+                    "SELECT id, resident_id FROM placements WHERE premises_id = $1 AND status = 'arrived' "
+                        + "ORDER BY id LIMIT 1",
                     [h.home])[0]
                 let placement: UUID = try row.decode("id")
                 let night: LocalDate = try c.query("SELECT (now() AT TIME ZONE 'Europe/London')::date - 90")[0].decode(
@@ -167,6 +168,21 @@ import Testing
             }
             let ack = try await ap("alerts", "ack", old.uuidString, "--outcome", "recording_error")
             #expect(ack.status == 0 && ack.out.contains("acknowledged"), "\(ack)")
+
+            // Finding 7: an arrival expected yesterday that has not happened is shown as overdue, not as due today.
+            let late: String = try await h.db { c in
+                let f = Fixture(c: c)
+                let r = try f.resident(given: "Olu", family: "Latecomer", at: h.home)
+                let yesterday: LocalDate = try c.query("SELECT (now() AT TIME ZONE 'Europe/London')::date - 1")[0]
+                    .decode(0)
+                _ = try PlacementStore.create(
+                    c, residentId: r.id, premisesId: h.home,
+                    expected: Nights(from: yesterday, to: yesterday.adding(days: 20))!)
+                return r.crn.value
+            }
+            let handover = try await ap("handover")
+            let line = handover.out.split(separator: "\n").first { $0.contains(late) }
+            #expect(line?.contains("OVERDUE arrival") == true && line?.contains("arriving:") == false, "\(handover)")
 
             let residentCRN: String = try await h.db { c in
                 _ = try ConditionStore.add(

@@ -122,3 +122,24 @@ import Testing
                 kind: kind, at: Self.now.addingTimeInterval(offset), now: Self.now, lateReason: reason) == refusal)
     }
 }
+
+/// `CurfewNight.tonight`: the night whose curfew is in progress or next to begin, one case a row.
+@Suite struct TonightTests {
+    static let london = TimeZone(identifier: "Europe/London")!
+    static let baseline = CurfewWindow(start: LocalTime("23:00")!, end: LocalTime("06:00")!)!
+
+    @Test(arguments: [
+        ("2026-11-30T03:00:00Z", "2026-11-29"),  // in last night's curfew
+        ("2026-11-30T05:59:00Z", "2026-11-29"),
+        ("2026-11-30T06:00:00Z", "2026-11-30"),  // it has ended: tonight's is next
+        ("2026-11-30T09:05:00Z", "2026-11-30"),  // the finding: the handover said last night here
+        ("2026-11-30T23:30:00Z", "2026-11-30"),
+        ("2026-03-29T04:30:00Z", "2026-03-28"),  // 05:30 BST, the morning the clocks went forward
+        ("2026-03-29T05:00:00Z", "2026-03-29"),  // 06:00 BST
+        ("2026-10-25T05:59:00Z", "2026-10-24"),  // 05:59 GMT, the morning the clocks went back
+    ])
+    func tonightIsTheNightWhoseCurfewIsOnOrNext(instant: String, night: String) {
+        let at = try! Date(instant, strategy: .iso8601)
+        #expect(CurfewNight.tonight(at: at, in: Self.london, baseline: Self.baseline) == LocalDate(night))
+    }
+}

@@ -1,6 +1,7 @@
 import APClient
 import APStore
 import APWire
+import Civil
 import Foundation
 import ServiceHarness
 import Testing
@@ -42,6 +43,22 @@ import Testing
             #expect(second.since.map { abs($0.timeIntervalSince(ack.acknowledgedAt)) < 0.001 } == true)
             let history: Page<Handover> = try await h.staff.get("api/v1/premises/\(h.home)/handovers")
             #expect(history.items.map(\.id) == [second.id, ack.id])
+        }
+    }
+
+    /// Issue 17, finding 4: at 09:05, after the night's curfew has ended, "tonight" is today's night (it was
+    /// last night's until noon), as `ap resident show` has it too.
+    @Test func tonightAtNineInTheMorningIsTodaysNight() async throws {
+        let london = TimeZone(identifier: "Europe/London")!
+        let today = Zone.local(Date(), in: london).date
+        let nineOhFive = Zone.instant(today, LocalTime(hour: 9, minute: 5)!, in: london)
+        let threeAM = Zone.instant(today, LocalTime(hour: 3, minute: 0)!, in: london)
+        for (clock, night) in [(nineOhFive, today), (threeAM, today.adding(days: -1))] {
+            let fixed: @Sendable () -> Date = { clock }
+            try await Harness.with(clock: fixed) { h in
+                let summary: HandoverSummary = try await h.staff.get("api/v1/premises/\(h.home)/handover")
+                #expect(summary.tonight == night, "at \(Zone.local(clock, in: london).time)")
+            }
         }
     }
 }

@@ -104,7 +104,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "APCLITests",
-            dependencies: ["APClient", "APStore", "APWire", "APWorker", "ServiceHarness", "TestDatabase"]),
+            dependencies: ["APCLI", "APClient", "APStore", "APWire", "APWorker", "ServiceHarness", "TestDatabase"]),
         .testTarget(name: "OpsTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
     ]
 )

@@ -69,11 +69,24 @@ struct LocalClock: Sendable {
 
     var today: LocalDate { Zone.local(now, in: zone).date }
 
+    /// On a night the clocks change, a time carries its zone ("01:30 BST", "01:20 GMT"), so that an entry
+    /// listed after another cannot look as if it came before it.
     func show(_ date: Date?) -> String {
         guard let date else { return "" }
         let (d, t) = Zone.local(date, in: zone)
-        let hm = String(format: "%02d:%02d", t.hour, t.minute)
+        var hm = String(format: "%02d:%02d", t.hour, t.minute)
+        if zone.secondsFromGMT(for: date.addingTimeInterval(-12 * 3600))
+            != zone.secondsFromGMT(for: date.addingTimeInterval(12 * 3600))
+        {
+            hm += " " + Self.abbreviation(zone, at: date)
+        }
         return d == today ? hm : "\(Self.day(d)) \(hm)"
+    }
+
+    /// The zone's name at `date` as staff say it: GMT and BST in London (Foundation on Linux says GMT+1).
+    static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
+        if zone.identifier == "Europe/London" { return zone.secondsFromGMT(for: date) == 0 ? "GMT" : "BST" }
+        return zone.abbreviation(for: date) ?? zone.identifier
     }
 
     static func day(_ d: LocalDate) -> String {

@@ -14,9 +14,10 @@ struct Alerts: AsyncParsableCommand {
             Examples:
               ap alerts
               ap alerts --all --json
+              ap alerts show 3f2a9c1e
               ap alerts ack 3f2a9c1e --outcome returned_late --note "back 23:40, breath test negative"
             """,
-        subcommands: [List.self, Ack.self],
+        subcommands: [List.self, Show.self, Ack.self],
         defaultSubcommand: List.self
     )
 
@@ -85,23 +86,68 @@ struct Alerts: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
-                // A full id reaches any alert of the premises, however old; a shortened one is looked for
-                // among the last 60 nights'.
-                let alert: Alert
-                if let full = UUID(uuidString: id) {
-                    alert = try await s.client.call("GET", "api/v1/alerts/\(full)")
-                } else {
-                    let alerts = try await s.client.call(
-                        "GET", "\(s.base)/alerts",
-                        query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
-                        as: Page<Alert>.self
-                    ).items
-                    alert = try Session.pick(id, from: alerts, id: \.id, what: "alert")
-                }
+                let alert = try await Alerts.find(s, id)
                 let chosen = try choice(outcome, as: AlertOutcome.self, what: "outcome")
                 let _: Alert = try await s.client.call(
                     "POST", "api/v1/alerts/\(alert.id)/acknowledge", body: Acknowledging(outcome: chosen, note: note))
                 Output.line("alert \(short(alert.id)) acknowledged: \(label(chosen))")
+            }
+        }
+    }
+
+    /// A full id reaches any alert of the premises, however old; a shortened one is looked for among the last
+    /// 60 nights'.
+    static func find(_ s: Session, _ id: String) async throws -> Alert {
+        if let full = UUID(uuidString: id) { return try await s.client.call("GET", "api/v1/alerts/\(full)") }
+        let alerts = try await s.client.call(
+            "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
+            as: Page<Alert>.self
+        ).items
+        return try Session.pick(id, from: alerts, id: \.id, what: "alert")
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One alert with what acting on it needs: the resident's risk, contingency plan and practitioner.")
+        @Argument(help: "The alert's id (its first 8 characters will do).") var id: String
+        @OptionGroup var output: JSONFlag
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await guarded {
+                let s = try await Session.open(premises: common.premises)
+                let a = try await Alerts.find(s, id)
+                if output.json {
+                    Output.json(try await s.client.send("GET", "api/v1/alerts/\(a.id)").body)
+                    return
+                }
+                let state =
+                    a.isOpen
+                    ? Output.red(a.escalate ? "OPEN, ESCALATE to the out-of-hours manager" : "open")
+                    : a.acknowledgements.last.map { "acknowledged: \(label($0.outcome))" } ?? "resolved"
+                Output.line(
+                    Output.bold("Alert \(short(a.id)): \(label(a.kind)), night of \(LocalClock.day(a.night))")
+                        + "  \(state)")
+                Output.line("\(a.residentName) (\(a.crn)), RoSH \(a.rosh.map { label($0) } ?? "-")")
+                if let p = a.practitioner {
+                    Output.line(
+                        "probation practitioner: \(p.name) \(p.phone) \(p.email)".trimmingCharacters(in: .whitespaces))
+                }
+                Output.line(
+                    "raised \(s.clock.show(a.raisedAt)); evidence: "
+                        + (a.evidence.isEmpty
+                            ? "none" : a.evidence.map { "movement \(short($0))" }.joined(separator: ", ")))
+                if let reason = a.resolvedReason { Output.line("resolved: \(reason)") }
+                for k in a.acknowledgements {
+                    Output.line(
+                        "acknowledged \(s.clock.show(k.at)): \(label(k.outcome))"
+                            + (k.note.isEmpty ? "" : ": \(k.note)"))
+                }
+                Output.line()
+                Output.line(Output.bold("Contingency plan"))
+                Output.line(
+                    a.contingencyPlan.flatMap { $0.isEmpty ? nil : $0 }
+                        ?? "none recorded: call the out-of-hours manager")
             }
         }
     }

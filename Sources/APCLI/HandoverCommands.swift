@@ -63,7 +63,7 @@ struct HandoverCommand: AsyncParsableCommand {
                     h.alerts.map { a in
                         [
                             short(a.id), LocalClock.day(a.night), label(a.kind), "\(a.residentName) (\(a.crn))",
-                            a.isOpen ? Output.red("open") : "acknowledged",
+                            a.isOpen ? Output.red(a.escalate ? "OPEN, ESCALATE" : "open") : "acknowledged",
                         ]
                     })
                 section("Incidents (\(h.incidents.count))")

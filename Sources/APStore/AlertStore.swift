@@ -25,14 +25,26 @@ public enum AlertStore {
         }
         if alerts.isEmpty { return alerts }
         let index = Dictionary(uniqueKeysWithValues: alerts.enumerated().map { ($1.id, $0) })
-        var names: [UUID: (String, String)] = [:]
+        var residents: [UUID: PGRow] = [:]
         for row in try c.query(
-            "SELECT id, crn, given_name || ' ' || family_name AS name FROM residents WHERE id = ANY($1)",
-            [Array(Set(alerts.map(\.residentId)))])
+            """
+            SELECT id, crn, given_name || ' ' || family_name AS name, rosh, contingency_plan, practitioner_name,
+                   practitioner_phone, practitioner_email
+            FROM residents WHERE id = ANY($1)
+            """, [Array(Set(alerts.map(\.residentId)))])
         {
-            names[try row.decode("id")] = (try row.decode("crn"), try row.decode("name"))
+            residents[try row.decode("id")] = row
         }
-        for i in alerts.indices { (alerts[i].crn, alerts[i].residentName) = names[alerts[i].residentId] ?? ("", "") }
+        for i in alerts.indices {
+            guard let r = residents[alerts[i].residentId] else { continue }
+            alerts[i].crn = try r.decode("crn")
+            alerts[i].residentName = try r.decode("name")
+            alerts[i].rosh = try r.value("rosh")
+            alerts[i].contingencyPlan = try r.decode("contingency_plan")
+            alerts[i].practitioner = Practitioner(
+                name: try r.decode("practitioner_name"), phone: try r.decode("practitioner_phone"),
+                email: try r.decode("practitioner_email"))
+        }
         for row in try c.query(
             """
             SELECT alert_id, acknowledged_by, acknowledged_at, outcome, note FROM alert_acknowledgements WHERE alert_id

@@ -6,9 +6,13 @@ public struct Alert: Codable, Sendable, Equatable {
     public var id: UUID
     public var premisesId: UUID
     public var residentId: UUID
-    /// Who, as staff know them (filled in when listed).
+    /// Who, as staff know them, and what the person acting on the alert needs at hand: the risk, the
+    /// out-of-hours contingency plan and the probation practitioner (filled in when read).
     public var crn: String = ""
     public var residentName: String = ""
+    public var rosh: RoSH?
+    public var contingencyPlan: String?
+    public var practitioner: Practitioner?
     public var placementId: UUID
     public var night: LocalDate
     public var kind: AlertKind

@@ -202,6 +202,42 @@ import Testing
         }
     }
 
+    /// Issue 17, finding 3 (in part): an alert carries what the person acting on it needs (the risk, the
+    /// contingency plan, the practitioner), `ap alerts show` prints it, and the handover marks an escalation.
+    @Test func anAlertCarriesWhatActingOnItNeeds() async throws {
+        try await Harness.with { h in
+            let ap = CLI(h, token: h.tokens.staff)
+            let alert: UUID = try await h.db { c in
+                let row = try c.query(
+                    "SELECT p.id, p.resident_id FROM placements p WHERE p.premises_id = $1 AND p.status = 'arrived' "
+                        + "ORDER BY p.id DESC LIMIT 1", [h.home])[0]
+                let resident: UUID = try row.decode("resident_id")
+                try c.query(
+                    "UPDATE residents SET contingency_plan = 'Ring the out-of-hours manager, then the police on 101', "
+                        + "practitioner_name = 'Jo Okafor', practitioner_phone = '0161 496 0000', rosh = 'very_high' "
+                        + "WHERE id = $1",
+                    [resident])
+                let night: LocalDate = try c.query("SELECT (now() AT TIME ZONE 'Europe/London')::date - 1")[0].decode(0)
+                return try AlertStore.raise(
+                    c, actor: .worker(), placementId: try row.decode("id"), night: night, kind: .absentOvernight,
+                    evidence: [], escalate: true)!.id
+            }
+            let shown = try await ap("alerts", "show", String(alert.uuidString.prefix(8)))
+            #expect(shown.status == 0, "\(shown)")
+            for text in [
+                "ESCALATE", "RoSH very high", "Jo Okafor 0161 496 0000",
+                "Ring the out-of-hours manager, then the police on 101",
+            ] {
+                #expect(shown.out.contains(text), "\(text): \(shown)")
+            }
+            let json = try await ap("alerts", "show", alert.uuidString, "--json")
+            #expect(
+                try json.json()["contingencyPlan"]?.string == "Ring the out-of-hours manager, then the police on 101")
+            let handover = try await ap("handover")
+            #expect(handover.out.contains("OPEN, ESCALATE"), "\(handover)")
+        }
+    }
+
     @Test func listingsTheirJSONAndRoles() async throws {
         try await Harness.with { h in
             let ap = CLI(h, token: h.tokens.staff)

@@ -98,12 +98,9 @@ struct Alerts: AsyncParsableCommand {
     /// A full id reaches any alert of the premises, however old; a shortened one is looked for among the last
     /// 60 nights'.
     static func find(_ s: Session, _ id: String) async throws -> Alert {
-        if let full = UUID(uuidString: id) { return try await s.client.call("GET", "api/v1/alerts/\(full)") }
-        let alerts = try await s.client.call(
-            "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -60))", "limit": "500"],
-            as: Page<Alert>.self
-        ).items
-        return try Session.pick(id, from: alerts, id: \.id, what: "alert")
+        try await s.find(
+            id, at: { "api/v1/alerts/\($0)" }, among: "\(s.base)/alerts",
+            query: ["since": "\(s.clock.today.adding(days: -60))"], id: \.id, what: "alert")
     }
 
     struct Show: AsyncParsableCommand {
@@ -117,8 +114,9 @@ struct Alerts: AsyncParsableCommand {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
                 let a = try await Alerts.find(s, id)
+                // The alert as the service sent it, in its own dialect: no second request.
                 if output.json {
-                    Output.json(try await s.client.send("GET", "api/v1/alerts/\(a.id)").body)
+                    Output.json(Data(try APIJSON.encode(a)))
                     return
                 }
                 let state =

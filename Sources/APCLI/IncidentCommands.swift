@@ -104,12 +104,9 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     static func find(_ s: Session, _ id: String) async throws -> Incident {
-        if let uuid = UUID(uuidString: id) { return try await s.client.call("GET", "api/v1/incidents/\(uuid)") }
-        let items = try await s.client.call(
-            "GET", "\(s.base)/incidents", query: ["since": "2000-01-01T00:00:00Z", "limit": "500"],
-            as: Page<Incident>.self
-        ).items
-        return try Session.pick(id, from: items, id: \.id, what: "incident")
+        try await s.find(
+            id, at: { "api/v1/incidents/\($0)" }, among: "\(s.base)/incidents",
+            query: ["since": "2000-01-01T00:00:00Z"], id: \.id, what: "incident")
     }
 
     struct Show: AsyncParsableCommand {

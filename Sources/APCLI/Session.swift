@@ -84,6 +84,18 @@ struct Session: Sendable {
         }
     }
 
+    /// The record `id` names: a full id is fetched from `path` (any record of the premises, however old); a
+    /// shortened one is looked for among what `list` gives.
+    func find<T: Decodable & Sendable>(
+        _ id: String, at path: (UUID) -> String, among list: String, query: [String: String], id key: (T) -> UUID,
+        what: String
+    ) async throws -> T {
+        if let full = UUID(uuidString: id) { return try await client.call("GET", path(full)) }
+        let items = try await client.call("GET", list, query: query.merging(["limit": "500"]) { $1 }, as: Page<T>.self)
+            .items
+        return try Session.pick(id, from: items, id: key, what: what)
+    }
+
     /// The one item whose id starts with `prefix` (ids are shown shortened to 8 characters).
     static func pick<T>(_ prefix: String, from items: [T], id: (T) -> UUID, what: String) throws(CLIError) -> T {
         let p = prefix.lowercased()

@@ -48,12 +48,12 @@ struct API: Sendable {
     /// act as the principal, never the owner's.
     func runStatement<T: Sendable>(
         _ ctx: APRequestContext, _ access: Access, premises: UUID,
-        _ body: @escaping @Sendable (ActingConnection, Principal) throws -> T
+        _ body: @escaping @Sendable (ActingConnection) throws -> T
     ) async throws -> T {
         let principal = try ctx.require(access)
         return try await pool.withConnection { c in
             try Self.check(c, principal, premises: premises)
-            return try body(c.asActor(principal.actor), principal)
+            return try body(c.asActor(principal.actor))
         }
     }
 
@@ -312,9 +312,14 @@ extension JSONText {
                 i += 1
                 while i < b.count && b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
                 guard expectingKey, i < b.count, var keys = stack.last ?? nil else { break }
-                // Escapes are resolved, so that "a" and "\u0061" are one key.
-                let raw = Data(b[start...i])
-                let key = (try? JSONDecoder().decode(String.self, from: raw)) ?? String(decoding: raw, as: UTF8.self)
+                // Escapes are resolved, so that "a" and "\u0061" are one key; a key without one (nearly all,
+                // on every request's body) is its bytes as they stand, with no decoder made for it.
+                let raw = b[(start + 1)..<i]
+                let key =
+                    raw.contains(UInt8(ascii: "\\"))
+                    ? (try? JSONDecoder().decode(String.self, from: Data(b[start...i])))
+                        ?? String(decoding: raw, as: UTF8.self)
+                    : String(decoding: raw, as: UTF8.self)
                 if keys.contains(key) {
                     return .some(key.allSatisfy { $0.isLetter || $0.isNumber } && !key.isEmpty ? key : nil)
                 }

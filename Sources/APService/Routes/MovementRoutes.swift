@@ -13,7 +13,7 @@ extension API {
             let body = try await req.body(NewMovement.self, ctx, .shift)
             let now = clock()
             return JSONResponse(
-                try await runStatement(ctx, .shift, premises: id) { a, _ in
+                try await runStatement(ctx, .shift, premises: id) { a in
                     try MovementStore.record(a, premisesId: id, body, now: now)
                 }, status: .created)
         }
@@ -39,7 +39,7 @@ extension API {
             let night = try req.date("night", default: today())
             return try JSONResponse(
                 req.page(
-                    try await runStatement(ctx, .shift, premises: id) { a, _ in
+                    try await runStatement(ctx, .shift, premises: id) { a in
                         try MovementStore.roll(a, premisesId: id, night: night)
                     }))
         }

@@ -73,27 +73,12 @@ struct LocalClock: Sendable {
     /// listed after another cannot look as if it came before it.
     func show(_ date: Date?) -> String {
         guard let date else { return "" }
-        let (d, t) = Zone.local(date, in: zone)
-        var hm = String(format: "%02d:%02d", t.hour, t.minute)
-        if zone.secondsFromGMT(for: date.addingTimeInterval(-12 * 3600))
-            != zone.secondsFromGMT(for: date.addingTimeInterval(12 * 3600))
-        {
-            hm += " " + Self.abbreviation(zone, at: date)
-        }
+        let d = Zone.local(date, in: zone).date
+        let hm = Zone.clockTime(date, in: zone)
         return d == today ? hm : "\(Self.day(d)) \(hm)"
     }
 
-    /// The zone's name at `date` as staff say it: GMT and BST in London (Foundation on Linux says GMT+1).
-    static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
-        if zone.identifier == "Europe/London" { return zone.secondsFromGMT(for: date) == 0 ? "GMT" : "BST" }
-        return zone.abbreviation(for: date) ?? zone.identifier
-    }
-
-    static func day(_ d: LocalDate) -> String {
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(names[d.isoWeekday - 1]) \(d.day) \(months[d.month - 1])"
-    }
+    static func day(_ d: LocalDate) -> String { d.weekdayDayAndMonth }
 
     /// The most recent moment the clock showed `hh:mm` (for entries made after the fact).
     /// Or, given as "YYYY-MM-DD HH:MM", that date's time: a late entry for an earlier day.

@@ -1,17 +1,21 @@
 import APStore
 import APWire
+import APWorker
 import ArgumentParser
 import Civil
 import Foundation
 import PGDriver
 
-struct CurfewCheckCommand: ParsableCommand {
+struct CurfewCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "curfew-check",
         abstract: "Check one curfew night at every premises, or at one, and raise the alerts that apply.",
         discussion: """
-            A night is named by the date it starts. Safe to run again, or beside the worker: each alert is \
-            raised once, and alerts whose evidence has since been voided are resolved. \
+            A night is named by the date it starts. Safe to run again, or beside the worker: each breach is \
+            raised once, and an alert the corrected record no longer shows is resolved, with the correction \
+            as its reason. Then it re-checks every night that corrections have queued (an entry recorded \
+            late, a void, an absence, a condition, an arrival or departure recorded after the fact), as the \
+            worker does. \
             Exit codes: 0 done, 1 the database refused or failed, 3 no such premises, 64 bad usage.
 
             Examples:
@@ -33,7 +37,7 @@ struct CurfewCheckCommand: ParsableCommand {
         guard (0...60_000).contains(pauseMs) else { throw ValidationError("--pause-ms is 0 to 60000") }
     }
 
-    func run() throws {
+    func run() async throws {
         let night = LocalDate(night)!
         do {
             let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-curfew-check"))
@@ -59,11 +63,29 @@ struct CurfewCheckCommand: ParsableCommand {
                         + "\(outcome.resolved) resolved"
                 )
             }
+            try await recheck()
         } catch let exit as ExitCode {
             throw exit
         } catch {
             FileHandle.standardError.write(Data("ap-server curfew-check: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// What corrections have queued, as the worker re-checks it.
+    func recheck() async throws {
+        var settings = CurfewWorker.Settings()
+        settings.grace = Double(graceMinutes) * 60
+        let pool = PGPool(try PGConfig.fromEnvironment(applicationName: "ap-curfew-check"))
+        do {
+            let pass = try await CurfewWorker(pool: pool, settings: settings).recheckOnce()
+            await pool.shutdown()
+            print(
+                "corrections: \(pass.checked.count) premises-nights re-checked, \(pass.raised) alerts raised, "
+                    + "\(pass.resolved) resolved")
+        } catch {
+            await pool.shutdown()
+            throw error
         }
     }
 }

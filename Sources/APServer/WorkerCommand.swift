@@ -11,7 +11,11 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the curfew-check worker until SIGTERM or SIGINT (or one pass with --once).",
         discussion: """
             Every pass checks the night in progress at every premises, reconciles nights that are over, and \
-            catches up on nights missed while stopped (up to --look-back-nights). Several workers may run. \
+            catches up on nights missed while stopped (up to --look-back-nights). Every 15 seconds it also \
+            re-checks the nights that corrections have queued (an entry recorded late, a void, an absence, a \
+            condition, an arrival or departure recorded after the fact), however old: an alert the corrected \
+            record no longer shows is resolved with the correction as its reason, and a breach it now shows is \
+            raised. Several workers may run. \
             With --webhook-url, new alerts are also posted there (at least once, signed with HMAC-SHA256 of \
             the secret in AP_WEBHOOK_SECRET, which is never taken from the command line). \
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
@@ -51,7 +55,6 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.interval = .seconds(intervalSeconds)
         settings.grace = Double(graceMinutes) * 60
         settings.lookBackNights = lookBackNights
-        settings.outbox = webhookUrl != nil
         let config: PGConfig
         do { config = try PGConfig.fromEnvironment(applicationName: "ap-worker") } catch {
             FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))
@@ -66,6 +69,10 @@ struct WorkerCommand: AsyncParsableCommand {
                     "checked \(pass.checked.count) premises-nights, reconciled \(pass.reconciled.count), raised "
                         + "\(pass.raised) alerts, resolved \(pass.resolved)"
                 )
+                let again = try await worker.recheckOnce()
+                print(
+                    "corrections: \(again.checked.count) premises-nights re-checked, \(again.raised) alerts raised, "
+                        + "\(again.resolved) resolved")
                 await pool.shutdown()
             } catch {
                 FileHandle.standardError.write(Data("ap-server worker: \(error)\n".utf8))

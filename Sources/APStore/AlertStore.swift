@@ -71,7 +71,7 @@ public enum AlertStore {
                     """
                     INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
                     SELECT premises_id, resident_id, id, $2, $3, $4, $5 FROM placements WHERE id = $1
-                    ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING RETURNING id
+                    ON CONFLICT (resident_id, night, kind) WHERE resolved_at IS NULL DO NOTHING RETURNING id
                     """, [placementId, night, kind.rawValue, evidence, escalate]
                 ).first?.decode("id", as: UUID.self)
             else { return nil }

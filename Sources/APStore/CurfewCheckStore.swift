@@ -11,7 +11,7 @@ public enum CurfewCheckStore {
         public var residents: Int
         /// Alerts raised by this run (none for breaches already alerted).
         public var raised: [Alert]
-        /// Alerts resolved by this run because an entry they rested on was voided.
+        /// Alerts resolved by this run because the corrected record no longer shows them.
         public var resolved: Int
     }
 
@@ -29,36 +29,46 @@ public enum CurfewCheckStore {
     }
 
     /// Runs under the worker's name; two runs for the same premises and night take turns (an advisory
-    /// lock), and the alerts' unique constraint keeps each alert to one however often it runs.
-    /// With `outbox`, each new alert is also queued for the webhook (see `OutboxStore`).
+    /// lock), and the alerts' unique index keeps each breach to one open alert however often it runs. Each
+    /// new alert is queued for the webhook, whichever process raised it (see `OutboxStore`).
     public static func check(
         _ c: PGConnection, actor: Actor = .worker(), premisesId: UUID, night: LocalDate, now: Date,
-        grace: TimeInterval = 15 * 60, outbox: Bool = false
+        grace: TimeInterval = 15 * 60
     ) throws -> Outcome {
-        try check(
-            c, actor: actor, [Night(premisesId: premisesId, night: night)], now: now, grace: grace, outbox: outbox)[0]
+        try check(c, actor: actor, [Night(premisesId: premisesId, night: night)], now: now, grace: grace)[0]
     }
 
     /// Checks many premises' nights together, in one transaction and the same few statements as one:
     /// a worker's pass over every premises costs one round of statements, not one a premises. The
     /// outcomes are in the order of `nights` (each given once).
     public static func check(
-        _ c: PGConnection, actor: Actor = .worker(), _ nights: [Night], now: Date,
-        grace: TimeInterval = 15 * 60, outbox: Bool = false
+        _ c: PGConnection, actor: Actor = .worker(), _ nights: [Night], now: Date, grace: TimeInterval = 15 * 60
     ) throws -> [Outcome] {
         precondition(Set(nights).count == nights.count, "each premises' night is checked once in a batch")
         if nights.isEmpty { return [] }
         return try c.acting(as: actor) { c in
             let loaded = try load(c, nights)
-            // Judged in this process, from the evidence alone (NightCheck, in the domain).
-            var found: [Found] = []
-            for stay in loaded.stays {
-                for breach in NightCheck.judge(stay.evidence, grace: grace, now: now) {
-                    found.append(
-                        Found(item: stay.item, placement: stay.placement, resident: stay.resident, breach: breach))
-                }
+            return try save(c, nights, judge(loaded, grace: grace, now: now), loaded: loaded, now: now)
+        }
+    }
+
+    /// What a check of `nights` as of `now` would leave standing, raising and resolving nothing: each
+    /// breach the record shows, with the entries it rests on.
+    public static func findings(_ c: PGConnection, _ nights: [Night], now: Date, grace: TimeInterval = 15 * 60)
+        throws -> Set<Finding>
+    {
+        try c.acting(as: .worker()) { c in
+            let found = try judge(load(c, nights), grace: grace, now: now)
+            return Set(found.map { Finding($0, night: nights[$0.item].night) })
+        }
+    }
+
+    /// Judged in this process, from the evidence alone (NightCheck, in the domain).
+    static func judge(_ loaded: Loaded, grace: TimeInterval, now: Date) -> [Found] {
+        loaded.stays.flatMap { stay in
+            NightCheck.judge(stay.evidence, grace: grace, now: now).map {
+                Found(item: stay.item, placement: stay.placement, resident: stay.resident, breach: $0)
             }
-            return try save(c, nights, found, residents: loaded.residents, now: now, outbox: outbox)
         }
     }
 
@@ -78,8 +88,16 @@ public enum CurfewCheckStore {
         var breach: CurfewCheck.Breach
     }
 
+    /// What `load` read: each placement's night, and per night of the batch how many residents were placed
+    /// and the premises' zone.
+    struct Loaded {
+        var stays: [Stay]
+        var residents: [Int]
+        var zones: [TimeZone]
+    }
+
     /// Reads the evidence of every placement's night in the batch, under each night's advisory lock.
-    static func load(_ c: PGConnection, _ nights: [Night]) throws -> (stays: [Stay], residents: [Int]) {
+    static func load(_ c: PGConnection, _ nights: [Night]) throws -> Loaded {
         // Three round trips here (locks and premises; the placements; every other read) and one to save. The
         // locks are taken in one order, so that two batches never wait for each other in a circle.
         let keys = Set(nights.map { $0.premisesId.uuidString + $0.night.description }).sorted()
@@ -217,7 +235,7 @@ public enum CurfewCheckStore {
                     at: try row.decode("at")))
         }
         var residents = Array(repeating: 0, count: nights.count)
-        let judged = try placed.map { stay in
+        let judged = placed.map { stay in
             let (zone, baseline) = settings[stay.item]
             let key = Key(item: stay.item, placement: stay.placement)
             residents[stay.item] += 1
@@ -230,74 +248,115 @@ public enum CurfewCheckStore {
                     entries: entries[key] ?? [],
                     reports: reports[key] ?? []))
         }
-        return (judged, residents)
+        return Loaded(stays: judged, residents: residents, zones: settings.map(\.zone))
     }
 
-    /// Raises what was found (each alert once), escalates as the domain says, resolves alerts whose evidence
-    /// was voided, and queues new alerts for the webhook when asked.
-    static func save(_ c: PGConnection, _ nights: [Night], _ found: [Found], residents: [Int], now: Date, outbox: Bool)
-        throws -> [Outcome]
-    {
-        let rows = (
-            placements: found.map(\.placement), residents: found.map(\.resident),
-            nights: found.map { nights[$0.item].night },
-            kinds: found.map(\.breach.kind.rawValue),
-            evidence: found.map { $0.breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ",") }
-        )
-        // Absent overnight at high or very high RoSH is escalated: the risk of only those few residents
-        // is read (not every resident's with the placements).
-        let overnight = Set(found.filter { $0.breach.kind == .absentOvernight }.map(\.resident))
-        let rosh: [UUID: RoSH] =
-            overnight.isEmpty
-            ? [:]
-            : try Dictionary(
-                uniqueKeysWithValues: c.query(
-                    "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]
-                ).map { (try $0.decode("id"), try $0.value("rosh")) })
-        let escalate = found.map { f in
-            rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false
+    /// What makes an alert the same finding: the breach and the entries it rests on. An alert whose entries
+    /// were corrected (one voided, another recorded in its place) is resolved and raised again with the new.
+    public struct Finding: Hashable, Sendable {
+        public var resident: UUID
+        public var night: LocalDate
+        public var kind: AlertKind
+        /// In a fixed order, so that two findings on the same entries are equal.
+        public var evidence: [UUID]
+
+        public init(resident: UUID, night: LocalDate, kind: AlertKind, evidence: [UUID]) {
+            self.resident = resident
+            self.night = night
+            self.kind = kind
+            self.evidence = evidence.sorted { $0.uuidString < $1.uuidString }
         }
 
+        init(_ found: Found, night: LocalDate) {
+            self.init(resident: found.resident, night: night, kind: found.breach.kind, evidence: found.breach.evidence)
+        }
+    }
+
+    /// Makes the open alerts of the batch's nights equal what was found: resolves those the corrected record
+    /// no longer supports, with the corrections that took them away as the reason, raises the rest (each
+    /// breach once), escalates as the domain says, and queues new alerts for the webhook.
+    static func save(_ c: PGConnection, _ nights: [Night], _ found: [Found], loaded: Loaded, now: Date) throws
+        -> [Outcome]
+    {
+        let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
+        // An alert raised by a later judgement than this one (a check run for an earlier time) is left alone.
+        let open = try c.query(
+            """
+            SELECT a.id, a.premises_id, a.resident_id, a.night, a.kind, a.evidence, a.raised_at
+            FROM unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
+            JOIN alerts a ON a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL
+            WHERE a.raised_at <= $3
+            """, [nights.map(\.premisesId), nights.map(\.night), now]
+        ).map { row in
+            (
+                id: try row.decode("id", as: UUID.self),
+                item: index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] ?? 0,
+                raisedAt: try row.decode("raised_at", as: Date.self),
+                finding: Finding(
+                    resident: try row.decode("resident_id"), night: try row.decode("night"),
+                    kind: try row.value("kind"),
+                    evidence: try row.decode("evidence"))
+            )
+        }
+        let finding = { (f: Found) in Finding(f, night: nights[f.item].night) }
+        let shown = Set(found.map(finding))
+        let standing = Set(open.map(\.finding))
+        let unsupported = open.filter { !shown.contains($0.finding) }
+        let new = found.filter { !standing.contains(finding($0)) }
+
+        let corrections = try RecheckStore.corrections(
+            c, residentIds: Array(Set(unsupported.map(\.finding.resident))),
+            nights: unsupported.map(\.finding.night))
+        let reasons = unsupported.map { alert in
+            Correction.reason(
+                for: alert.finding.night, raisedAt: alert.raisedAt, now: now,
+                among: corrections[alert.finding.resident] ?? [],
+                in: loaded.zones[alert.item])
+        }
+        let escalate = try escalations(c, new)
         let writes = try c.pipeline([
+            // Resolved, never deleted: first, so that a breach shown again on other entries can be raised anew.
+            PGStatement(
+                """
+                UPDATE alerts a SET resolved_at = $3, resolved_reason = x.reason
+                FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
+                WHERE a.id = x.id AND a.resolved_at IS NULL
+                RETURNING a.premises_id, a.night
+                """, [unsupported.map(\.id), reasons, now]),
             PGStatement(
                 """
                 WITH new AS (
-                    INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate)
+                    INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence, escalate,
+                        raised_at)
                     SELECT p.premises_id, p.resident_id, p.id, x.night, x.kind, string_to_array(x.evidence,
-                        ',')::uuid[], x.escalate
+                        ',')::uuid[], x.escalate, $7
                     FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bool[]) AS x(placement_id, night,
                         kind, evidence, escalate)
                     JOIN placements p ON p.id = x.placement_id
-                    ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
+                    ON CONFLICT (resident_id, night, kind) WHERE resolved_at IS NULL DO NOTHING
                     RETURNING id, premises_id, night)
                 SELECT id, premises_id, night, pg_notify($6, id::text) FROM new
-                """, [rows.placements, rows.nights, rows.kinds, rows.evidence, escalate, channel]),
-            // An alert whose evidence has since been voided is resolved, never deleted.
-            PGStatement(
-                """
-                UPDATE alerts a SET resolved_at = now(), resolved_reason = 'an entry it rested on was voided: ' ||
-                    v.void_reason
-                FROM movements v, unnest($1::uuid[], $2::date[]) AS s(premises_id, night)
-                WHERE a.premises_id = s.premises_id AND a.night = s.night AND a.resolved_at IS NULL AND v.voids =
-                    ANY(a.evidence)
-                RETURNING a.premises_id, a.night
-                """, [nights.map(\.premisesId), nights.map(\.night)]),
+                """,
+                [
+                    new.map(\.placement), new.map { nights[$0.item].night }, new.map(\.breach.kind.rawValue),
+                    new.map { $0.breach.evidence.map { $0.uuidString.lowercased() }.joined(separator: ",") }, escalate,
+                    channel, now,
+                ]),
         ])
-        let index = Dictionary(uniqueKeysWithValues: nights.enumerated().map { ($1, $0) })
-        var raisedIds = Array(repeating: [UUID](), count: nights.count)
-        for row in writes[0] {
-            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] {
-                raisedIds[i].append(try row.decode("id"))
-            }
-        }
         var resolved = Array(repeating: 0, count: nights.count)
-        for row in writes[1] {
+        for row in writes[0] {
             if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] {
                 resolved[i] += 1
             }
         }
+        var raisedIds = Array(repeating: [UUID](), count: nights.count)
+        for row in writes[1] {
+            if let i = index[Night(premisesId: try row.decode("premises_id"), night: try row.decode("night"))] {
+                raisedIds[i].append(try row.decode("id"))
+            }
+        }
         let allRaised = raisedIds.flatMap { $0 }
-        if outbox { try OutboxStore.enqueue(c, alertIds: allRaised, now: now) }
+        try OutboxStore.enqueue(c, alertIds: allRaised, now: now)
         let alerts =
             allRaised.isEmpty
             ? []
@@ -306,10 +365,24 @@ public enum CurfewCheckStore {
         let byId = Dictionary(grouping: alerts, by: \.id)
         return nights.indices.map { i in
             Outcome(
-                residents: residents[i],
+                residents: loaded.residents[i],
                 raised: raisedIds[i].flatMap { byId[$0] ?? [] }.sorted { $0.kind.rawValue < $1.kind.rawValue },
                 resolved: resolved[i])
         }
+    }
+
+    /// Whether each new alert is escalated: absent overnight at high or very high RoSH. The risk of only
+    /// those few residents is read, not every resident's with the placements.
+    static func escalations(_ c: PGConnection, _ found: [Found]) throws -> [Bool] {
+        let overnight = Set(found.filter { $0.breach.kind == .absentOvernight }.map(\.resident))
+        let rosh: [UUID: RoSH] =
+            overnight.isEmpty
+            ? [:]
+            : try Dictionary(
+                uniqueKeysWithValues: c.query(
+                    "SELECT id, rosh FROM residents WHERE id = ANY($1)", [Array(overnight)]
+                ).map { (try $0.decode("id"), try $0.value("rosh")) })
+        return found.map { f in rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false }
     }
 
     /// The last night reconciled (checked once it was over) at each premises that has one.
@@ -321,6 +394,19 @@ public enum CurfewCheckStore {
                     premises_id
                 """
             ).map { (try $0.decode("premises_id"), try $0.decode("night")) })
+    }
+
+    /// Which of these premises' nights have been checked at least once.
+    public static func checked(_ c: PGConnection, premisesIds: [UUID], nights: ClosedRange<LocalDate>) throws
+        -> Set<Night>
+    {
+        try Set(
+            c.acting(as: .worker()) { c in
+                try c.query(
+                    """
+                    SELECT premises_id, night FROM curfew_checks WHERE premises_id = ANY($1) AND night BETWEEN $2 AND $3
+                    """, [premisesIds, nights.lowerBound, nights.upperBound])
+            }.map { Night(premisesId: try $0.decode("premises_id"), night: try $0.decode("night")) })
     }
 
     /// Records that premises' nights were checked at `at`, and reconciled where `over`: in the transaction of

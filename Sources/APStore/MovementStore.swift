@@ -57,10 +57,10 @@ public enum MovementStore {
         try limitText(entry.lateReason ?? "", field: "lateReason")
         // One statement (sql/0013_record_movement.sql) that takes the actor's settings itself: on its
         // own it is its own transaction, and the premises' chain head is locked only while it commits.
-        let sql = "SELECT \(columns) FROM record_movement($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        let sql = "SELECT \(columns) FROM record_movement($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         let params: [any PGEncodable] = [
             actor.name, actor.origin, actor.premisesScope, premisesId, entry.residentId, entry.kind.rawValue, at,
-            actor.staffId, entry.destination, entry.expectedBack, entry.note, late ? entry.lateReason : nil,
+            actor.staffId, entry.destination, entry.expectedBack, entry.note, late ? entry.lateReason : nil, now,
         ]
         let insert = { (c: PGConnection) throws -> Movement in try translating { try movement(c.query(sql, params)[0]) }
         }
@@ -89,9 +89,9 @@ public enum MovementStore {
                     try movement(
                         c.query(
                             """
-                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_by,
-                                voids, void_reason)
-                            VALUES ($1, $2, $3, 'void', $4, $5, $6, $7) RETURNING \(columns)
+                            INSERT INTO movements (premises_id, placement_id, resident_id, kind, at, recorded_at,
+                                recorded_by, voids, void_reason)
+                            VALUES ($1, $2, $3, 'void', $4, $4, $5, $6, $7) RETURNING \(columns)
                             """,
                             [
                                 target.premisesId, target.placementId, target.residentId, now, actor.staffId,

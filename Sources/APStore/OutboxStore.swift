@@ -45,15 +45,19 @@ public enum OutboxStore {
         }
         try c.query(
             """
-            INSERT INTO alert_outbox (alert_id, next_attempt_at, payload)
-            SELECT x.id, $2, x.payload::jsonb FROM unnest($1::uuid[], $3::text[]) AS x(id, payload)
+            INSERT INTO alert_outbox (alert_id, created_at, next_attempt_at, payload)
+            SELECT x.id, $2, $2, x.payload::jsonb FROM unnest($1::uuid[], $3::text[]) AS x(id, payload)
             ON CONFLICT DO NOTHING
             """,
             [notices.map(\.alertId), now, try notices.map { String(decoding: try APIJSON.encode($0), as: UTF8.self) }])
     }
 
+    /// How long an alert is worth posting: every alert is queued, webhook or not, so one configured later
+    /// would otherwise start with every alert ever raised.
+    public static let freshFor: TimeInterval = 12 * 3600
+
     /// Claims up to `limit` due deliveries for `lease` (another deliverer skips them meanwhile; if this
-    /// one dies, they come due again when the lease ends).
+    /// one dies, they come due again when the lease ends). Alerts queued more than `freshFor` ago are left.
     public static func claim(_ c: PGConnection, now: Date, lease: TimeInterval = 60, limit: Int = 20) throws
         -> [Delivery]
     {
@@ -62,11 +66,12 @@ public enum OutboxStore {
                 """
                 WITH due AS (
                     SELECT alert_id FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1
+                        AND created_at > $4
                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
                 UPDATE alert_outbox o SET next_attempt_at = $2, attempts = o.attempts + 1
                 FROM due WHERE o.alert_id = due.alert_id
                 RETURNING o.alert_id, o.payload::text AS body, o.attempts
-                """, [now, now.addingTimeInterval(lease), limit]
+                """, [now, now.addingTimeInterval(lease), limit, now.addingTimeInterval(-freshFor)]
             ).map {
                 Delivery(
                     alertId: try $0.decode("alert_id"), body: try $0.decode("body"), attempt: try $0.decode("attempts"))

@@ -32,9 +32,11 @@ public enum ReportStore {
             }
             return try c.query(
                 """
-                INSERT INTO reports (premises_id, placement_id, resident_id, at, recorded_by, note) VALUES ($1, $2, $3,
-                    $4, $5, $6) RETURNING id
-                """, [premisesId, try placement.decode("id", as: UUID.self), residentId, at, actor.staffId, note])[0]
+                INSERT INTO reports (premises_id, placement_id, resident_id, at, recorded_by, note, recorded_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                """, [premisesId, try placement.decode("id", as: UUID.self), residentId, at, actor.staffId, note, now])[
+                    0
+                ]
                 .decode("id")
         }
     }

@@ -17,8 +17,8 @@ public struct CurfewWorker: Service {
         public var grace: TimeInterval = 15 * 60
         /// How many nights back a worker that was stopped goes to catch up.
         public var lookBackNights = 7
-        /// Queue new alerts for the webhook (when one is configured).
-        public var outbox = false
+        /// Time between looks at the queue of corrected nights: a correction is acted on within it.
+        public var recheckInterval: Duration = .seconds(15)
         public init() {}
     }
 
@@ -44,58 +44,120 @@ public struct CurfewWorker: Service {
         self.clock = clock
     }
 
-    /// Passes every `interval` until graceful shutdown; a pass that fails is logged and the next one tries again.
+    /// Passes every `interval`, and re-checks of corrected nights every `recheckInterval`, until graceful
+    /// shutdown; a pass that fails is logged and the next one tries again.
     public func run() async throws {
-        try await repeatedly(every: settings.interval, logger: logger, name: "curfew pass") {
-            let pass = try await runOnce()
-            logger.info(
-                "curfew pass",
-                metadata: [
-                    "checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
-                    "raised": "\(pass.raised)", "resolved": "\(pass.resolved)",
-                ])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await repeatedly(every: settings.interval, logger: logger, name: "curfew pass") {
+                    log("curfew pass", try await runOnce())
+                }
+            }
+            group.addTask {
+                try await repeatedly(every: settings.recheckInterval, logger: logger, name: "recheck pass") {
+                    let pass = try await recheckOnce()
+                    if !pass.checked.isEmpty { log("recheck pass", pass) }
+                }
+            }
+            try await group.waitForAll()
         }
+    }
+
+    func log(_ name: Logger.Message, _ pass: Pass) {
+        logger.info(
+            name,
+            metadata: [
+                "checked": "\(pass.checked.count)", "reconciled": "\(pass.reconciled.count)",
+                "raised": "\(pass.raised)", "resolved": "\(pass.resolved)",
+            ])
     }
 
     /// One pass: for each premises, every night from the oldest not yet reconciled (within the look-back)
     /// to the current one. A night is over, and reconciled, at noon two days after it starts, when every
-    /// window of it has certainly ended. The nights are checked in batches (`batchSize` premises' nights
-    /// a transaction): a batch's check and the record that it was done commit together, or neither does.
+    /// window of it has certainly ended.
     public func runOnce(batchSize: Int = 50) async throws -> Pass {
         let now = clock()
         let settings = self.settings
         return try await pool.withConnection { c in
             let reconciled = try CurfewCheckStore.lastReconciled(c)
-            var due: [(premises: Premises, night: LocalDate, over: Bool)] = []
+            var due: [Due] = []
             for premises in try PremisesStore.list(c) {
                 guard let zone = TimeZone(identifier: premises.timeZone) else { continue }
                 let current = CurfewNight.current(at: now, in: zone)
                 let oldest = current.adding(days: -settings.lookBackNights)
                 var night = max(oldest, reconciled[premises.id].map { $0.adding(days: 1) } ?? oldest)
                 while night <= current {
-                    due.append((premises, night, CurfewNight.isOver(night, at: now, in: zone)))
+                    due.append(
+                        Due(premises: premises, night: night, over: CurfewNight.isOver(night, at: now, in: zone)))
                     night = night.adding(days: 1)
                 }
             }
-            var pass = Pass()
-            let size = max(1, batchSize)
-            for start in stride(from: 0, to: due.count, by: size) {
-                let batch = Array(due[start..<min(start + size, due.count)])
-                let outcomes = try c.acting(as: .worker()) { c in
-                    let outcomes = try CurfewCheckStore.check(
-                        c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
-                        grace: settings.grace, outbox: settings.outbox)
-                    try CurfewCheckStore.recordChecked(c, batch.map { ($0.premises.id, $0.night, $0.over) }, at: now)
-                    return outcomes
-                }
-                for (item, outcome) in zip(batch, outcomes) {
-                    pass.checked.append("\(item.premises.code) \(item.night)")
-                    if item.over { pass.reconciled.append("\(item.premises.code) \(item.night)") }
-                    pass.raised += outcome.raised.count
-                    pass.resolved += outcome.resolved
+            return try check(c, due, now: now, batchSize: batchSize)
+        }
+    }
+
+    /// Re-checks the premises' nights that corrections have queued (an entry recorded late, a void, an
+    /// absence, a condition, an arrival or departure recorded after the fact), however old, and marks them
+    /// done. What a correction no longer supports is resolved; what it now shows is raised. A night that was
+    /// never checked and is older than the look-back is left: no check would ever have raised anything on it,
+    /// and the regular pass checks the rest.
+    public func recheckOnce(batchSize: Int = 50) async throws -> Pass {
+        let now = clock()
+        let lookBack = settings.lookBackNights
+        return try await pool.withConnection { c in
+            let queued = try RecheckStore.pending(c)
+            if queued.isEmpty { return Pass() }
+            let premises = Dictionary(uniqueKeysWithValues: try PremisesStore.list(c).map { ($0.id, $0) })
+            let checked = try CurfewCheckStore.checked(
+                c, premisesIds: Array(Set(queued.map(\.premisesId))),
+                nights: queued.map(\.nights.lowerBound).min()!...queued.map(\.nights.upperBound).max()!)
+            var due: [Due] = []
+            var seen: Set<CurfewCheckStore.Night> = []
+            for q in queued {
+                guard let p = premises[q.premisesId], let zone = TimeZone(identifier: p.timeZone) else { continue }
+                let current = CurfewNight.current(at: now, in: zone)
+                var night = q.nights.lowerBound
+                while night <= min(q.nights.upperBound, current) {
+                    let key = CurfewCheckStore.Night(premisesId: p.id, night: night)
+                    if checked.contains(key) || night >= current.adding(days: -lookBack), seen.insert(key).inserted {
+                        due.append(Due(premises: p, night: night, over: CurfewNight.isOver(night, at: now, in: zone)))
+                    }
+                    night = night.adding(days: 1)
                 }
             }
+            let pass = try check(c, due, now: now, batchSize: batchSize)
+            try RecheckStore.done(c, ids: queued.map(\.id), at: now)
             return pass
         }
+    }
+
+    struct Due {
+        var premises: Premises
+        var night: LocalDate
+        var over: Bool
+    }
+
+    /// Checks the nights in batches (`batchSize` premises' nights a transaction): a batch's check and the
+    /// record that it was done commit together, or neither does.
+    func check(_ c: PGConnection, _ due: [Due], now: Date, batchSize: Int) throws -> Pass {
+        var pass = Pass()
+        let size = max(1, batchSize)
+        for start in stride(from: 0, to: due.count, by: size) {
+            let batch = Array(due[start..<min(start + size, due.count)])
+            let outcomes = try c.acting(as: .worker()) { c in
+                let outcomes = try CurfewCheckStore.check(
+                    c, batch.map { .init(premisesId: $0.premises.id, night: $0.night) }, now: now,
+                    grace: settings.grace)
+                try CurfewCheckStore.recordChecked(c, batch.map { ($0.premises.id, $0.night, $0.over) }, at: now)
+                return outcomes
+            }
+            for (item, outcome) in zip(batch, outcomes) {
+                pass.checked.append("\(item.premises.code) \(item.night)")
+                if item.over { pass.reconciled.append("\(item.premises.code) \(item.night)") }
+                pass.raised += outcome.raised.count
+                pass.resolved += outcome.resolved
+            }
+        }
+        return pass
     }
 }

@@ -57,11 +57,11 @@ public struct WebhookDeliverer: Service {
         }
     }
 
-    /// Claims what is due, posts each, and records the outcome.
-    public func deliverOnce() async throws -> Pass {
+    /// Claims what is due (up to `limit`), posts each, and records the outcome.
+    public func deliverOnce(limit: Int = 20) async throws -> Pass {
         let secret = settings.secret
         let now = clock()
-        let due = try await pool.withConnection { try OutboxStore.claim($0, now: now) }
+        let due = try await pool.withConnection { try OutboxStore.claim($0, now: now, limit: limit) }
         var pass = Pass()
         for delivery in due {
             var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)

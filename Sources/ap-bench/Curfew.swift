@@ -151,7 +151,7 @@ func naiveCheck(_ c: PGConnection, premises: Premises, night: LocalDate, now: Da
                     """
                     INSERT INTO alerts (premises_id, resident_id, placement_id, night, kind, evidence) VALUES ($1, $2,
                         $3, $4, $5, $6)
-                    ON CONFLICT ON CONSTRAINT alerts_once_per_night DO NOTHING
+                    ON CONFLICT (resident_id, night, kind) WHERE resolved_at IS NULL DO NOTHING
                     """, [premises.id, resident, placement, night, breach.kind.rawValue, breach.evidence])
             }
         }

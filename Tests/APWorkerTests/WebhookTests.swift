@@ -25,8 +25,7 @@ import Testing
             }
             #expect(!plan.isEmpty)
             let pool = PGPool(config, options: .init(maxConnections: 2))
-            var settings = CurfewWorker.Settings()
-            settings.outbox = true
+            let settings = CurfewWorker.Settings()
             let worker = CurfewWorker(pool: pool, settings: settings, clock: { Self.at("2026-01-16T08:00:00Z") })
             #expect(try await worker.runOnce().raised == 2)
 
@@ -84,8 +83,7 @@ import Testing
         try await TestDatabase.withFresh { config in
             _ = try await TestDatabase.withConnection(config) { try outAllNightWorld($0) }
             let pool = PGPool(config, options: .init(maxConnections: 2))
-            var settings = CurfewWorker.Settings()
-            settings.outbox = true
+            let settings = CurfewWorker.Settings()
             _ = try await CurfewWorker(pool: pool, settings: settings, clock: { Self.at("2026-01-16T08:00:00Z") })
                 .runOnce()
             let nowhere = URL(string: "http://127.0.0.1:1/alerts")!

@@ -39,6 +39,17 @@ extension CurfewNight {
         )
     }
 
+    /// What to say of `night` when the clocks change in it (from its noon to the next): "the clocks go forward
+    /// (GMT to BST)", "the clocks go back (BST to GMT)"; nil on every other night.
+    public static func clocksChange(on night: LocalDate, in zone: TimeZone) -> String? {
+        let before = Zone.instant(night, boundary, in: zone)
+        let after = Zone.instant(night.adding(days: 1), boundary, in: zone)
+        let (a, b) = (zone.secondsFromGMT(for: before), zone.secondsFromGMT(for: after))
+        if a == b { return nil }
+        let names = "(\(Zone.abbreviation(at: before, in: zone)) to \(Zone.abbreviation(at: after, in: zone)))"
+        return b > a ? "the clocks go forward \(names)" : "the clocks go back \(names)"
+    }
+
     /// Whether every window of `night` has certainly ended by `instant`, so that a check then is its last word
     /// (the worker then reconciles the night).
     public static func isOver(_ night: LocalDate, at instant: Date, in zone: TimeZone) -> Bool {

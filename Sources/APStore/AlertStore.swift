@@ -45,6 +45,11 @@ public enum AlertStore {
                 name: try r.decode("practitioner_name"), phone: try r.decode("practitioner_phone"),
                 email: try r.decode("practitioner_email"))
         }
+        let entries = Dictionary(
+            uniqueKeysWithValues: try EvidenceStore.entries(c, ids: Array(Set(alerts.flatMap(\.evidence)))).map {
+                ($0.id, $0)
+            })
+        for i in alerts.indices { alerts[i].evidenceEntries = alerts[i].evidence.compactMap { entries[$0] } }
         for row in try c.query(
             """
             SELECT alert_id, acknowledged_by, acknowledged_at, outcome, note FROM alert_acknowledgements WHERE alert_id

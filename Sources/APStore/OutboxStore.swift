@@ -20,15 +20,22 @@ public enum OutboxStore {
     /// post: the wire's `AlertNotice`, in the API's JSON dialect.
     static func enqueue(_ c: PGConnection, alertIds: [UUID], now: Date) throws {
         if alertIds.isEmpty { return }
-        let notices = try c.query(
+        let rows = try c.query(
             """
-            SELECT a.id, a.kind, a.night, a.raised_at, a.escalate, pr.code, pr.name, r.crn, r.rosh,
+            SELECT a.id, a.kind, a.night, a.raised_at, a.escalate, a.evidence, pr.code, pr.name, r.crn, r.rosh,
                    r.given_name || ' ' || r.family_name AS resident_name, r.contingency_plan, r.practitioner_name,
                    r.practitioner_phone, r.practitioner_email
             FROM alerts a JOIN premises pr ON pr.id = a.premises_id JOIN residents r ON r.id = a.resident_id
             WHERE a.id = ANY($1)
-            """, [alertIds]
-        ).map { row in
+            """, [alertIds])
+        // The escalated alerts' entries, read in one statement.
+        var evidence: [UUID] = []
+        for row in rows where try row.decode("escalate", as: Bool.self) {
+            evidence += try row.decode("evidence", as: [UUID].self)
+        }
+        let entries = Dictionary(
+            uniqueKeysWithValues: try EvidenceStore.entries(c, ids: evidence).map { ($0.id, $0) })
+        let notices = try rows.map { row in
             let escalate: Bool = try row.decode("escalate")
             let practitioner = Practitioner(
                 name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
@@ -41,7 +48,9 @@ public enum OutboxStore {
                     crn: try row.decode("crn"), rosh: try row.value("rosh"),
                     name: escalate ? try row.decode("resident_name") : nil,
                     contingencyPlan: escalate ? try row.decode("contingency_plan") : nil,
-                    practitioner: escalate ? practitioner : nil))
+                    practitioner: escalate ? practitioner : nil),
+                evidenceEntries: escalate
+                    ? try row.decode("evidence", as: [UUID].self).compactMap { entries[$0] } : nil)
         }
         try c.query(
             """

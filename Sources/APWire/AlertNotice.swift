@@ -3,8 +3,8 @@ import Civil
 import Foundation
 
 /// What the out-of-hours webhook is posted for an alert (README: the webhook). Who and where, and for an
-/// escalated alert what the person acting on it at night needs: the resident's name, the contingency plan and
-/// the probation practitioner. Written when the alert is raised and posted as written.
+/// escalated alert what the person acting on it at night needs: the resident's name, the contingency plan, the
+/// probation practitioner and the entries it rests on. Written when the alert is raised and posted as written.
 public struct AlertNotice: Codable, Sendable, Equatable {
     public struct PremisesRef: Codable, Sendable, Equatable {
         public var code: String
@@ -43,10 +43,12 @@ public struct AlertNotice: Codable, Sendable, Equatable {
     public var escalate: Bool
     public var premises: PremisesRef
     public var resident: ResidentRef
+    /// Only on an escalated alert: the entries it rests on (the sign-out, where to, when due back).
+    public var evidenceEntries: [EvidenceEntry]?
 
     public init(
         alertId: UUID, kind: AlertKind, night: LocalDate, raisedAt: Date, escalate: Bool, premises: PremisesRef,
-        resident: ResidentRef
+        resident: ResidentRef, evidenceEntries: [EvidenceEntry]? = nil
     ) {
         self.alertId = alertId
         self.kind = kind
@@ -55,5 +57,6 @@ public struct AlertNotice: Codable, Sendable, Equatable {
         self.escalate = escalate
         self.premises = premises
         self.resident = resident
+        self.evidenceEntries = evidenceEntries
     }
 }

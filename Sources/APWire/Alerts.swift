@@ -17,7 +17,10 @@ public struct Alert: Codable, Sendable, Equatable {
     public var night: LocalDate
     public var kind: AlertKind
     public var raisedAt: Date
+    /// The ids of the entries it rests on (the sign-out that left the resident out)...
     public var evidence: [UUID]
+    /// ...and those entries, with who recorded them and whether one was voided since (filled in when read).
+    public var evidenceEntries: [EvidenceEntry] = []
     public var escalate: Bool
     public var resolvedAt: Date?
     public var resolvedReason: String?

@@ -48,7 +48,8 @@ import Testing
                 let standing = Set(
                     try c.query(
                         """
-                        SELECT resident_id, night, kind, evidence FROM alerts WHERE premises_id = $1 AND resolved_at IS NULL
+                        SELECT resident_id, night, kind, evidence FROM alerts
+                        WHERE premises_id = $1 AND resolved_at IS NULL
                         """,
                         [world.premises.id]
                     ).map {

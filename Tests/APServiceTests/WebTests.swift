@@ -14,15 +14,27 @@ import Testing
         .deletingLastPathComponent()
 
     static func browse(_ h: Harness, token: String, refused: String? = nil, shots: String) async throws -> JSONValue {
-        let args =
-            [
-                root.appendingPathComponent("Tests/Browser/dashboard.py").path, h.url.absoluteString, token,
-                root.appendingPathComponent(".screenshots/\(shots)").path,
-            ] + (refused.map { [$0] } ?? [])
+        try await script(
+            "dashboard.py",
+            [h.url.absoluteString, token, root.appendingPathComponent(".screenshots/\(shots)").path]
+                + (refused.map { [$0] } ?? []))
+    }
+
+    /// The Python the browser tests run under: the tests' environment (scripts/venv: Selenium, axe-core), or,
+    /// for a script of the standard library only, the system's.
+    static var python: String {
+        ProcessInfo.processInfo.environment["AP_TEST_PYTHON"]
+            ?? root.appendingPathComponent(".venv-tests/bin/python").path
+    }
+
+    /// Runs Tests/Browser/`name` and reads the one JSON object it prints.
+    static func script(_ name: String, _ args: [String]) async throws -> JSONValue {
+        let path = root.appendingPathComponent("Tests/Browser/\(name)").path
+        let python = FileManager.default.isExecutableFile(atPath: Self.python) ? Self.python : "/usr/bin/python3"
         return try await TestDatabase.onThread {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3"] + args
+            p.executableURL = URL(fileURLWithPath: python)
+            p.arguments = [path] + args
             let out = Pipe()
             let err = Pipe()
             p.standardOutput = out
@@ -31,7 +43,7 @@ import Testing
             let data = out.fileHandleForReading.readDataToEndOfFile()
             let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw TransportError(description: "dashboard.py failed: \(problem)") }
+            guard p.terminationStatus == 0 else { throw TransportError(description: "\(name) failed: \(problem)") }
             return try JSONDecoder().decode(JSONValue.self, from: data)
         }
     }

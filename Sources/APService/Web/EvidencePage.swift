@@ -200,7 +200,8 @@ struct EvidencePage {
                     "\(when($0.at)): \($0.outcome.rawValue.replacingOccurrences(of: "_", with: " "))"
                         + ($0.note.isEmpty ? "" : ", \(TextRules.visible($0.note))")
                 }.joined(separator: "; "),
-                resolved: a.resolvedAt.map { "\(when($0)): \(TextRules.visible(a.resolvedReason ?? ""))" } ?? "open")
+                resolved: a.resolvedAt.map { "\(when($0)): \(TextRules.visible(a.resolvedReason ?? ""))" }
+                    ?? "not resolved")
         }
         incidents = pack.incidents.map {
             IncidentRow(

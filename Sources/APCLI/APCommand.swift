@@ -27,7 +27,8 @@ public struct APCommand: AsyncParsableCommand {
         version: "1.0.0",
         subcommands: [
             Login.self, WhoAmI.self, Out.self, In.self, VoidMovement.self, Roll.self, HandoverCommand.self, Alerts.self,
-            IncidentCommand.self, ResidentCommand.self, Beds.self, Occupancy.self,
+            IncidentCommand.self, ResidentCommand.self, Arrive.self, Depart.self, NonArrivalCommand.self,
+            ReportedCommand.self, Beds.self, Occupancy.self,
         ]
     )
     public init() {}

@@ -131,10 +131,16 @@ struct Alerts: AsyncParsableCommand {
                     Output.line(
                         "probation practitioner: \(p.name) \(p.phone) \(p.email)".trimmingCharacters(in: .whitespaces))
                 }
-                Output.line(
-                    "raised \(s.clock.show(a.raisedAt)); evidence: "
-                        + (a.evidence.isEmpty
-                            ? "none" : a.evidence.map { "movement \(short($0))" }.joined(separator: ", ")))
+                Output.line("raised \(s.clock.show(a.raisedAt))" + (a.evidenceEntries.isEmpty ? "; no entries" : ""))
+                for e in a.evidenceEntries {
+                    var text = "  \(e.kind == .in ? "signed in" : "signed out") \(s.clock.show(e.at))"
+                    if !e.destination.isEmpty { text += " to \(e.destination)" }
+                    if let back = e.expectedBack { text += ", due back \(s.clock.show(back))" }
+                    text += "; recorded \(s.clock.show(e.recordedAt)) by \(e.recordedBy)"
+                    if let late = e.lateReason { text += " (late: \(late))" }
+                    text += "  [movement \(short(e.id))]"
+                    Output.line(e.voidedBy == nil ? text : Output.red(text + " VOIDED since"))
+                }
                 if let reason = a.resolvedReason { Output.line("resolved: \(reason)") }
                 for k in a.acknowledgements {
                     Output.line(

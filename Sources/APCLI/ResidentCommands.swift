@@ -8,9 +8,14 @@ import Foundation
 struct ResidentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resident",
-        abstract: "A resident's record (reading it is recorded in the audit trail).",
-        discussion: "Examples:\n  ap resident show X320741\n  ap resident show 12A --json",
-        subcommands: [Show.self]
+        abstract: "A resident's record, or the evidence pack for a recall (every read is in the audit trail).",
+        discussion: """
+            Examples:
+              ap resident show X320741
+              ap resident show 12A --json
+              ap resident evidence X320741 --from 2026-11-01 --to 2026-12-01 --html pack.html
+            """,
+        subcommands: [Show.self, Evidence.self]
     )
 
     struct Show: AsyncParsableCommand {
@@ -60,14 +65,11 @@ struct ResidentCommand: AsyncParsableCommand {
                 Output.line()
                 Output.line(Output.bold("Conditions"))
                 Output.table(
-                    // A condition's end is the first night it no longer applies: shown as its last night, so
+                    // A condition's end is the first night it no longer applies: said with its last night, so
                     // that nobody reads the end as a night it still applies.
-                    ["KIND", "FIRST NIGHT", "LAST NIGHT", "WORDING"],
+                    ["KIND", "NIGHTS", "WORDING"],
                     r.conditions.map {
-                        [
-                            label($0.kind), "\($0.startsOn)",
-                            $0.endsOn.map { "\($0.adding(days: -1))" } ?? "open-ended", $0.wording,
-                        ]
+                        [label($0.kind), Wording.nights(from: $0.startsOn, until: $0.endsOn), $0.wording]
                     })
                 Output.line()
                 Output.line(Output.bold("Recent movements"))
@@ -198,5 +200,117 @@ struct Occupancy: AsyncParsableCommand {
     func date(_ text: String, _ flag: String) throws(CLIError) -> LocalDate {
         guard let d = LocalDate(text) else { throw CLIError(.invalid, "\(flag) must be a date as YYYY-MM-DD") }
         return d
+    }
+}
+
+extension ResidentCommand {
+    struct Evidence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The evidence pack for a recall request: nights, entries, alerts, incidents, chain check.",
+            discussion: """
+                The nights run from --from to the morning of --to, as everywhere in ap (at most 366). Prints a \
+                summary; --html FILE writes the page to print (A4); --json prints the service's JSON. A resident \
+                who has left is found by CRN. Reading it is recorded in the audit trail.
+                Examples:
+                  ap resident evidence X320741 --from 2026-11-01 --to 2026-12-01
+                  ap resident evidence X320741 --from 2026-11-01 --to 2026-12-01 --html pack.html
+                """)
+        @Argument(help: "A CRN (anyone, staying or not), or a bed or room code or part of a name (staying now).")
+        var who: String
+        @Option(help: "The first night (YYYY-MM-DD).") var from: String
+        @Option(help: "The morning after the last night (YYYY-MM-DD).") var to: String
+        @Option(help: "Write the page to print to this file.") var html: String?
+        @OptionGroup var output: JSONFlag
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await guarded {
+                guard LocalDate(from) != nil else { throw CLIError(.invalid, "--from must be a date as YYYY-MM-DD") }
+                guard LocalDate(to) != nil else { throw CLIError(.invalid, "--to must be a date as YYYY-MM-DD") }
+                let s = try await Session.open(premises: common.premises)
+                let id = try await residentId(s)
+                let path = "api/v1/residents/\(id)/evidence"
+                if let html {
+                    let reply = try await s.client.send("GET", path, query: ["from": from, "to": to, "format": "html"])
+                    try APIClient.check(reply)
+                    do { try reply.body.write(to: URL(fileURLWithPath: html)) } catch {
+                        throw CLIError(.failure, "cannot write \(html): \(error.localizedDescription)")
+                    }
+                    Output.line("wrote \(html): open it in a browser and print it (A4)")
+                    return
+                }
+                if output.json {
+                    let reply = try await s.client.send("GET", path, query: ["from": from, "to": to])
+                    try APIClient.check(reply)
+                    Output.json(reply.body)
+                    return
+                }
+                let pack: EvidencePack = try await s.client.call("GET", path, query: ["from": from, "to": to])
+                summary(pack, s.clock)
+            }
+        }
+
+        func residentId(_ s: Session) async throws -> UUID {
+            if let crn = CRN(who) {
+                let found = try await s.client.call(
+                    "GET", "api/v1/residents", query: ["crn": crn.value], as: Page<Resident>.self)
+                guard let r = found.items.first else {
+                    throw CLIError(.notFound, "no resident you may see has CRN \(crn.value)")
+                }
+                return r.id
+            }
+            return try s.resolve(who, in: try await s.roll()).residentId
+        }
+
+        func summary(_ pack: EvidencePack, _ clock: LocalClock) {
+            let r = pack.resident
+            let when = { (d: Date?) in
+                d.map { "\(LocalClock.day(Zone.local($0, in: clock.zone).date)) \(Zone.clockTime($0, in: clock.zone))" }
+                    ?? ""
+            }
+            Output.line(
+                Output.bold("Evidence pack: \(r.givenName) \(r.familyName) (\(r.crn))")
+                    + ", nights \(pack.from) to the morning of \(pack.to)")
+            Output.line(
+                pack.chainVerified
+                    ? "every entry verifies against the log's hash chain"
+                    : Output.red(
+                        "WARNING: entries that do not verify: "
+                            + pack.entries.filter { $0.chain != .verified }.map {
+                                "\(short($0.id)) (\($0.chain.map { label($0) } ?? "not checked"))"
+                            }.joined(separator: ", ")))
+            Output.line()
+            Output.table(
+                ["NIGHT", "PREMISES", "CURFEW", "NOTE"],
+                pack.nights.map {
+                    [
+                        LocalClock.day($0.night), $0.premisesCode ?? "not placed",
+                        $0.windows.map(\.local).joined(separator: ", "), $0.clocksChange ?? "",
+                    ]
+                })
+            Output.line()
+            Output.table(
+                ["ENTRY", "HAPPENED", "KIND", "RECORDED", "BY", "LATE OR VOIDED", "CHAIN"],
+                pack.entries.map { e in
+                    [
+                        short(e.id), when(e.at), e.voidedBy == nil ? e.kind.rawValue : "\(e.kind.rawValue) (voided)",
+                        when(e.recordedAt), e.recordedBy, e.voidReason ?? e.lateReason.map { "late: \($0)" } ?? "",
+                        e.chain.map { label($0) } ?? "",
+                    ]
+                })
+            Output.line()
+            Output.table(
+                ["ALERT", "NIGHT", "KIND", "STATE"],
+                pack.alerts.map { a in
+                    [
+                        short(a.id), LocalClock.day(a.night), label(a.kind),
+                        a.resolvedReason.map { "resolved: \($0)" } ?? a.acknowledgements.last.map {
+                            "acknowledged: \(label($0.outcome))"
+                        } ?? "open",
+                    ]
+                })
+            Output.line()
+            Output.line("\(pack.incidents.count) incidents; --html FILE writes the whole pack to print")
+        }
     }
 }

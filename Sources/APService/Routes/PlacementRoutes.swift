@@ -64,12 +64,13 @@ extension API {
                     try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
                 })
         }
+        // The shift records a non-arrival as it records an arrival: it is the shift that sees nobody come.
         r.post("placements/{placementId}/non-arrival") { req, ctx in
             let id = try ctx.id("placementId")
-            let body = try await req.body(NonArrival.self, ctx, .manage)
+            let body = try await req.body(NonArrival.self, ctx, .shift)
             let now = clock()
             return JSONResponse(
-                try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
+                try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
                     try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
                 })
         }

@@ -124,4 +124,20 @@ import Testing
             #expect(csv.header("Content-Type")?.hasPrefix("text/csv") != true)
         }
     }
+
+    /// Issue 17, finding 4, on the pages: at 03:00 the overview's tonight is the night that began yesterday (its
+    /// curfew is in progress), as the handover, the API and `ap` have it.
+    @Test func theOverviewsTonightIsTheHandovers() async throws {
+        let london = TimeZone(identifier: "Europe/London")!
+        let today = Zone.local(Date(), in: london).date
+        let threeAM = Zone.instant(today, LocalTime(hour: 3, minute: 0)!, in: london)
+        let fixed: @Sendable () -> Date = { threeAM }
+        try await Harness.with(clock: fixed) { h in
+            let r = try await Self.browse(h, token: h.tokens.admin, shots: "admin-3am")
+            let expected = "Tonight is \(today.adding(days: -1).weekdayDayAndMonth)."
+            #expect(r["overviewIntro"]?.string?.contains(expected) == true, "\(r["overviewIntro"] as Any)")
+            let summary: HandoverSummary = try await h.staff.get("api/v1/premises/\(h.home)/handover")
+            #expect(summary.tonight == today.adding(days: -1))
+        }
+    }
 }

@@ -163,6 +163,7 @@ def main():
             chartTitle: s.querySelector('svg title') && s.querySelector('svg title').textContent,
             chartRows: s.querySelectorAll('details tbody tr').length }))""")
         out["headings"] = js("[...document.querySelectorAll('h1,h2')].map(h => h.tagName)")
+        out["overviewIntro"] = js("document.querySelector('main p').textContent")
         out["unlabelledInputs"] = 0
         shot("overview")
         for p in out["premises"]:

@@ -130,5 +130,15 @@ extension API {
 
     /// Today's date in England and Wales, where every premises is.
     func today() -> LocalDate { Zone.local(clock(), in: API.london).date }
+
+    /// The night staff mean by "tonight" at a premises (CurfewNight.tonight: its own curfew in progress or next
+    /// to begin), as the handover, the API's `tonight` and `ap` have it.
+    func tonight(_ p: Premises) -> LocalDate {
+        let zone = TimeZone(identifier: p.timeZone) ?? API.london
+        guard let baseline = CurfewWindow(start: p.curfewStart, end: p.curfewEnd) else {
+            return Zone.local(clock(), in: zone).date
+        }
+        return CurfewNight.tonight(at: clock(), in: zone, baseline: baseline)
+    }
     static let london = TimeZone(identifier: "Europe/London")!
 }

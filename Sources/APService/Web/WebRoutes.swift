@@ -82,21 +82,24 @@ extension API {
 
         r.get("overview") { req, _ in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let today = today()
             let p = s.principal
-            let (premises, reports, alerts) = try await reads.withConnection { c in
-                let premises = try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted {
-                    $0.code < $1.code
-                }
+            let premises = try await reads.withConnection { c in
+                try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
+            }
+            // Each premises' tonight (its own curfew in progress or next to begin): the figures are that night's.
+            let nights = premises.map { tonight($0) }
+            let today = nights.max() ?? today()
+            let (reports, alerts) = try await reads.withConnection { c in
                 let ids = premises.map(\.id)
                 let reports = try OccupancyReportStore.reports(
                     c, premisesIds: ids, nights: Nights(from: today.adding(days: -89), to: today.adding(days: 1))!,
                     today: today)
-                return (premises, reports, try AlertStore.openCounts(c, premisesIds: ids))
+                return (reports, try AlertStore.openCounts(c, premisesIds: ids))
             }
-            var body = "<p>\(premises.count) premises. Tonight is \(today).</p><div class=\"cards\">"
-            for (premises, report) in zip(premises, reports) {
-                let tonight = report.daily.last!.occupancy
+            let said = Set(nights).count == 1 ? "Tonight is \(today.weekdayDayAndMonth)." : ""
+            var body = "<p>\(premises.count) premises. \(said)</p><div class=\"cards\">"
+            for (i, (premises, report)) in zip(premises, reports).enumerated() {
+                let tonight = (report.daily.last { $0.occupancy.night == nights[i] } ?? report.daily.last!).occupancy
                 let openAlerts = alerts[premises.id] ?? 0
                 body += """
                     <section class="card premises" aria-labelledby="p-\(premises.code)">

@@ -16,8 +16,9 @@ struct WorkerCommand: AsyncParsableCommand {
             condition, an arrival or departure recorded after the fact), however old: an alert the corrected \
             record no longer shows is resolved with the correction as its reason, and a breach it now shows is \
             raised. Several workers may run. \
-            With --webhook-url, new alerts are also posted there (at least once, signed with HMAC-SHA256 of \
-            the secret in AP_WEBHOOK_SECRET, which is never taken from the command line). \
+            With --webhook-url, every alert raised in the last 12 hours, by any worker or the one-shot check, is \
+            posted there (at least once, retried with back-off up to an hour, signed with HMAC-SHA256 of the \
+            secret in AP_WEBHOOK_SECRET, which is never taken from the command line). \
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
 
             Examples:
@@ -30,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between passes.") var intervalSeconds = 300
     @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
     @Option(help: "How many nights back to catch up after a stop.") var lookBackNights = 7
-    @Option(help: "Post new alerts to this URL (needs AP_WEBHOOK_SECRET).") var webhookUrl: String?
+    @Option(help: "Post alerts to this URL (needs AP_WEBHOOK_SECRET).") var webhookUrl: String?
     @Flag(help: "Run one pass, print what it did, and exit.") var once = false
 
     func validate() throws {

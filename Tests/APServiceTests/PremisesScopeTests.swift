@@ -127,6 +127,7 @@ import Testing
             "GET /api/v1/premises/{premisesId}/bed-board": nil,
             "GET /api/v1/residents/{residentId}": nil,
             "GET /api/v1/residents/{residentId}/conditions": nil,
+            "GET /api/v1/residents/{residentId}/evidence": nil,
             "POST /api/v1/residents/{residentId}/conditions": condition,
             "POST /api/v1/conditions/{conditionId}/vary": ["from": d, "replacement": condition],
             "POST /api/v1/conditions/{conditionId}/end": ["on": d],
@@ -192,6 +193,7 @@ import Testing
         // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
         "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",
+        "GET /residents/{residentId}/evidence",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

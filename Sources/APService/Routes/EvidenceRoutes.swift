@@ -11,14 +11,17 @@ extension API {
     func evidenceRoutes(_ r: RouterGroup<APRequestContext>) {
         r.get("residents/{residentId}/evidence") { req, ctx in
             let id = try ctx.id("residentId")
-            let nights = try Self.packNights(req)
-            let html = try Self.packFormat(req)
+            // The parameters are judged after the role and the scope: another premises' resident is 403
+            // whatever the query says.
+            let nights = Result { try Self.packNights(req) }
+            let html = Result { try Self.packFormat(req) }
             let now = clock()
-            let pack = try await run(ctx, .shift, scope: (.resident, id)) { c, p in
-                try EvidenceStore.pack(c, actor: p.actor, residentId: id, nights: nights, now: now)
+            let (pack, asHTML) = try await run(ctx, .shift, scope: (.resident, id)) { c, p in
+                let (nights, asHTML) = (try nights.get(), try html.get())  // before anything is read
+                return (try EvidenceStore.pack(c, actor: p.actor, residentId: id, nights: nights, now: now), asHTML)
             }
             guard let pack else { throw Problem.notFound("resident", field: "residentId") }
-            if html { return HTML.response(Templates.render("evidence-pack", EvidencePage(pack))) }
+            if asHTML { return HTML.response(Templates.render("evidence-pack", EvidencePage(pack))) }
             return try JSONResponse(pack).response(from: req, context: ctx)
         }
     }

@@ -17,6 +17,8 @@ struct API: Sendable {
     let principals: PrincipalCache
     /// The key that signs the sign-in form's CSRF token, read from the database once.
     let formKey = FormKey()
+    /// The process's one listener for alert events, fanned out to the live streams.
+    let alerts: AlertHub
 
     /// Runs `body` on a pool connection once the principal's role is one of `access` and, when
     /// `premises` is given, the principal works there (admins and the worker: anywhere it exists).

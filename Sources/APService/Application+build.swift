@@ -23,8 +23,17 @@ public enum APService {
         pool: PGPool, readPool: PGPool? = nil, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
         registry: PrometheusCollectorRegistry
     ) -> Router<APRequestContext> {
+        router(
+            pool: pool, readPool: readPool, clock: clock, migrations: migrations, registry: registry,
+            alerts: AlertHub(pool: pool))
+    }
+
+    static func router(
+        pool: PGPool, readPool: PGPool?, clock: @escaping @Sendable () -> Date, migrations: Migrator,
+        registry: PrometheusCollectorRegistry, alerts: AlertHub
+    ) -> Router<APRequestContext> {
         let principals = PrincipalCache()
-        let api = API(pool: pool, reads: readPool ?? pool, clock: clock, principals: principals)
+        let api = API(pool: pool, reads: readPool ?? pool, clock: clock, principals: principals, alerts: alerts)
         let router = Router(context: APRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
@@ -33,6 +42,7 @@ public enum APService {
         api.healthRoutes(router, migrations: migrations, registry: registry)
         api.webRoutes(router)
         api.evidencePageRoute(router)
+        api.alertStreamPageRoute(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)
@@ -42,6 +52,7 @@ public enum APService {
         api.movementRoutes(v1)
         api.incidentRoutes(v1)
         api.alertRoutes(v1)
+        api.alertStreamRoutes(v1)
         api.occupancyRoutes(v1)
         api.handoverRoutes(v1)
         api.occupancyReportRoutes(v1)
@@ -61,11 +72,15 @@ public enum APService {
         clock: @escaping @Sendable () -> Date = Date.init,
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        // Started and stopped with the application, as one of its services: the live streams' listener.
+        let alerts = AlertHub(pool: pool, logger: logger)
         let router = router(
-            pool: pool, readPool: readPool, clock: clock, migrations: configuration.migrations, registry: registry)
+            pool: pool, readPool: readPool, clock: clock, migrations: configuration.migrations, registry: registry,
+            alerts: alerts)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ap"),
+            services: [alerts],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

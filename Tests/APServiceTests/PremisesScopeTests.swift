@@ -161,6 +161,7 @@ import Testing
             "GET /api/v1/incidents/{incidentId}/versions": nil,
             "POST /api/v1/incidents/{incidentId}/versions": ["basedOn": 1, "draft": draft],
             "GET /api/v1/premises/{premisesId}/alerts": nil,
+            "GET /api/v1/premises/{premisesId}/alerts/stream": nil,
             "GET /api/v1/alerts/{alertId}": nil,
             "POST /api/v1/alerts/{alertId}/acknowledge": ["outcome": "returned_late"],
             "POST /api/v1/alerts": ["placementId": x.placement.uuidString, "night": d, "kind": "late_return"],
@@ -193,7 +194,7 @@ import Testing
         // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
         "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",
-        "GET /residents/{residentId}/evidence",
+        "GET /residents/{residentId}/evidence", "GET /premises/{code}/alerts/stream",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

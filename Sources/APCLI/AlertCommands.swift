@@ -11,8 +11,14 @@ struct Alerts: AsyncParsableCommand {
             Outcomes: returned_late, contacted_out_of_hours_manager, recall_requested, absence_was_authorised, \
             recording_error.
 
+            With --follow it then stays connected and prints each alert raised, acknowledged or resolved as it \
+            happens (with the terminal's bell for a new one), reconnecting by itself; Ctrl-C ends it. With \
+            --follow --json, each line is one JSON object: {"event": "open" or the event, "id": the event's id, \
+            "alert": the alert}.
+
             Examples:
               ap alerts
+              ap alerts --follow
               ap alerts --all --json
               ap alerts show 3f2a9c1e
               ap alerts ack 3f2a9c1e --outcome returned_late --note "back 23:40, breath test negative"
@@ -25,12 +31,17 @@ struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List alerts (the default).")
         @Flag(help: "Include acknowledged ones.") var all = false
         @Option(help: "How many nights back.") var nights = 7
+        @Flag(help: "Then print each alert as it is raised, acknowledged or resolved, until Ctrl-C.") var follow = false
         @OptionGroup var output: JSONFlag
         @OptionGroup var common: Common
 
         func run() async throws {
             try await guarded {
                 let s = try await Session.open(premises: common.premises)
+                if follow {
+                    try await Follow(session: s, json: output.json).run()
+                    return
+                }
                 // Open: neither acknowledged nor resolved (the service's `open` means not resolved).
                 let query = [
                     "since": "\(s.clock.today.adding(days: -nights))", "open": all ? "false" : "true", "limit": "500",

@@ -21,7 +21,8 @@ enum Output {
         FileHandle.standardOutput.write(Data((visible(s, keepingNewLines: true) + "\n").utf8))
     }
 
-    static let ownCodes = ["\u{1B}[31m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[0m"]
+    /// The codes this type writes itself: colours, and the bell `ap alerts --follow` rings for a new alert.
+    static let ownCodes = ["\u{1B}[31m", "\u{1B}[1m", "\u{1B}[2m", "\u{1B}[0m", "\u{7}"]
 
     static func visible(_ s: String, keepingNewLines: Bool) -> String {
         guard colour else { return TextRules.visible(s, keepingNewLines: keepingNewLines) }
@@ -56,6 +57,11 @@ enum Output {
     }
 
     /// Raw JSON for scripts, as the service sent it.
+    /// One JSON object on a line of its own, written at once (for a stream read as it comes).
+    static func jsonLine(_ data: Data) {
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
     static func json(_ data: Data) {
         FileHandle.standardOutput.write(data)
         line()

@@ -5,6 +5,7 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
+import PGMigrations
 import ServiceHarness
 import Synchronization
 import TestDatabase
@@ -111,6 +112,38 @@ import Testing
                 )[0].decode("n")
             }
             #expect(opened == 2)
+        }
+    }
+
+    /// The database restarted under an open stream: the hub's listener reconnects and reads what was announced
+    /// while it was away; the client gets every alert once, and no error.
+    @Test func theDatabaseRestartsUnderAnOpenStream() async throws {
+        let cluster = try ScratchCluster()
+        defer { cluster.destroy() }
+        try await TestDatabase.withConnection(cluster.config) { c in
+            _ = try Migrator(directory: TestDatabase.sqlDirectory).migrate(c)
+        }
+        try await Harness.run(
+            cluster.config, pool: .init(maxConnections: 4, acquireTimeout: .seconds(5)), clock: Date.init
+        ) { h in
+            let reader = Reader(h, token: h.tokens.staff, premises: h.home)
+            #expect(try await reader.event()?.0.name == "ready")
+            let before = try await h.raiseAlert(at: h.home, daysAgo: 500)
+            #expect(try await reader.event()?.1?.alert.id == before)
+
+            try cluster.run("restart")
+            // At once, while the listener may still be reconnecting: its notification may be lost, not the alert.
+            var after: UUID?
+            for _ in 0..<100 where after == nil {
+                after = try? await h.raiseAlert(at: h.home, daysAgo: 501)
+                if after == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let heard = try await reader.event(within: 10)
+            #expect(heard?.1?.kind == .raised && heard?.1?.alert.id == after)
+            let third = try await h.raiseAlert(at: h.home, daysAgo: 502)
+            #expect(try await reader.event()?.1?.alert.id == third)
+            #expect(try await reader.event(within: 1) == nil, "nothing twice")
+            reader.stream.cancel()
         }
     }
 

@@ -277,3 +277,42 @@ final class ContractLog: Sendable {
         file.withLock { $0.write(data) }
     }
 }
+
+extension Harness {
+    /// Raises a missed-reporting alert for the first arrived resident at `premises`, on the night `daysAgo`
+    /// nights back, as the worker would (a distinct night per call keeps each alert new).
+    public func raiseAlert(at premises: UUID, daysAgo: Int) async throws -> UUID {
+        try await db { c in
+            let placement: UUID = try c.query(
+                "SELECT id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1",
+                [premises]
+            )[0].decode("id")
+            let night: LocalDate = try c.query(
+                "SELECT (now() AT TIME ZONE 'Europe/London')::date - $1::int", [daysAgo])[0].decode(0)
+            guard
+                let alert = try AlertStore.raise(
+                    c, actor: .worker(), placementId: placement, night: night, kind: .missedReporting, evidence: [],
+                    escalate: false)
+            else { throw TransportError(description: "an alert of that night was raised already") }
+            return alert.id
+        }
+    }
+
+    /// A port the kernel has just given out and taken back: free for a server this test starts.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
+                guard bind(fd, p, length) == 0 else { return -1 }
+                return getsockname(fd, p, &length)
+            }
+        }
+        guard bound == 0 else { throw TransportError(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ], resources: [.copy("openapi.yaml"), .copy("Templates")]),
+            ], resources: [.copy("openapi.yaml"), .copy("Templates"), .copy("Static")]),
         // A small client of the API over Foundation's URLSession (libcurl): the CLI's, and the tests'.
         .target(name: "APClient", dependencies: ["APWire", "Civil"]),
         // `ap`, the shift's command line: a client of the service only (no database, no libpq).

@@ -43,6 +43,7 @@ public enum APService {
         api.webRoutes(router)
         api.evidencePageRoute(router)
         api.alertStreamPageRoute(router)
+        api.staticRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

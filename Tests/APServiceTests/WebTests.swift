@@ -140,4 +140,44 @@ import Testing
             #expect(summary.tonight == today.adding(days: -1))
         }
     }
+
+    /// Issue 19 on the pages: the premises page announces an alert raised while it is open (a same-origin script
+    /// with EventSource, allowed by the policy), within 2 seconds; with scripts off it still lists the alert.
+    @Test func thePremisesPageAnnouncesANewAlert() async throws {
+        try await Harness.with { h in
+            let (code, body) = try await h.db { c in
+                let row = try c.query(
+                    """
+                    SELECT p.id, pr.code, (now() AT TIME ZONE 'Europe/London')::date - 1 AS night
+                    FROM placements p JOIN premises pr ON pr.id = p.premises_id
+                    WHERE p.premises_id = $1 AND p.status = 'arrived' AND NOT EXISTS (
+                        SELECT 1 FROM alerts a WHERE a.resident_id = p.resident_id AND a.kind = 'absent_overnight'
+                        AND a.night = (now() AT TIME ZONE 'Europe/London')::date - 1)
+                    ORDER BY p.id LIMIT 1
+                    """, [h.home])[0]
+                let night: LocalDate = try row.decode("night")
+                let placement: UUID = try row.decode("id")
+                return (
+                    try row.decode("code", as: String.self),
+                    "{\"placementId\":\"\(placement)\",\"night\":\"\(night)\",\"kind\":\"absent_overnight\"}"
+                )
+            }
+            let r = try await Self.script(
+                "live_alerts.py",
+                [
+                    h.url.absoluteString, h.tokens.manager, code, h.tokens.worker, body,
+                    Self.root.appendingPathComponent(".screenshots/live").path,
+                ])
+            #expect(r["bannerHiddenAtFirst"] == .bool(true))
+            #expect(r["bannerText"]?.string?.contains("New alert: absent overnight") == true, "\(r)")
+            #expect((Self.seconds(r["bannerSeconds"]) ?? 99) < 2, "\(r)")
+            #expect(r["axeViolations"]?.array?.isEmpty == true, "\(r)")
+            #expect(r["withoutScripts"]?.string?.contains("absent overnight") == true, "\(r)")
+        }
+    }
+
+    static func seconds(_ v: JSONValue?) -> Double? {
+        if case .number(let n)? = v { return n }
+        return nil
+    }
 }

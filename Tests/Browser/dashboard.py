@@ -169,7 +169,7 @@ def main():
         for p in out["premises"]:
             visit(f"{base}/premises/{p['code']}")
             p["pageTitle"] = js("document.querySelector('h1').textContent")
-            p["boardRows"] = js("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")
+            p["boardRows"] = js("[...document.querySelectorAll('table')].find(t => t.caption && t.caption.textContent.startsWith('Beds of')).querySelectorAll('tbody tr').length")
             shot(f"premises-{p['code']}")
             visit(f"{base}/premises/{p['code']}/occupancy-report")
             p["reportFigures"] = js("document.querySelectorAll('table')[0].querySelectorAll('tbody tr').length")

@@ -13,6 +13,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, token, path, shots = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
@@ -26,6 +27,8 @@ try:
     driver.get(base + "/sign-in")
     driver.find_element(By.ID, "token").send_keys(token)
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    # Signed in once the form has taken the browser on to the overview (with its session cookie).
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/overview"))
     driver.get(base + path)
     result = {"title": driver.title, "url": driver.current_url}
 

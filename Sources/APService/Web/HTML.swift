@@ -73,10 +73,11 @@ enum HTML {
     static func response(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response
     {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        // No scripts, no framing, no third parties.
+        // No framing, no third parties, and no script but the service's own files (the live alerts' banner):
+        // nothing inline, so markup that slipped into a page could not run.
         headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-            + "frame-ancestors 'none'"
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+            + "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         for field in extra { headers.append(field) }

@@ -133,6 +133,11 @@ extension API {
                     try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400))
                 )
             }
+            // From the primary, not the replica: an alert is read where it was raised, at once.
+            let openAlerts = try await pool.withConnection { c in
+                try AlertStore.list(c, premisesId: premises.id, since: today.adding(days: -7), openOnly: true)
+                    .filter(\.isOpen)
+            }
             let nights = (0..<14).map { today.adding(days: $0) }
             let rows = board.map { row -> [String] in
                 [HTML.escape(row.bed.code), HTML.escape(row.bed.roomCode)]
@@ -149,6 +154,24 @@ extension API {
                     }
             }
             var body = "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a></p>"
+            // Open alerts as they stand now; the banner above them announces each change as it happens
+            // (Static/live-alerts.js, when scripts run).
+            body +=
+                "<h2>Open alerts</h2><div id=\"live-alerts\" class=\"card\" role=\"status\" aria-live=\"polite\" "
+                + "hidden data-stream=\"/premises/\(HTML.escape(premises.code))/alerts/stream\"></div>"
+                + (openAlerts.isEmpty
+                    ? "<p>No open alerts.</p>"
+                    : HTML.table(
+                        "Open alerts at \(premises.code)", ["Night", "Alert", "Resident"],
+                        openAlerts.map { a in
+                            [
+                                a.night.weekdayDayAndMonth,
+                                a.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+                                    + (a.escalate ? ", ESCALATE" : ""),
+                                "\(a.residentName) (\(a.crn))",
+                            ]
+                        }))
+                + "<script src=\"/static/live-alerts.js\" defer></script>"
             body +=
                 "<h2>Bed board, next 14 nights</h2>"
                 + HTML.table(

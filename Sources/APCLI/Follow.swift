@@ -20,13 +20,9 @@ struct Follow {
     func run() async throws {
         endOnInterrupt()
         let s = session
-        let open = try await s.client.call(
-            "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -7))", "open": "true"],
-            as: Page<Alert>.self
-        ).items.filter(\.isOpen)
-        for alert in open.reversed() { show("open", id: nil, alert) }
-        if !json { Output.line(Output.dim("following \(s.premises.code): new alerts appear here (Ctrl-C ends)")) }
-
+        // The stream first, then the list: listed once the stream has said where it starts, so that an alert
+        // raised in between is not missed; one both listed and streamed is printed once.
+        var listed: Set<UUID>?
         var last: String?
         var wait = 1.0
         while true {
@@ -39,9 +35,14 @@ struct Follow {
                     wait = 1
                 case .event(let e):
                     if let id = e.id { last = id }
-                    guard e.name != "ready",
-                        let event = try? APIJSON.decoder.decode(AlertEvent.self, from: Data(e.data.utf8))
-                    else { continue }
+                    if e.name == "ready" {
+                        if listed == nil { listed = try await listOpen() }
+                        continue
+                    }
+                    guard let event = try? APIJSON.decoder.decode(AlertEvent.self, from: Data(e.data.utf8)) else {
+                        continue
+                    }
+                    if event.kind == .raised, listed?.contains(event.alert.id) == true { continue }
                     show(event.kind.rawValue, id: event.id, event.alert)
                 case .refused(let status, let body):
                     if let problem = try? APIJSON.decoder.decode(APIProblem.self, from: body) {
@@ -56,6 +57,18 @@ struct Follow {
             try await Task.sleep(for: .seconds(wait))
             wait = min(wait * 2, 30)
         }
+    }
+
+    /// Prints the open alerts (oldest first) and says that it is following; their ids.
+    func listOpen() async throws -> Set<UUID> {
+        let s = session
+        let open = try await s.client.call(
+            "GET", "\(s.base)/alerts", query: ["since": "\(s.clock.today.adding(days: -7))", "open": "true"],
+            as: Page<Alert>.self
+        ).items.filter(\.isOpen)
+        for alert in open.reversed() { show("open", id: nil, alert) }
+        if !json { Output.line(Output.dim("following \(s.premises.code): new alerts appear here (Ctrl-C ends)")) }
+        return Set(open.map(\.id))
     }
 
     func show(_ event: String, id: Int64?, _ a: Alert) {

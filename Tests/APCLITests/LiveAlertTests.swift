@@ -9,7 +9,7 @@ import Testing
 /// Issue 19 with real processes: `ap alerts --follow` hears of an alert within 2 seconds, and resumes after the
 /// service is killed with `kill -9` and started again, printing what was raised meanwhile exactly once; two
 /// service processes on one database both deliver.
-@Suite struct LiveAlertTests {
+@Suite(.serialized) struct LiveAlertTests {
     /// A running program whose standard output is read line by line as it comes.
     final class Running: Sendable {
         let process: Process
@@ -28,19 +28,25 @@ import Testing
             process.standardOutput = out
             process.standardError = err
             process.standardInput = FileHandle.nullDevice
-            out.fileHandleForReading.readabilityHandler = { [unowned self] handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
-                let complete: [String] = self.partial.withLock { rest in
-                    rest += text
-                    var parts = rest.components(separatedBy: "\n")
-                    rest = parts.removeLast()
-                    return parts
+            // Each pipe read on a thread of its own until it ends: no dispatch source is left watching a pipe
+            // that is closed when the process has gone (Foundation on Linux crashed on that).
+            let (output, problems) = (out.fileHandleForReading, err.fileHandleForReading)
+            Thread.detachNewThread { [self] in
+                while case let data = output.availableData, !data.isEmpty {
+                    let text = String(decoding: data, as: UTF8.self)
+                    let complete: [String] = self.partial.withLock { rest in
+                        rest += text
+                        var parts = rest.components(separatedBy: "\n")
+                        rest = parts.removeLast()
+                        return parts
+                    }
+                    self.lines.withLock { $0 += complete }
                 }
-                self.lines.withLock { $0 += complete }
             }
-            err.fileHandleForReading.readabilityHandler = { [unowned self] handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
-                self.errors.withLock { $0 += text }
+            Thread.detachNewThread { [self] in
+                while case let data = problems.availableData, !data.isEmpty {
+                    self.errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
+                }
             }
             try process.run()
         }
@@ -117,6 +123,28 @@ import Testing
             ap.kill(SIGINT)
             await ap.process.exited()
             #expect(ap.process.terminationReason == .exit && ap.process.terminationStatus == 0)
+        }
+    }
+
+    /// For people: a line a change, the new alert in words; piped (or with NO_COLOR), no bell and no colour.
+    @Test func followSaysItInWordsWithoutABellWhenPiped() async throws {
+        try await Harness.with { h in
+            let ap = try Running(
+                TestDatabase.executable("ap"), ["alerts", "--follow"],
+                environment: [
+                    "AP_URL": h.url.absoluteString, "AP_TOKEN": h.tokens.staff,
+                    "XDG_CONFIG_HOME": NSTemporaryDirectory() + "ap-follow-words",
+                ])
+            defer { if ap.process.isRunning { ap.process.terminate() } }
+            #expect(await ap.wait(10) { $0.contains { $0.hasPrefix("following ") } })
+            let alert = try await h.raiseAlert(at: h.home, daysAgo: 420)
+            let short = String(alert.uuidString.lowercased().prefix(8))
+            #expect(await ap.wait(2) { $0.contains { $0.contains("ALERT missed reporting") && $0.contains(short) } })
+            let lines = ap.lines.withLock { $0 }
+            #expect(!lines.joined().contains("\u{7}") && !lines.joined().contains("\u{1B}["), "no bell, no colour")
+            ap.kill(SIGINT)
+            await ap.process.exited()
+            #expect(ap.process.terminationStatus == 0)
         }
     }
 

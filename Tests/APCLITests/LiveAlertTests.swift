@@ -99,7 +99,7 @@ import Testing
                     "XDG_CONFIG_HOME": NSTemporaryDirectory() + "ap-follow-\(port)", "NO_COLOR": "1",
                 ])
             defer { if ap.process.isRunning { ap.process.terminate() } }
-            for _ in 0..<200 where try await Self.streamsOpened(h) < 1 { try await Task.sleep(for: .milliseconds(25)) }
+            for _ in 0..<800 where try await Self.streamsOpened(h) < 1 { try await Task.sleep(for: .milliseconds(25)) }
 
             let first = try await h.raiseAlert(at: h.home, daysAgo: 400)
             let heard = Date()
@@ -136,7 +136,7 @@ import Testing
                     "XDG_CONFIG_HOME": NSTemporaryDirectory() + "ap-follow-words",
                 ])
             defer { if ap.process.isRunning { ap.process.terminate() } }
-            #expect(await ap.wait(10) { $0.contains { $0.hasPrefix("following ") } })
+            #expect(await ap.wait(30) { $0.contains { $0.hasPrefix("following ") } })
             let alert = try await h.raiseAlert(at: h.home, daysAgo: 420)
             let short = String(alert.uuidString.lowercased().prefix(8))
             #expect(await ap.wait(2) { $0.contains { $0.contains("ALERT missed reporting") && $0.contains(short) } })
@@ -163,7 +163,7 @@ import Testing
                     for await case .event(let e) in items { heard.data.withLock { $0[i, default: []].append(e.data) } }
                 }
             }
-            for _ in 0..<200 where try await Self.streamsOpened(h) < 2 { try await Task.sleep(for: .milliseconds(25)) }
+            for _ in 0..<800 where try await Self.streamsOpened(h) < 2 { try await Task.sleep(for: .milliseconds(25)) }
             let alert = try await h.raiseAlert(at: h.home, daysAgo: 410)
             var both = false
             for _ in 0..<100 where !both {

@@ -28,7 +28,7 @@ import Testing
         }
 
         /// The next item, or nil if none came within `seconds`.
-        func next(within seconds: Double = 2) async -> EventStream.Item? {
+        func next(within seconds: Double = 10) async -> EventStream.Item? {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
                 if let item = received.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return item }
@@ -38,7 +38,7 @@ import Testing
         }
 
         /// The next event (skipping `open`), decoded as the API's JSON.
-        func event(within seconds: Double = 2) async throws -> (EventStream.Event, AlertEvent?)? {
+        func event(within seconds: Double = 10) async throws -> (EventStream.Event, AlertEvent?)? {
             while let item = await next(within: seconds) {
                 switch item {
                 case .open: continue

@@ -75,8 +75,8 @@ import Testing
             let readyBody = try APIJSON.decoder.decode(AlertStreamReady.self, from: Data(ready.0.data.utf8))
             #expect(readyBody.premisesId == h.home && ready.0.id == "\(readyBody.lastEventId)")
 
-            let started = Date()
             let alert = try await Self.raise(h, at: h.home, daysAgo: 300)
+            let started = Date()  // committed: raise has returned
             let raised = try #require(try await reader.event())
             #expect(raised.1?.kind == .raised && raised.1?.alert.id == alert)
             #expect(Date().timeIntervalSince(started) < 2)

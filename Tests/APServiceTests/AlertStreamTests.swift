@@ -53,20 +53,6 @@ import Testing
         }
     }
 
-    static func raise(_ h: Harness, at premises: UUID, daysAgo: Int) async throws -> UUID {
-        try await h.db { c in
-            let placement: UUID = try c.query(
-                "SELECT id FROM placements WHERE premises_id = $1 AND status = 'arrived' ORDER BY id LIMIT 1",
-                [premises]
-            )[0].decode("id")
-            let night: LocalDate = try c.query(
-                "SELECT (now() AT TIME ZONE 'Europe/London')::date - $1::int", [daysAgo])[0].decode(0)
-            return try AlertStore.raise(
-                c, actor: .worker(), placementId: placement, night: night, kind: .missedReporting, evidence: [],
-                escalate: false)!.id
-        }
-    }
-
     @Test func raisedAcknowledgedResolvedAndResumedExactlyOnce() async throws {
         try await Harness.with { h in
             let reader = Reader(h, token: h.tokens.staff, premises: h.home)
@@ -75,7 +61,7 @@ import Testing
             let readyBody = try APIJSON.decoder.decode(AlertStreamReady.self, from: Data(ready.0.data.utf8))
             #expect(readyBody.premisesId == h.home && ready.0.id == "\(readyBody.lastEventId)")
 
-            let alert = try await Self.raise(h, at: h.home, daysAgo: 300)
+            let alert = try await h.raiseAlert(at: h.home, daysAgo: 300)
             let started = Date()  // committed: raise has returned
             let raised = try #require(try await reader.event())
             #expect(raised.1?.kind == .raised && raised.1?.alert.id == alert)
@@ -91,7 +77,7 @@ import Testing
             let resolved = try #require(try await reader.event())
             #expect(resolved.1?.kind == .resolved && resolved.1?.alert.resolvedReason == "a test resolves it")
             // Another premises' alert never reaches this premises' stream.
-            _ = try await Self.raise(h, at: h.other, daysAgo: 301)
+            _ = try await h.raiseAlert(at: h.other, daysAgo: 301)
             #expect(try await reader.event(within: 1) == nil)
             reader.stream.cancel()
 

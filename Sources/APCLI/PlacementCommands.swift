@@ -138,25 +138,10 @@ extension Session {
     /// Someone due to arrive (today, or overdue) whom `who` names: a CRN or an unambiguous part of a name.
     func due(_ who: String, arriving: Bool) async throws -> PlacementDue {
         let h: HandoverSummary = try await client.call("GET", "\(base)/handover")
-        let list = arriving ? h.arrivalsDue : h.departuresDue
-        let key = who.trimmingCharacters(in: .whitespaces)
-        let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        var matches = list.filter { $0.crn.caseInsensitiveCompare(key) == .orderedSame }
-        if matches.isEmpty {
-            let words = fold(key).split(separator: " ").map(String.init)
-            if !words.isEmpty { matches = list.filter { d in words.allSatisfy { fold(d.name).contains($0) } } }
-        }
-        switch matches.count {
-        case 1: return matches[0]
-        case 0:
-            throw CLIError(
-                .notFound,
-                "nobody due to arrive at \(premises.code) today or overdue matches '\(key)' (`ap handover` lists "
-                    + "who is due)")
-        default:
-            let names = matches.map { "  \($0.crn)  \($0.name)" }.joined(separator: "\n")
-            throw CLIError(
-                .ambiguous, "'\(key)' matches \(matches.count) people due; nothing was changed. Give a CRN:\n\(names)")
-        }
+        return try Session.match(
+            who, in: arriving ? h.arrivalsDue : h.departuresDue, crn: \.crn, name: \.name,
+            line: { "  \($0.crn)  \($0.name)" },
+            none: "nobody due to arrive at \(premises.code) today or overdue matches '\(who)' (`ap handover` lists "
+                + "who is due)")
     }
 }

@@ -59,28 +59,40 @@ struct Session: Sendable {
     /// The arrived resident `who` names: a CRN, a bed or room code, or an unambiguous part of a name.
     /// Several matches are listed and nothing is done.
     func resolve(_ who: String, in roll: [Presence]) throws(CLIError) -> Presence {
+        try Session.match(
+            who, in: roll, crn: \.crn, name: \.name, codes: [\.bedCode, \.roomCode],
+            line: { "  \($0.crn)  \($0.name)  bed \($0.bedCode ?? "-")" },
+            none: "nobody staying at \(premises.code) matches '\(who)': try a CRN, a bed code or part of a name "
+                + "(`ap roll` lists everyone)")
+    }
+
+    /// The one of `items` that `who` names: its CRN, one of its codes, or words that all appear in its name
+    /// (case and accents aside). None is `none`'s refusal (exit 2); several are listed (exit 3), and nothing is
+    /// done either way.
+    static func match<T>(
+        _ who: String, in items: [T], crn: KeyPath<T, String>, name: KeyPath<T, String>,
+        codes: [KeyPath<T, String?>] = [], line: (T) -> String, none: String
+    ) throws(CLIError) -> T {
         let key = who.trimmingCharacters(in: .whitespaces)
         let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        var matches = roll.filter { $0.crn.caseInsensitiveCompare(key) == .orderedSame }
-        if matches.isEmpty { matches = roll.filter { $0.bedCode?.caseInsensitiveCompare(key) == .orderedSame } }
-        if matches.isEmpty { matches = roll.filter { $0.roomCode?.caseInsensitiveCompare(key) == .orderedSame } }
+        var matches = items.filter { $0[keyPath: crn].caseInsensitiveCompare(key) == .orderedSame }
+        for code in codes where matches.isEmpty {
+            matches = items.filter { $0[keyPath: code]?.caseInsensitiveCompare(key) == .orderedSame }
+        }
         if matches.isEmpty {
             let words = fold(key).split(separator: " ").map(String.init)
-            if !words.isEmpty { matches = roll.filter { r in words.allSatisfy { fold(r.name).contains($0) } } }
+            if !words.isEmpty {
+                matches = items.filter { i in words.allSatisfy { fold(i[keyPath: name]).contains($0) } }
+            }
         }
         switch matches.count {
         case 1: return matches[0]
-        case 0:
-            throw CLIError(
-                .notFound,
-                "nobody staying at \(premises.code) matches '\(key)': try a CRN, a bed code or part of a name (`ap "
-                    + "roll` lists everyone)"
-            )
+        case 0: throw CLIError(.notFound, none)
         default:
-            let list = matches.map { "  \($0.crn)  \($0.name)  bed \($0.bedCode ?? "-")" }.joined(separator: "\n")
             throw CLIError(
                 .ambiguous,
-                "'\(key)' matches \(matches.count) residents; nothing was changed. Give a CRN or bed code:\n\(list)")
+                "'\(key)' matches \(matches.count); nothing was changed. Be more specific, with a CRN:\n"
+                    + matches.map(line).joined(separator: "\n"))
         }
     }
 

@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Pages from templates that escape every value by default (no dependencies of its own).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // bcrypt for the pages' passwords (only its HummingbirdBcrypt product is built: C bcrypt and a wrapper).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library (Debian: libpq-dev).
@@ -33,7 +35,11 @@ let package = Package(
         // the store (its rows come back as these), the service, the client, `ap`, the tests and the bench.
         .target(name: "APWire", dependencies: ["APDomain", "Civil"]),
         // The SQL of each feature, on the driver.
-        .target(name: "APStore", dependencies: ["APDomain", "APWire", "PGDriver"]),
+        .target(
+            name: "APStore",
+            dependencies: [
+                "APDomain", "APWire", "PGDriver", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]),
         // Applies sql/NNNN_name.sql in order, once each, with checksums.
         .target(name: "PGMigrations", dependencies: ["PGDriver"]),
         // The curfew-check worker: every premises' nights, checked repeatedly, reconciled, caught up.

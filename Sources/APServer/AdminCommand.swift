@@ -7,8 +7,8 @@ import PGDriver
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Accounts: create the first admin account and its API token.",
-        subcommands: [Bootstrap.self]
+        abstract: "Accounts: create the first admin account and its API token; set an account's first password.",
+        subcommands: [Bootstrap.self, Password.self]
     )
 
     struct Bootstrap: ParsableCommand {
@@ -53,6 +53,61 @@ struct AdminCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("ap-server admin bootstrap: \(error)\n".utf8))
                 throw ExitCode(1)
             }
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "password",
+            abstract: "Give an account a username and a first password for the pages, or reset a forgotten one.",
+            discussion: """
+                Prints a new password once, on standard output; the account must choose its own at its first \
+                sign-in. Every session the account has open ends. Only a bcrypt hash is kept. \
+                Exit codes: 0 done, 1 the database failed, 2 no such account, 5 the username was refused, \
+                64 bad usage.
+
+                Example:
+                  ap-server admin password --account 3f2a9c1e-0000-4000-8000-000000000000 --username priya.shah
+                """
+        )
+
+        @Option(help: "The account's id (ap whoami shows it).") var account: String
+        @Option(help: "The username to sign in with: lower-case letters, digits, dots, dashes, underscores.")
+        var username: String
+
+        func validate() throws {
+            guard UUID(uuidString: account) != nil else { throw ValidationError("--account is an account's id") }
+        }
+
+        func run() throws {
+            let password = Self.newPassword()
+            do {
+                let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-admin"))
+                try PasswordStore.set(
+                    c, actor: .system, accountId: UUID(uuidString: account)!, username: username, password: password,
+                    mustChange: true, now: Date())
+                FileHandle.standardError.write(
+                    Data("\(username): a first password, shown once; it must be changed at the first sign-in:\n".utf8))
+                print(password)
+            } catch let error as StoreError {
+                FileHandle.standardError.write(Data("ap-server admin password: \(error.message)\n".utf8))
+                throw ExitCode(error.code == "account-not-found" ? 2 : 5)
+            } catch {
+                FileHandle.standardError.write(Data("ap-server admin password: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+
+        /// Four words and two digits from the system's random source: easy to read out, hard to guess.
+        static func newPassword() -> String {
+            let words = [
+                "amber", "bridge", "cedar", "delta", "ember", "fable", "garnet", "harbour", "island", "juniper",
+                "kestrel", "lantern", "meadow", "nimbus", "orchard", "pebble", "quartz", "river", "saffron",
+                "thistle", "umber", "velvet", "willow", "yonder", "zephyr", "copper", "falcon", "granite",
+            ]
+            var random = SystemRandomNumberGenerator()
+            return (0..<4).map { _ in words.randomElement(using: &random)! }.joined(separator: "-")
+                + "-\(Int.random(in: 10...99, using: &random))"
         }
     }
 }

@@ -24,6 +24,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The service's URL, for the AP_URL line.") var url = "http://127.0.0.1:8080"
 
+    /// The demo's first password for the pages: printed, and to be changed at the first sign-in.
+    static let firstPassword = "approved-premises-demo"
+
     func run() throws {
         do {
             let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-demo"))
@@ -37,6 +40,12 @@ struct DemoCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("the database has data already: left as it is\n".utf8))
             }
             let a = try demo.accounts(c)
+            // Sign-ins for the pages: a first password each, to be changed at the first sign-in.
+            for (account, username) in [(a.manager.account, "demo.manager"), (a.admin.account, "demo.admin")] {
+                try PasswordStore.set(
+                    c, actor: .system, accountId: account.id, username: username, password: Self.firstPassword,
+                    mustChange: true, now: Date())
+            }
             print(
                 """
                 export AP_URL=\(url)
@@ -45,6 +54,8 @@ struct DemoCommand: ParsableCommand {
                 export AP_ADMIN_TOKEN=\(a.admin.token)
                 export AP_WORKER_TOKEN=\(a.worker.token)
                 export AP_PREMISES=\(a.premises.code)
+                # The pages: sign in as demo.manager (or demo.admin) with the password \(Self.firstPassword), then
+                # choose your own.
                 """)
         } catch {
             FileHandle.standardError.write(Data("ap-server demo: \(error)\n".utf8))

@@ -44,6 +44,7 @@ public enum APService {
         api.evidencePageRoute(router)
         api.alertStreamPageRoute(router)
         api.staticRoutes(router)
+        api.passwordRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

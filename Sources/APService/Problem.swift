@@ -71,6 +71,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let page as WebPage {
             response = try page.response(from: request, context: context)
+        } catch let redirect as SeeOther {
+            response = try redirect.response(from: request, context: context)
         } catch {
             var problem = Self.problem(for: error, logger: context.logger)
             problem.wire.requestId = context.id

@@ -1,14 +1,18 @@
+import APDomain
 import APWire
 import Foundation
 import PGDriver
 
-/// Sessions of the web dashboard. The cookie holds a random id; the database only its SHA-256. A
-/// session lives at most as long as the token it was opened with, and ends at sign-out.
+/// Sessions of the web dashboard. The cookie holds a random id; the database only its SHA-256. A session
+/// opened with a token lives at most as long as the token; one opened with a password at most a shift. Both end
+/// at sign-out, and every session of an account ends when its password is set.
 public enum WebSessionStore {
     public struct Session: Sendable, Equatable {
         public let principal: Principal
         public let csrf: String
         public let expiresAt: Date
+        /// Opened with a first or reset password: nothing but changing it until it is changed.
+        public var passwordMustChange = false
     }
 
     /// A CSRF token for the sign-in form, before there is a session: a random nonce and its HMAC under the
@@ -49,16 +53,33 @@ public enum WebSessionStore {
             let tokenRow = try c.query(
                 "SELECT id, expires_at FROM api_tokens WHERE token_hash = $1", [SHA256.hex(token)])[0]
             let expires = min(now.addingTimeInterval(lifetime), try tokenRow.decode("expires_at", as: Date.self))
-            let id = random()
-            let csrf = random()
-            try c.acting(as: principal.actor) { c in
-                try c.query(
-                    "INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, "
-                        + "$4, $5)",
-                    [SHA256.hex(id), principal.account.id, try tokenRow.decode("id", as: UUID.self), csrf, expires])
-            }
-            return .success((id, Session(principal: principal, csrf: csrf, expiresAt: expires)))
+            return .success(try insert(c, principal, tokenId: try tokenRow.decode("id"), expires: expires))
         }
+    }
+
+    /// Opens a session for an account whose username and password were accepted (PasswordStore.check).
+    public static func open(_ c: PGConnection, principal: Principal, passwordMustChange: Bool, now: Date) throws -> (
+        id: String, session: Session
+    ) {
+        var opened = try insert(
+            c, principal, tokenId: nil, expires: now.addingTimeInterval(PasswordRules.sessionLength))
+        opened.session.passwordMustChange = passwordMustChange
+        return opened
+    }
+
+    static func insert(_ c: PGConnection, _ principal: Principal, tokenId: UUID?, expires: Date) throws -> (
+        id: String, session: Session
+    ) {
+        let id = random()
+        let csrf = random()
+        try c.acting(as: principal.actor) { c in
+            try c.query(
+                """
+                INSERT INTO web_sessions (id_hash, account_id, token_id, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)
+                """,
+                [SHA256.hex(id), principal.account.id, tokenId, csrf, expires])
+        }
+        return (id, Session(principal: principal, csrf: csrf, expiresAt: expires))
     }
 
     /// The live session a cookie names: not ended, not expired, its token neither revoked nor expired.
@@ -68,10 +89,11 @@ public enum WebSessionStore {
             let row = try c.query(
                 """
                 SELECT s.csrf, s.expires_at, a.id, a.staff_id, a.name, a.role,
+                       s.token_id IS NULL AND a.password_must_change AS must_change,
                        (SELECT array_agg(premises_id) FROM staff_premises sp WHERE sp.staff_id = a.staff_id) AS premises
-                FROM web_sessions s JOIN accounts a ON a.id = s.account_id JOIN api_tokens t ON t.id = s.token_id
-                WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2 AND t.revoked_at IS NULL AND
-                    t.expires_at > $2
+                FROM web_sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN api_tokens t ON t.id = s.token_id
+                WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2
+                  AND (s.token_id IS NULL OR (t.revoked_at IS NULL AND t.expires_at > $2))
                   AND a.disabled_at IS NULL
                 """, [SHA256.hex(id), now]
             ).first
@@ -81,7 +103,8 @@ public enum WebSessionStore {
         return Session(
             principal: Principal(
                 account: account, premisesIds: account.role == .admin || account.role == .worker ? nil : Set(premises)),
-            csrf: try row.decode("csrf"), expiresAt: try row.decode("expires_at"))
+            csrf: try row.decode("csrf"), expiresAt: try row.decode("expires_at"),
+            passwordMustChange: try row.decode("must_change"))
     }
 
     public static func end(_ c: PGConnection, id: String, actor: Actor, now: Date) throws {

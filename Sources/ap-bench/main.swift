@@ -1,3 +1,4 @@
+import APStore
 import Civil
 import Foundation
 import PGDriver
@@ -8,6 +9,7 @@ import PGDriver
 //   ap-bench movements DATABASE_URL SECONDS the sign-in/out log and the curfew function (see Movements.swift)
 //   ap-bench curfew DATABASE_URL            the curfew check, set-based against naive (see Curfew.swift)
 //   ap-bench json SECONDS                   the API's JSON encoder against Foundation's (see JSON.swift)
+//   ap-bench passwords                      bcrypt's time a hash at costs 10 to 12 (PasswordStore.cost)
 //   ap-bench report-sql DATABASE_URL PREFIX FROM TO TODAY   the occupancy report's SQL as a pgbench script
 // scripts/bench pins it to a core, runs the baselines beside it and prints the ratios.
 
@@ -71,6 +73,19 @@ if args.count == 7 && args[1] == "report-sql", let from = LocalDate(args[4]), le
 }
 if args.count == 3 && args[1] == "json", let seconds = Double(args[2]) {
     try jsonBenchmark(seconds: seconds)
+    exit(0)
+}
+if args.count == 2 && args[1] == "passwords" {
+    for cost in UInt8(10)...12 {
+        let runs = 5
+        let start = Date()
+        for i in 0..<runs { _ = PasswordStore.hash("a password of some length \(i)", cost: cost) }
+        let each = Date().timeIntervalSince(start) / Double(runs) * 1000
+        print(
+            "bcrypt cost \(cost)\(cost == PasswordStore.cost ? " (the service's)" : ""): "
+                + "\(String(format: "%.0f", each)) ms a hash"
+        )
+    }
     exit(0)
 }
 if args.count == 3 && args[1] == "curfew" {

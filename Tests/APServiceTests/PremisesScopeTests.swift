@@ -195,7 +195,7 @@ import Testing
         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
         "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",
         "GET /residents/{residentId}/evidence", "GET /premises/{code}/alerts/stream",
-        "GET /static/{name}",
+        "GET /static/{name}", "GET /password", "POST /password",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

@@ -1,4 +1,5 @@
 import APClient
+import APStore
 import APWire
 import Civil
 import Foundation
@@ -179,5 +180,51 @@ import Testing
     static func seconds(_ v: JSONValue?) -> Double? {
         if case .number(let n)? = v { return n }
         return nil
+    }
+
+    /// Issue 18, signing in: a username and a first password lead to choosing one's own and nowhere else; errors
+    /// in a summary and beside their fields; the old password no longer works; five wrong ones lock the account;
+    /// the pages pass axe and fit a phone. Nothing of a password is in the audit trail.
+    @Test func aFirstPasswordIsChangedAndWrongOnesLock() async throws {
+        try await Harness.with { h in
+            try await h.db { c in
+                let account: UUID = try c.query("SELECT id FROM accounts WHERE name = 'Demo Manager'")[0].decode("id")
+                try PasswordStore.set(
+                    c, actor: .system, accountId: account, username: "demo.manager",
+                    password: "first-password-given", mustChange: true, now: Date())
+            }
+            let r = try await Self.script(
+                "passwords.py",
+                [
+                    h.url.absoluteString, "demo.manager", "first-password-given", "my own long password",
+                    Self.root.appendingPathComponent(".screenshots/passwords").path,
+                ])
+            #expect(r["empty"]?["summary"] == .array([.string("Enter your password")]), "\(r)")
+            #expect(r["empty"]?["title"]?.string?.hasPrefix("Error: ") == true)
+            #expect(r["afterFirst"] == .string("/password") && r["overviewBeforeChange"] == .string("/password"))
+            #expect(r["mismatch"]?["summary"] == .array([.string("The two new passwords are not the same")]), "\(r)")
+            // Beside its field, and beside no other.
+            #expect(
+                r["mismatch"]?["beside"]
+                    == .object(["confirm-error": .string("Error: The two new passwords are not the same")]), "\(r)")
+            #expect(r["afterChange"] == .string("/overview") && r["newPassword"] == .string("/overview"), "\(r)")
+            #expect(r["oldPassword"]?["summary"]?.array?.first?.string?.contains("not right") == true)
+            #expect(r["afterFiveWrong"]?["summary"]?.array?.first?.string?.contains("locked until") == true, "\(r)")
+            for page in ["sign-in", "change-password", "change-password-error", "sign-in-locked"] {
+                #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
+                #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
+            }
+            let (refusals, leaked): (Int, Int) = try await h.db { c in
+                (
+                    try c.query(
+                        "SELECT count(*) AS n FROM audit_log WHERE action = 'refused' AND table_name = 'sign-in'")[0]
+                        .decode("n"),
+                    try c.query(
+                        "SELECT count(*) AS n FROM audit_log WHERE row_to_json(audit_log)::text LIKE '%wrong-guess%'"
+                    )[0].decode("n")
+                )
+            }
+            #expect(refusals >= 6 && leaked == 0, "\(refusals) refusals audited, \(leaked) with the password")
+        }
     }
 }

@@ -153,7 +153,7 @@ def main():
         visit(base + "/overview")
         out["unsignedLandsOn"] = js("location.pathname")
         shot("sign-in")
-        js(f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('form[action=\"/sign-in\"]').submit()")
+        js(f"document.getElementById('token').value = {json.dumps(token)}; document.getElementById('token-sign-in').submit()")
         cdp.wait_for("Page.loadEventFired")
         out["signedInLandsOn"] = js("location.pathname")
         out["cookieVisibleToScripts"] = "ap_session" in (js("document.cookie") or "")

@@ -29,8 +29,9 @@ def browser(scripts=True):
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_window_size(1200, 900)
     driver.get(base + "/sign-in")
+    driver.find_element(By.CSS_SELECTOR, "details summary").click()  # the token's form is folded away
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#token-sign-in button[type=submit]").click()
     # Signed in once the form has taken the browser on to the overview (with its session cookie).
     WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/overview"))
     driver.get(f"{base}/premises/{code}")

@@ -76,7 +76,7 @@ enum HTML {
         // No framing, no third parties, and no script but the service's own files (the live alerts' banner):
         // nothing inline, so markup that slipped into a page could not run.
         headers[.contentSecurityPolicy] =
-            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"

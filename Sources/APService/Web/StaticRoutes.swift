@@ -3,14 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The pages' own script files (Sources/APService/Static), the only scripts the pages' policy lets run.
+/// The pages' own script and style files (Sources/APService/Static): the only scripts the pages' policy lets run.
 extension API {
     static let scripts: [String: ByteBuffer] = {
         guard let folder = Bundle.module.url(forResource: "Static", withExtension: nil),
             let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
         else { return [:] }
         var scripts: [String: ByteBuffer] = [:]
-        for name in names where name.hasSuffix(".js") {
+        for name in names where name.hasSuffix(".js") || name.hasSuffix(".css") {
             if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
                 scripts[name] = ByteBuffer(bytes: data)
             }
@@ -23,7 +23,8 @@ extension API {
             guard let name = ctx.parameters.get("name"), let script = Self.scripts[name] else {
                 throw WebPage(status: .notFound, title: "Not found", text: "There is no such file.")
             }
-            var headers: HTTPFields = [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"]
+            let type = name.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8"
+            var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache"]
             headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: script))
         }

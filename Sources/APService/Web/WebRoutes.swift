@@ -17,10 +17,13 @@ extension API {
     static let sessionCookie = "ap_session", csrfCookie = "ap_csrf"
 
     /// The signed-in manager, or a redirect to the sign-in page.
-    func webSession(_ req: Request) async throws -> WebSessionStore.Session? {
+    /// A session opened with a first or reset password reaches no page but the one to change it.
+    func webSession(_ req: Request, changingPassword: Bool = false) async throws -> WebSessionStore.Session? {
         guard let id = req.cookies[Self.sessionCookie]?.value else { return nil }
         let now = clock()
-        return try await pool.withConnection { c in try WebSessionStore.find(c, id: id, now: now) }
+        let session = try await pool.withConnection { c in try WebSessionStore.find(c, id: id, now: now) }
+        if let session, session.passwordMustChange, !changingPassword { throw SeeOther(location: "/password") }
+        return session
     }
 
     static func redirect(_ to: String, cookies: [Cookie] = []) -> Response {
@@ -50,7 +53,7 @@ extension API {
             let kept = req.cookies[Self.csrfCookie].map(\.value).flatMap {
                 WebSessionStore.isIssuedCSRF($0, key: key) ? $0 : nil
             }
-            return Self.signInPage(csrf: kept ?? WebSessionStore.newCSRF(key: key), message: nil, status: .ok)
+            return Self.signInPage(csrf: kept ?? WebSessionStore.newCSRF(key: key))
         }
 
         r.post("sign-in") { req, _ in try await signIn(req) }
@@ -280,32 +283,31 @@ extension API {
             WebSessionStore.isIssuedCSRF(csrf, key: key)
         else {
             return Self.signInPage(
-                csrf: WebSessionStore.newCSRF(key: key), message: "The form had expired: please sign in again.",
+                csrf: WebSessionStore.newCSRF(key: key),
+                errors: [.init(field: "username", message: "The form had expired: please sign in again")],
                 status: .forbidden)
         }
+        if form["token"] == nil { return try await signInWithPassword(req, form, csrf: csrf) }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let now = clock()
         let opened: Result<(id: String, session: WebSessionStore.Session), AccountStore.Refusal> =
             try await pool.withConnection { c in try WebSessionStore.open(c, token: token, now: now) }
         guard case .success(let (id, session)) = opened else {
             return Self.signInPage(
-                csrf: csrf, message: "That token was not accepted: check it, or ask an admin for a new one.",
+                csrf: csrf,
+                errors: [
+                    .init(
+                        field: "token", message: "That token was not accepted: check it, or ask an admin for a new one")
+                ],
                 status: .unauthorized)
         }
         guard [.manager, .admin].contains(session.principal.account.role) else {
             return Self.signInPage(
-                csrf: csrf, message: "The dashboard is for managers: use `ap` for shift work.", status: .forbidden)
+                csrf: csrf,
+                errors: [.init(field: "token", message: "The pages are for managers for now: use ap for shift work")],
+                status: .forbidden)
         }
-        let maxAge = Int(session.expiresAt.timeIntervalSince(now))
-        let secure = req.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
-        return Self.redirect(
-            "/overview",
-            cookies: [
-                Cookie(
-                    name: Self.sessionCookie, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
-                    sameSite: .strict),
-                Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
-            ])
+        return Self.redirect("/overview", cookies: sessionCookies(req, id, session, now))
     }
 
     /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not
@@ -335,27 +337,18 @@ extension API {
         return Nights(from: first, to: first.adding(days: LocalDate.daysIn(month: month, year: year)))!
     }
 
-    static func signInPage(csrf: String, message: String?, status: HTTPResponse.Status) -> Response {
-        let body =
-            (message.map { "<p class=\"warn\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "") + """
-                <form method="post" action="/sign-in">
-                <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-                <p><label for="token">Your API token</label><br><input id="token" name="token" type="password"
-                    autocomplete="off" required size="70"></p>
-                <p><button type="submit">Sign in</button></p>
-                </form>
-                """
-        return HTML.response(
-            HTML.page("Sign in", body), status: status,
-            headers: HTTPFields([
-                HTTPField(
-                    name: .setCookie,
-                    value: "\(API.csrfCookie)=\(csrf); Max-Age=3600; Path=/; HttpOnly; SameSite=Strict")
-            ]))
-    }
 }
 
 /// An error shown as a page, not a problem document.
+/// A redirect thrown from deep in a page's handling (a session that must change its password first).
+struct SeeOther: Error, HTTPResponseError {
+    let location: String
+    var status: HTTPResponse.Status { .seeOther }
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+}
+
 struct WebPage: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let title: String

@@ -93,7 +93,7 @@ let package = Package(
             path: "Tests/TestDatabase"),
         .testTarget(name: "CivilTests", dependencies: ["Civil"]),
         .testTarget(name: "PGDriverTests", dependencies: ["PGDriver", "TestDatabase"]),
-        .testTarget(name: "PGMigrationsTests", dependencies: ["PGMigrations", "TestDatabase"]),
+        .testTarget(name: "PGMigrationsTests", dependencies: ["APStore", "PGMigrations", "TestDatabase"]),
         .testTarget(name: "APDomainTests", dependencies: ["APDomain"]),
         .testTarget(name: "APStoreTests", dependencies: ["APStore", "APWire", "TestDatabase"]),
         .testTarget(name: "APWorkerTests", dependencies: ["APWorker", "APStore", "APWire", "TestDatabase"]),

@@ -1,3 +1,4 @@
+import APStore
 import Foundation
 import PGDriver
 import TestDatabase
@@ -88,6 +89,30 @@ import Testing
             let bad = try await TestDatabase.run(
                 "ap-server", ["admin", "bootstrap", "--name", "X", "--days", "0"], environment: env)
             #expect(bad.status == 64)
+
+            // A first password for the pages: printed once, kept only as a hash, to be changed at the first sign-in.
+            let account: String = try await TestDatabase.withConnection(config) { c in
+                try c.query("SELECT id::text AS id FROM accounts WHERE name = 'Priya Shah'")[0].decode("id")
+            }
+            let given = try await TestDatabase.run(
+                "ap-server", ["admin", "password", "--account", account, "--username", "priya.shah"], environment: env)
+            let password = given.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(given.status == 0 && password.count >= 10 && given.err.contains("changed at the first sign-in"))
+            let mustChange: Bool = try await TestDatabase.withConnection(config) { c in
+                guard
+                    case .success(let (_, mustChange)) = try PasswordStore.check(
+                        c, username: "priya.shah", password: password, now: Date())
+                else { return false }
+                return mustChange
+            }
+            #expect(mustChange)
+            let badName = try await TestDatabase.run(
+                "ap-server", ["admin", "password", "--account", account, "--username", "Priya Shah"], environment: env)
+            #expect(badName.status == 5 && badName.err.contains("lower-case"))
+            let nobody = try await TestDatabase.run(
+                "ap-server", ["admin", "password", "--account", UUID().uuidString, "--username", "no.one"],
+                environment: env)
+            #expect(nobody.status == 2)
         }
     }
 }

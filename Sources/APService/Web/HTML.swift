@@ -24,25 +24,6 @@ enum HTML {
         return out
     }
 
-    static let style = """
-        body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}
-        header{background:#0b0c0c;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
-        header a{color:#fff}header form{margin-left:auto}
-        main{padding:1rem;max-width:72rem;margin:auto}
-        a{color:#1d4f91}a:focus,button:focus,input:focus{outline:3px solid #fd0;outline-offset:2px}
-        table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}
-        th,td{border-bottom:1px solid #b1b4b6;padding:.25rem .6rem;text-align:left}
-        .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
-        .card{border:1px solid #b1b4b6;padding:.8rem}
-        .figures{display:flex;flex-wrap:wrap;gap:1rem}.figures div{min-width:5rem}.figures
-            b{display:block;font-size:1.6rem}
-        .warn{color:#b10e1e;font-weight:bold}
-        .scroll{overflow-x:auto}
-        svg{max-width:100%;height:auto}
-        button,input{font:inherit;padding:.4rem .8rem}
-        @media print{header form{display:none}}
-        """
-
     /// A whole page. `csrf` present: the header carries a sign-out form.
     static func page(_ title: String, csrf: String? = nil, who: String? = nil, _ body: String) -> String {
         var head = "<a href=\"/overview\">Approved Premises</a>"
@@ -56,7 +37,7 @@ enum HTML {
             <!doctype html>
             <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport"
                 content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) – Approved Premises</title><style>\(style)</style></head>
+            <title>\(escape(title)) – Approved Premises</title><link rel="stylesheet" href="/static/ap.css"></head>
             <body><header>\(head)</header><main id="main"><h1>\(escape(title))</h1>
             \(body)
             </main></body></html>

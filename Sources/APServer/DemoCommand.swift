@@ -41,7 +41,9 @@ struct DemoCommand: ParsableCommand {
             }
             let a = try demo.accounts(c)
             // Sign-ins for the pages: a first password each, to be changed at the first sign-in.
-            for (account, username) in [(a.manager.account, "demo.manager"), (a.admin.account, "demo.admin")] {
+            for (account, username) in [
+                (a.staff.account, "demo.staff"), (a.manager.account, "demo.manager"), (a.admin.account, "demo.admin"),
+            ] {
                 try PasswordStore.set(
                     c, actor: .system, accountId: account.id, username: username, password: Self.firstPassword,
                     mustChange: true, now: Date())
@@ -54,8 +56,8 @@ struct DemoCommand: ParsableCommand {
                 export AP_ADMIN_TOKEN=\(a.admin.token)
                 export AP_WORKER_TOKEN=\(a.worker.token)
                 export AP_PREMISES=\(a.premises.code)
-                # The pages: sign in as demo.manager (or demo.admin) with the password \(Self.firstPassword), then
-                # choose your own.
+                # The pages: sign in as demo.staff, demo.manager or demo.admin with the password \(Self.firstPassword),
+                # then choose your own.
                 """)
         } catch {
             FileHandle.standardError.write(Data("ap-server demo: \(error)\n".utf8))

@@ -45,6 +45,7 @@ public enum APService {
         api.alertStreamPageRoute(router)
         api.staticRoutes(router)
         api.passwordRoutes(router)
+        api.rollPageRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

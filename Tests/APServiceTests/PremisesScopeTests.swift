@@ -195,7 +195,8 @@ import Testing
         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
         "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",
         "GET /residents/{residentId}/evidence", "GET /premises/{code}/alerts/stream",
-        "GET /static/{name}", "GET /password", "POST /password",
+        "GET /static/{name}", "GET /password", "POST /password", "GET /premises/{code}/roll",
+        "POST /premises/{code}/roll/out", "POST /premises/{code}/roll/in", "POST /premises/{code}/roll/late",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

@@ -227,4 +227,54 @@ import Testing
             #expect(refusals >= 6 && leaked == 0, "\(refusals) refusals audited, \(leaked) with the password")
         }
     }
+
+    /// Issue 18, the shift's roll in the browser: a staff member signs in with a password and lands on it; signs a
+    /// resident out (a wrong time is shown beside its field and in the summary, what was typed kept), then in; a
+    /// late entry without its reason is refused beside the reason; another premises' roll and the managers' pages
+    /// are not found; a form without the page's CSRF token changes nothing. The API then shows what was done.
+    @Test func theShiftSignsOutAndInOnTheRoll() async throws {
+        try await Harness.with { h in
+            let otherCode: String = try await h.db { c in
+                let account: UUID = try c.query("SELECT id FROM accounts WHERE name = 'Demo Staff'")[0].decode("id")
+                try PasswordStore.set(
+                    c, actor: .system, accountId: account, username: "demo.staff",
+                    password: "the shift's own password", mustChange: false, now: Date())
+                return try c.query("SELECT code FROM premises WHERE id = $1", [h.other])[0].decode("code")
+            }
+            let r = try await Self.script(
+                "roll.py",
+                [
+                    h.url.absoluteString, "demo.staff", "the shift's own password", otherCode,
+                    Self.root.appendingPathComponent(".screenshots/roll").path,
+                ])
+            let crn = try #require(r["crn"]?.string)
+            #expect(r["landedOn"]?.string?.hasSuffix("/roll") == true, "\(r)")
+            #expect(
+                r["badTime"]?["summary"] == .array([.string("Enter the time they are due back as HH:MM, like 15:30")]))
+            #expect(r["badTime"]?["links"] == .array([.string("back-\(crn)")]), "\(r)")
+            #expect(r["badTime"]?["beside"]?["back-\(crn)-error"]?.string?.contains("HH:MM") == true)
+            #expect(r["keptDestination"] == .string("job centre"))
+            #expect(r["signedOut"]?.string?.contains("(\(crn)) signed out at") == true, "\(r)")
+            #expect(r["rowAfterOut"]?.string?.contains("job centre") == true)
+            #expect(r["signedIn"]?.string?.contains("(\(crn)) signed in at") == true, "\(r)")
+            #expect(r["lateWithoutReason"]?["links"] == .array([.string("late-reason")]), "\(r)")
+            #expect(r["keptLateAt"] == .string("2026-01-01 10:00"))
+            #expect(r["otherPremises"] == .string("Not found") && r["managerPage"] == .string("Not found"))
+            #expect(r["withoutCSRF"] == .number(403))
+            for page in ["roll", "roll-error"] {
+                #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
+                #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
+            }
+            // The API shows exactly that: out to the job centre, then in; nothing from the refused forms.
+            let resident = try #require(
+                try await h.staff.get(
+                    "api/v1/premises/\(h.home)/roll", query: ["limit": "500"], as: Page<Presence>.self
+                )
+                .items.first { $0.crn == crn })
+            let log: Page<Movement> = try await h.staff.get("api/v1/placements/\(resident.placementId)/movements")
+            #expect(Array(log.items.suffix(2).map(\.kind)) == [.out, .in] && resident.isIn)
+            #expect(log.items.suffix(2).first?.destination == "job centre")
+            #expect(!log.items.contains { $0.destination == "x" })
+        }
+    }
 }

@@ -85,18 +85,11 @@ extension API {
                             + "you have forgotten it")
                 ], username: username, status: .tooManyRequests)
         case .success(let (principal, mustChange)):
-            guard [.manager, .admin].contains(principal.account.role) || mustChange else {
-                return Self.signInPage(
-                    csrf: csrf,
-                    errors: [
-                        .init(field: "username", message: "The pages are for managers for now: use ap for shift work")
-                    ],
-                    username: username, status: .forbidden)
-            }
             let (id, session) = try await pool.withConnection { c in
                 try WebSessionStore.open(c, principal: principal, passwordMustChange: mustChange, now: now)
             }
-            return Self.redirect(mustChange ? "/password" : "/overview", cookies: sessionCookies(req, id, session, now))
+            return Self.redirect(
+                mustChange ? "/password" : try await home(session), cookies: sessionCookies(req, id, session, now))
         }
     }
 
@@ -162,7 +155,7 @@ extension API {
                 page.errors.append(.init(field: field, message: message))
                 return Self.formResponse("change-password", page, status: .badRequest)
             case .changed(let id, let session):
-                return Self.redirect("/overview", cookies: sessionCookies(req, id, session, now))
+                return Self.redirect(try await home(session), cookies: sessionCookies(req, id, session, now))
             }
         }
     }

@@ -45,7 +45,10 @@ extension API {
     }
 
     func webRoutes(_ r: Router<APRequestContext>) {
-        r.get("/") { req, _ in try await webSession(req) == nil ? Self.redirect("/sign-in") : Self.redirect("/overview")
+        // Where a signed-in account starts: the overview for managers and admins, the roll for the shift.
+        r.get("/") { req, _ in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            return Self.redirect(try await home(s))
         }
 
         r.get("sign-in") { req, _ in
@@ -85,6 +88,7 @@ extension API {
 
         r.get("overview") { req, _ in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            guard s.principal.account.role != .staff else { return Self.redirect(try await home(s)) }
             let p = s.principal
             let premises = try await reads.withConnection { c in
                 try PremisesStore.list(c, ids: p.premisesIds.map { Array($0) }).sorted { $0.code < $1.code }
@@ -301,13 +305,16 @@ extension API {
                 ],
                 status: .unauthorized)
         }
-        guard [.manager, .admin].contains(session.principal.account.role) else {
-            return Self.signInPage(
-                csrf: csrf,
-                errors: [.init(field: "token", message: "The pages are for managers for now: use ap for shift work")],
-                status: .forbidden)
-        }
-        return Self.redirect("/overview", cookies: sessionCookies(req, id, session, now))
+        return Self.redirect(try await home(session), cookies: sessionCookies(req, id, session, now))
+    }
+
+    /// A signed-in account's first page: the overview, or for the shift the roll of the premises it works at.
+    func home(_ s: WebSessionStore.Session) async throws -> String {
+        guard s.principal.account.role == .staff else { return "/overview" }
+        let ids = s.principal.premisesIds.map { Array($0) } ?? []
+        let premises = try await pool.withConnection { c in try PremisesStore.list(c, ids: ids) }
+        guard let first = premises.sorted(by: { $0.code < $1.code }).first else { return "/sign-in" }
+        return "/premises/\(first.code)/roll"
     }
 
     /// The premises a code names, if the signed-in manager may see it: 404 otherwise, as for a code that does not

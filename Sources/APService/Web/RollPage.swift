@@ -1,0 +1,197 @@
+import APDomain
+import APStore
+import APWire
+import Civil
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The shift's roll in the browser (part of issue 18): who is in and who is out, with sign-out and sign-in on each
+/// row and a late entry with its time and reason. It calls the store as the API does (MovementStore.record, as the
+/// signed-in account, after the same premises check); a refusal shows beside its field, with the summary at the
+/// top and what was typed kept.
+extension API {
+    /// A form that came back refused: which form, the error for each field, and what was typed.
+    struct RollForm {
+        var crn = ""
+        var form = ""
+        var errors: [(field: String, message: String)] = []
+        var typed: [String: String] = [:]
+    }
+
+    func rollPageRoutes(_ r: Router<APRequestContext>) {
+        r.get("premises/{code}/roll") { req, ctx in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+            let done = req.query("crn").flatMap { crn in req.query("done").map { (crn: crn, kind: $0) } }
+            return try await rollPage(s, premises, refused: nil, done: done)
+        }
+        for kind in ["out", "in", "late"] {
+            r.post("premises/{code}/roll/\(kind)") { req, ctx in
+                guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+                let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+                let form = try await Self.form(req)
+                guard form["csrf"] == s.csrf else {
+                    throw WebPage(
+                        status: .forbidden, title: "Not recorded",
+                        text: "That form did not come from one of this site's pages, so nothing was recorded.")
+                }
+                return try await recordFromRoll(s, premises, kind: kind, form)
+            }
+        }
+    }
+
+    /// The premises a code names, if the signed-in account works there (any role): 404 otherwise.
+    func shiftPremises(_ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
+        let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }
+        guard let found, s.principal.maySee(premises: found.id) else {
+            throw WebPage(status: .notFound, title: "Not found", text: "There is no premises \(code) that you may see.")
+        }
+        return found
+    }
+
+    /// A refusal of the page's own, for a CRN that is not on the roll (any more).
+    static let notOnTheRoll = "That resident is not staying here now: the roll below is as it stands"
+
+    func recordFromRoll(_ s: WebSessionStore.Session, _ premises: Premises, kind: String, _ form: [String: String])
+        async throws -> Response
+    {
+        let zone = TimeZone(identifier: premises.timeZone) ?? API.london
+        let now = clock()
+        let crn = form["crn"] ?? ""
+        var refused = RollForm(crn: crn, form: kind, typed: form)
+        let field = { (name: String) in kind == "late" ? "late-\(name)" : "\(name)-\(crn)" }
+        // What the form says, in the API's terms; what cannot be read is said beside its field.
+        var at: Date?
+        var back: Date?
+        if kind == "late" {
+            let text = (form["at"] ?? "").trimmingCharacters(in: .whitespaces)
+            let parts = text.split(separator: " ")
+            if parts.count == 2, let d = LocalDate(String(parts[0])), let t = LocalTime(String(parts[1])) {
+                at = Zone.instant(d, t, in: zone)
+            } else {
+                refused.errors.append(
+                    (field("at"), "Enter when it happened as YYYY-MM-DD HH:MM, like 2026-11-29 22:55"))
+            }
+        }
+        if kind == "out", let text = form["back"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if let t = LocalTime(text) {
+                let today = Zone.instant(Zone.local(now, in: zone).date, t, in: zone)
+                back = today > now ? today : Zone.instant(Zone.local(now, in: zone).date.adding(days: 1), t, in: zone)
+            } else {
+                refused.errors.append((field("back"), "Enter the time they are due back as HH:MM, like 15:30"))
+            }
+        }
+        if !refused.errors.isEmpty { return try await rollPage(s, premises, refused: refused, done: nil) }
+
+        let principal = s.principal
+        let (when, due) = (at, back)
+        let late = kind == "late"
+        let movementKind: MovementKind = late ? (form["kind"] == "out" ? .out : .in) : (kind == "out" ? .out : .in)
+        let outcome: Result<String, RollRefusal> = try await pool.withConnection { c in
+            try Self.check(c, principal, premises: premises.id)
+            let roll = try MovementStore.roll(
+                c.asActor(principal.actor), premisesId: premises.id, night: Zone.local(now, in: zone).date)
+            guard let resident = roll.first(where: { $0.crn == crn }) else {
+                return .failure(RollRefusal(field: "crn", message: Self.notOnTheRoll))
+            }
+            do {
+                _ = try MovementStore.record(
+                    c.asActor(principal.actor), premisesId: premises.id,
+                    NewMovement(
+                        residentId: resident.residentId, kind: movementKind, at: when,
+                        destination: (form["destination"] ?? "").trimmingCharacters(in: .whitespaces),
+                        expectedBack: due, lateReason: late ? form["reason"] : nil),
+                    now: now)
+                return .success(resident.crn)
+            } catch let error as StoreError {
+                return .failure(RollRefusal(field: error.field, message: error.message))
+            }
+        }
+        switch outcome {
+        case .success(let crn):
+            return Self.redirect("/premises/\(premises.code)/roll?done=\(movementKind.rawValue)&crn=\(crn)")
+        case .failure(let error):
+            let name: String =
+                switch error.field {
+                case "lateReason": field("reason")
+                case "at": kind == "late" ? field("at") : "button-\(crn)"
+                case "destination": field("destination")
+                case "crn": kind == "late" ? field("crn") : "button-\(crn)"
+                default: kind == "late" ? field("at") : field(kind == "out" ? "destination" : "button")
+                }
+            refused.errors.append((name, Self.sentence(error.message)))
+            return try await rollPage(s, premises, refused: refused, done: nil, status: .unprocessableContent)
+        }
+    }
+
+    struct RollRefusal: Error {
+        var field: String?
+        var message: String
+    }
+
+    /// The store's refusals are sentences without a capital: the pages' errors start with one.
+    static func sentence(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+
+    func rollPage(
+        _ s: WebSessionStore.Session, _ premises: Premises, refused: RollForm?, done: (crn: String, kind: String)?,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let zone = TimeZone(identifier: premises.timeZone) ?? API.london
+        let now = clock()
+        let principal = s.principal
+        let roll = try await pool.withConnection { c in
+            try Self.check(c, principal, premises: premises.id)
+            return try MovementStore.roll(
+                c.asActor(principal.actor), premisesId: premises.id, night: Zone.local(now, in: zone).date)
+        }
+        let when = { (d: Date) in
+            let day = Zone.local(d, in: zone).date
+            return day == Zone.local(now, in: zone).date
+                ? Zone.clockTime(d, in: zone) : "\(day.weekdayDayAndMonth) \(Zone.clockTime(d, in: zone))"
+        }
+        let errorFor = { (field: String) in refused?.errors.first { $0.field == field }?.message }
+        var rows: [[String: Any]] = []
+        for p in roll {
+            var row: [String: Any] = [
+                "name": p.name, "crn": p.crn, "bed": p.bedCode ?? "none", "isIn": p.isIn, "since": when(p.since),
+                "code": premises.code, "csrf": s.csrf, "lateChosen": refused?.form == "late" && refused?.crn == p.crn,
+            ]
+            if !p.destination.isEmpty { row["destination"] = p.destination }
+            if let due = p.expectedBack {
+                row["due"] = when(due)
+                row["overdue"] = due < now
+            }
+            if refused?.form == "out", refused?.crn == p.crn {
+                row["typedDestination"] = refused?.typed["destination"] ?? ""
+                row["typedBack"] = refused?.typed["back"] ?? ""
+                if let e = errorFor("destination-\(p.crn)") { row["destinationError"] = e }
+                if let e = errorFor("back-\(p.crn)") { row["backError"] = e }
+            }
+            rows.append(row)
+        }
+        var model: [String: Any] = [
+            "title": "\(premises.code): who is in", "premises": "\(premises.code) \(premises.name)",
+            "code": premises.code, "csrf": s.csrf, "rows": rows, "now": Zone.clockTime(now, in: zone),
+            "inCount": roll.filter(\.isIn).count, "outCount": roll.filter { !$0.isIn }.count,
+            "overdueCount": roll.filter { !$0.isIn && ($0.expectedBack.map { $0 < now } ?? false) }.count,
+            "hasErrors": !(refused?.errors.isEmpty ?? true),
+            "errors": (refused?.errors ?? []).map { ["field": $0.field, "message": $0.message] },
+            "lateOut": refused?.form == "late" && refused?.typed["kind"] == "out",
+        ]
+        if refused?.form == "late" {
+            model["typedAt"] = refused?.typed["at"] ?? ""
+            model["typedReason"] = refused?.typed["reason"] ?? ""
+            for name in ["crn", "at", "reason"] {
+                if let e = errorFor("late-\(name)") {
+                    model["late\(name.prefix(1).uppercased() + name.dropFirst())Error"] = e
+                }
+            }
+        }
+        // What was just recorded, said back: the row as it stands now.
+        if let done, let p = roll.first(where: { $0.crn == done.crn }) {
+            model["done"] = "\(p.name) (\(p.crn)) signed \(p.isIn ? "in" : "out") at \(when(p.since))"
+        }
+        return HTML.response(Templates.render("roll", model), status: status)
+    }
+}

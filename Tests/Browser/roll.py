@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The shift's roll in a real Chromium, driven by Selenium: a staff member signs in with a password, signs a
+resident out (first with a time that is not one), signs them in, and is refused a late entry without its reason.
+
+    roll.py BASE_URL USERNAME PASSWORD OTHER_PREMISES_CODE SHOT_DIR
+
+Prints one JSON object of what it saw.
+"""
+import json, os, sys, urllib.error, urllib.parse, urllib.request
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+base, username, password, other, shots = sys.argv[1:6]
+os.makedirs(shots, exist_ok=True)
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+    options.add_argument(flag)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.set_window_size(1200, 900)
+result = {"axe": {}}
+
+
+def gone(element):
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
+def submit(button):
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 10).until(lambda d: gone(page))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def audit(name):
+    axe = Axe(driver)
+    axe.inject()
+    result["axe"][name] = [v["id"] for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
+    driver.save_screenshot(os.path.join(shots, f"{name}-desktop.png"))
+    driver.set_window_size(390, 900)
+    driver.save_screenshot(os.path.join(shots, f"{name}-phone.png"))
+    result.setdefault("phoneOverflow", {})[name] = driver.execute_script(
+        "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    driver.set_window_size(1200, 900)
+
+
+def errors():
+    return {"summary": [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".error-summary a")],
+            "links": [a.get_attribute("href").split("#")[1] for a in driver.find_elements(By.CSS_SELECTOR, ".error-summary a")],
+            "beside": {e.get_attribute("id"): e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error-message")}}
+
+
+def banner():
+    found = driver.find_elements(By.CSS_SELECTOR, ".banner")
+    return found[0].text if found else ""
+
+
+try:
+    driver.get(base + "/sign-in")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit(driver.find_element(By.CSS_SELECTOR, "#password-sign-in button[type=submit]"))
+    result["landedOn"] = urllib.parse.urlparse(driver.current_url).path
+    audit("roll")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/out']")
+    crn = form.find_element(By.NAME, "crn").get_attribute("value")
+    result["crn"] = crn
+    form.find_element(By.NAME, "destination").send_keys("job centre")
+    form.find_element(By.NAME, "back").send_keys("25:99")
+    submit(form.find_element(By.CSS_SELECTOR, "button"))
+    result["badTime"] = errors()
+    result["keptDestination"] = driver.find_element(By.ID, f"destination-{crn}").get_attribute("value")
+    audit("roll-error")
+    back = driver.find_element(By.ID, f"back-{crn}")
+    back.clear()
+    back.send_keys("23:30")
+    submit(driver.find_element(By.ID, f"button-{crn}"))
+    result["signedOut"] = banner()
+    result["rowAfterOut"] = driver.find_element(By.ID, f"row-{crn}").text
+    submit(driver.find_element(By.ID, f"button-{crn}"))
+    result["signedIn"] = banner()
+
+    Select(driver.find_element(By.ID, "late-crn")).select_by_value(crn)
+    driver.find_element(By.CSS_SELECTOR, "input[name=kind][value=out]").click()
+    driver.find_element(By.ID, "late-at").send_keys("2026-01-01 10:00")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/late'] button"))
+    result["lateWithoutReason"] = errors()
+    result["keptLateAt"] = driver.find_element(By.ID, "late-at").get_attribute("value")
+
+    # Another premises' roll, and a form sent without the page's CSRF token.
+    driver.get(f"{base}/premises/{other}/roll")
+    result["otherPremises"] = driver.find_element(By.TAG_NAME, "h1").text
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    code = result["landedOn"].split("/")[2]
+    request = urllib.request.Request(f"{base}/premises/{code}/roll/out", method="POST",
+                                     data=urllib.parse.urlencode({"crn": crn, "destination": "x"}).encode(),
+                                     headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        result["withoutCSRF"] = 200
+    except urllib.error.HTTPError as e:
+        result["withoutCSRF"] = e.code
+    driver.get(f"{base}/premises/{code}")
+    result["managerPage"] = driver.find_element(By.TAG_NAME, "h1").text
+finally:
+    driver.quit()
+print(json.dumps(result))

@@ -10,7 +10,8 @@ import Testing
 /// The dashboard in a real headless Chromium (Tests/Browser/dashboard.py drives it over the DevTools
 /// protocol): sign-in, the overview's figures against the API's, every page rendered and captured to
 /// .screenshots/ for review, and a manager of one premises refused another's page.
-@Suite struct WebTests {
+// One Chromium at a time: each is heavy on two cores, and the live-alert tests beside them measure seconds.
+@Suite(.serialized) struct WebTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

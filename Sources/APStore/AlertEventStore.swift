@@ -14,8 +14,11 @@ public enum AlertEventStore {
             .decode("id")
     }
 
+    /// How many events one read gives at most.
+    public static let pageSize = 1000
+
     /// The premises' events after `after`, oldest first, each with its alert as it stands now.
-    public static func events(_ c: PGConnection, premisesId: UUID, after: Int64, limit: Int = 1000) throws
+    public static func events(_ c: PGConnection, premisesId: UUID, after: Int64, limit: Int = pageSize) throws
         -> [AlertEvent]
     {
         let rows = try c.query(

@@ -108,8 +108,15 @@ final class AlertHub: Service, Sendable {
         for premisesId in premises {
             guard let after = state.withLock({ $0.seen[premisesId] }) else { continue }
             do {
+                // Page by page, so that a burst of more than a page's events is handed out whole.
                 let events = try await pool.withConnection { c in
-                    try AlertEventStore.eventsForFanOut(c, premisesId: premisesId, after: after)
+                    var events: [AlertEvent] = []
+                    while true {
+                        let page = try AlertEventStore.eventsForFanOut(
+                            c, premisesId: premisesId, after: events.last?.id ?? after)
+                        events += page
+                        if page.count < AlertEventStore.pageSize { return events }
+                    }
                 }
                 guard let last = events.last else { continue }
                 state.withLock { s in

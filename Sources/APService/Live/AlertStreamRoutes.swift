@@ -69,7 +69,7 @@ extension API {
                     while true {
                         let page = try AlertEventStore.events(c, premisesId: premisesId, after: after)
                         missed += page
-                        guard page.count == 1000, let last = page.last else { return missed }
+                        guard page.count == AlertEventStore.pageSize, let last = page.last else { return missed }
                         after = last.id
                     }
                 }

@@ -46,6 +46,7 @@ public enum APService {
         api.staticRoutes(router)
         api.passwordRoutes(router)
         api.rollPageRoutes(router)
+        api.acknowledgeRoute(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

@@ -232,7 +232,8 @@ import Testing
     /// Issue 18, the shift's roll in the browser: a staff member signs in with a password and lands on it; signs a
     /// resident out (a wrong time is shown beside its field and in the summary, what was typed kept), then in; a
     /// late entry without its reason is refused beside the reason; another premises' roll and the managers' pages
-    /// are not found; a form without the page's CSRF token changes nothing. The API then shows what was done.
+    /// are not found; a form without the page's CSRF token changes nothing; an open alert is acknowledged with what
+    /// was done (first refused without it), and the live banner's stream answers the shift. The API then shows it.
     @Test func theShiftSignsOutAndInOnTheRoll() async throws {
         try await Harness.with { h in
             let otherCode: String = try await h.db { c in
@@ -262,7 +263,14 @@ import Testing
             #expect(r["keptLateAt"] == .string("2026-01-01 10:00"))
             #expect(r["otherPremises"] == .string("Not found") && r["managerPage"] == .string("Not found"))
             #expect(r["withoutCSRF"] == .number(403))
-            for page in ["roll", "roll-error"] {
+            let alert = try #require(r["alertId"]?.string)
+            #expect(r["ackWithoutOutcome"]?["links"] == .array([.string("outcome-\(alert)")]), "\(r)")
+            #expect(r["acknowledged"] == .string("Alert acknowledged") && r["alertStillListed"] == .bool(false))
+            #expect(r["streamStatus"] == .number(200) && r["streamStart"]?.string?.contains("retry: 2000") == true)
+            let acknowledged: Alert = try await h.staff.get("api/v1/alerts/\(alert)")
+            #expect(acknowledged.acknowledgements.map(\.outcome) == [.returnedLate])
+            #expect(acknowledged.acknowledgements.first?.note == "back at 23:40")
+            for page in ["roll", "roll-error", "roll-alert-error"] {
                 #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
             }

@@ -70,6 +70,7 @@ try:
     driver.find_element(By.ID, "password").send_keys(password)
     submit(driver.find_element(By.CSS_SELECTOR, "#password-sign-in button[type=submit]"))
     result["landedOn"] = urllib.parse.urlparse(driver.current_url).path
+    result["landedOnURL"] = driver.current_url
     audit("roll")
     form = driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/out']")
     crn = form.find_element(By.NAME, "crn").get_attribute("value")
@@ -95,6 +96,29 @@ try:
     submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/late'] button"))
     result["lateWithoutReason"] = errors()
     result["keptLateAt"] = driver.find_element(By.ID, "late-at").get_attribute("value")
+
+    # An open alert, acknowledged with what was done: first without saying what.
+    driver.get(result["landedOnURL"])
+    card = driver.find_element(By.CSS_SELECTOR, "form[action*='/acknowledge']")
+    alert_id = card.get_attribute("action").split("/alerts/")[1].split("/")[0]
+    result["alertId"] = alert_id
+    submit(driver.find_element(By.ID, f"acknowledge-{alert_id}"))
+    result["ackWithoutOutcome"] = errors()
+    audit("roll-alert-error")
+    Select(driver.find_element(By.ID, f"outcome-{alert_id}")).select_by_value("returned_late")
+    driver.find_element(By.ID, f"note-{alert_id}").send_keys("back at 23:40")
+    submit(driver.find_element(By.ID, f"acknowledge-{alert_id}"))
+    result["acknowledged"] = banner()
+    result["alertStillListed"] = bool(driver.find_elements(By.ID, f"alert-{alert_id}"))
+
+    # The live banner's stream answers the shift's session (its first bytes).
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    code = result["landedOn"].split("/")[2]
+    stream = urllib.request.urlopen(urllib.request.Request(f"{base}/premises/{code}/alerts/stream",
+                                                           headers={"Cookie": cookie}), timeout=10)
+    result["streamStatus"] = stream.status
+    result["streamStart"] = stream.read(40).decode()
+    stream.close()
 
     # Another premises' roll, and a form sent without the page's CSRF token.
     driver.get(f"{base}/premises/{other}/roll")

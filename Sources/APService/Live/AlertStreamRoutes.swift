@@ -20,13 +20,14 @@ extension API {
         }
     }
 
-    /// The dashboard's copy, for the pages' EventSource (which sends the session cookie, not a token).
+    /// The pages' copy, for their EventSource (which sends the session cookie, not a token): the shift's roll and
+    /// the managers' premises page.
     func alertStreamPageRoute(_ r: Router<APRequestContext>) {
         r.get("premises/{code}/alerts/stream") { req, ctx in
             guard let s = try await webSession(req) else {
                 throw WebPage(status: .unauthorized, title: "Not signed in", text: "Sign in again to see alerts live.")
             }
-            let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
+            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
             return try await alertStream(s.principal, premisesId: premises.id, lastEventId: try Self.lastEventId(req))
         }
     }

@@ -41,6 +41,43 @@ extension API {
         }
     }
 
+    /// Acknowledging an alert from the roll page, with what was done: the same store call as the API's.
+    func acknowledgeRoute(_ r: Router<APRequestContext>) {
+        r.post("premises/{code}/alerts/{alertId}/acknowledge") { req, ctx in
+            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
+            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+            let form = try await Self.form(req)
+            guard form["csrf"] == s.csrf else {
+                throw WebPage(
+                    status: .forbidden, title: "Not recorded",
+                    text: "That form did not come from one of this site's pages, so nothing was recorded.")
+            }
+            guard let id = ctx.parameters.get("alertId").flatMap(UUID.init(uuidString:)) else {
+                throw WebPage(status: .notFound, title: "Not found", text: "There is no such alert.")
+            }
+            let key = id.uuidString.lowercased()
+            var refused = RollForm(crn: key, form: "acknowledge", typed: form)
+            guard let outcome = form["outcome"].flatMap(AlertOutcome.init(rawValue:)) else {
+                refused.errors.append(("outcome-\(key)", "Choose what was done about the alert"))
+                return try await rollPage(s, premises, refused: refused, done: nil, status: .badRequest)
+            }
+            let principal = s.principal
+            let note = (form["note"] ?? "").trimmingCharacters(in: .whitespaces)
+            let failure: String? = try await pool.withConnection { c in
+                try Self.check(c, principal, .alert, id)
+                do {
+                    _ = try AlertStore.acknowledge(c, actor: principal.actor, alertId: id, outcome: outcome, note: note)
+                    return nil
+                } catch let error as StoreError { return error.message }
+            }
+            if let failure {
+                refused.errors.append(("outcome-\(key)", Self.sentence(failure)))
+                return try await rollPage(s, premises, refused: refused, done: nil, status: .unprocessableContent)
+            }
+            return Self.redirect("/premises/\(premises.code)/roll?done=acknowledged&crn=\(key)")
+        }
+    }
+
     /// The premises a code names, if the signed-in account works there (any role): 404 otherwise.
     func shiftPremises(_ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
         let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }
@@ -140,10 +177,15 @@ extension API {
         let zone = TimeZone(identifier: premises.timeZone) ?? API.london
         let now = clock()
         let principal = s.principal
-        let roll = try await pool.withConnection { c in
+        let (roll, alerts) = try await pool.withConnection { c in
             try Self.check(c, principal, premises: premises.id)
-            return try MovementStore.roll(
+            let roll = try MovementStore.roll(
                 c.asActor(principal.actor), premisesId: premises.id, night: Zone.local(now, in: zone).date)
+            let alerts = try c.acting(as: principal.actor) { c in
+                try AlertStore.list(
+                    c, premisesId: premises.id, since: Zone.local(now, in: zone).date.adding(days: -7), openOnly: true)
+            }.filter(\.isOpen)
+            return (roll, alerts)
         }
         let when = { (d: Date) in
             let day = Zone.local(d, in: zone).date
@@ -179,6 +221,32 @@ extension API {
             "errors": (refused?.errors ?? []).map { ["field": $0.field, "message": $0.message] },
             "lateOut": refused?.form == "late" && refused?.typed["kind"] == "out",
         ]
+        model["hasAlerts"] = !alerts.isEmpty
+        model["alerts"] = alerts.map { a -> [String: Any] in
+            var item: [String: Any] = [
+                "id": a.id.uuidString.lowercased(), "code": premises.code, "csrf": s.csrf,
+                "kind": a.kind.rawValue.replacingOccurrences(of: "_", with: " ").capitalizedFirst,
+                "escalate": a.escalate, "resident": "\(a.residentName) (\(a.crn))",
+                "night": a.night.weekdayDayAndMonth, "raised": when(a.raisedAt),
+                "entries": a.evidenceEntries.map { e in
+                    "\(e.kind == .in ? "Signed in" : "Signed out") \(when(e.at))"
+                        + (e.destination.isEmpty ? "" : " to \(e.destination)")
+                        + (e.expectedBack.map { ", due back \(when($0))" } ?? "")
+                },
+                "outcomes": AlertOutcome.allCases.map {
+                    [
+                        "value": $0.rawValue,
+                        "label": $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalizedFirst,
+                    ]
+                },
+            ]
+            if a.escalate, let plan = a.contingencyPlan, !plan.isEmpty { item["plan"] = plan }
+            if refused?.form == "acknowledge", refused?.crn == a.id.uuidString.lowercased() {
+                item["typedNote"] = refused?.typed["note"] ?? ""
+                if let e = errorFor("outcome-\(a.id.uuidString.lowercased())") { item["outcomeError"] = e }
+            }
+            return item
+        }
         if refused?.form == "late" {
             model["typedAt"] = refused?.typed["at"] ?? ""
             model["typedReason"] = refused?.typed["reason"] ?? ""
@@ -189,9 +257,16 @@ extension API {
             }
         }
         // What was just recorded, said back: the row as it stands now.
-        if let done, let p = roll.first(where: { $0.crn == done.crn }) {
+        if let done, done.kind == "acknowledged" {
+            model["done"] = "Alert acknowledged"
+        } else if let done, let p = roll.first(where: { $0.crn == done.crn }) {
             model["done"] = "\(p.name) (\(p.crn)) signed \(p.isIn ? "in" : "out") at \(when(p.since))"
         }
         return HTML.response(Templates.render("roll", model), status: status)
     }
+}
+
+extension String {
+    /// "Late return" from "late return": the pages' labels start with a capital.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

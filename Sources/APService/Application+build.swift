@@ -47,6 +47,7 @@ public enum APService {
         api.passwordRoutes(router)
         api.rollPageRoutes(router)
         api.acknowledgeRoute(router)
+        api.handoverPageRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

@@ -270,7 +270,13 @@ import Testing
             let acknowledged: Alert = try await h.staff.get("api/v1/alerts/\(alert)")
             #expect(acknowledged.acknowledgements.map(\.outcome) == [.returnedLate])
             #expect(acknowledged.acknowledgements.first?.note == "back at 23:40")
-            for page in ["roll", "roll-error", "roll-alert-error"] {
+            #expect(r["handoverTitle"]?.string?.hasSuffix(": handover") == true)
+            #expect(r["emptyNote"]?["links"] == .array([.string("text")]), "\(r)")
+            #expect(r["noteAdded"] == .string("The note is added") && r["notesListed"] == .bool(true))
+            #expect(r["handoverAcknowledged"] == .string("Handover acknowledged"))
+            let handovers: Page<Handover> = try await h.staff.get("api/v1/premises/\(h.home)/handovers")
+            #expect(handovers.items.first?.acknowledgedBy == "Demo Staff")
+            for page in ["roll", "roll-error", "roll-alert-error", "handover"] {
                 #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
             }

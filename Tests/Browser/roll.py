@@ -111,6 +111,19 @@ try:
     result["acknowledged"] = banner()
     result["alertStillListed"] = bool(driver.find_elements(By.ID, f"alert-{alert_id}"))
 
+    # The handover: a note refused when empty, then added; then acknowledged.
+    submit(driver.find_element(By.LINK_TEXT, "The handover"))
+    result["handoverTitle"] = driver.find_element(By.TAG_NAME, "h1").text
+    audit("handover")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/handover/notes'] button"))
+    result["emptyNote"] = errors()
+    driver.find_element(By.ID, "text").send_keys("Room 4 window latch broken")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/handover/notes'] button"))
+    result["noteAdded"] = banner()
+    result["notesListed"] = "Room 4 window latch broken" in driver.find_element(By.TAG_NAME, "main").text
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/handover/acknowledge'] button"))
+    result["handoverAcknowledged"] = banner()
+
     # The live banner's stream answers the shift's session (its first bytes).
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
     code = result["landedOn"].split("/")[2]

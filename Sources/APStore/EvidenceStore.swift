@@ -34,6 +34,20 @@ public enum EvidenceStore {
         ).map(entry)
     }
 
+    /// A premises' entries that count (not voids, not voided) from `since`, newest first, each with its resident's
+    /// CRN and name: what the shift may need to void.
+    public static func recent(_ c: PGConnection, premisesId: UUID, since: Date, limit: Int = 50) throws
+        -> [(entry: EvidenceEntry, crn: String, name: String)]
+    {
+        try c.query(
+            """
+            SELECT \(entryColumns), r.crn, r.given_name || ' ' || r.family_name AS resident_name
+            FROM counted_movements m JOIN residents r ON r.id = m.resident_id LEFT JOIN staff s ON s.id = m.recorded_by
+            WHERE m.premises_id = $1 AND m.at >= $2 ORDER BY m.at DESC, m.seq DESC LIMIT $3
+            """, [premisesId, since, limit]
+        ).map { (try entry($0), try $0.decode("crn"), try $0.decode("resident_name")) }
+    }
+
     /// How many nights one pack may cover: a recall is about weeks, and a pack is read by a person.
     public static let maxNights = 366
 

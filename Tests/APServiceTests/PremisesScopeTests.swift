@@ -197,6 +197,7 @@ import Testing
         "GET /residents/{residentId}/evidence", "GET /premises/{code}/alerts/stream",
         "GET /static/{name}", "GET /password", "POST /password", "GET /premises/{code}/roll",
         "POST /premises/{code}/roll/out", "POST /premises/{code}/roll/in", "POST /premises/{code}/roll/late",
+        "POST /premises/{code}/roll/void",
         "POST /premises/{code}/alerts/{alertId}/acknowledge", "GET /premises/{code}/handover",
         "POST /premises/{code}/handover/{action}",
     ]

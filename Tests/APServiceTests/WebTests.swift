@@ -263,6 +263,8 @@ import Testing
             #expect(r["keptLateAt"] == .string("2026-01-01 10:00"))
             #expect(r["otherPremises"] == .string("Not found") && r["managerPage"] == .string("Not found"))
             #expect(r["withoutCSRF"] == .number(403))
+            #expect(r["voidWithoutReason"]?["links"] == .array([.string("void-reason")]), "\(r)")
+            #expect(r["voided"]?.string?.hasPrefix("The entry is voided") == true, "\(r)")
             let alert = try #require(r["alertId"]?.string)
             #expect(r["ackWithoutOutcome"]?["links"] == .array([.string("outcome-\(alert)")]), "\(r)")
             #expect(r["acknowledged"] == .string("Alert acknowledged") && r["alertStillListed"] == .bool(false))
@@ -280,15 +282,18 @@ import Testing
                 #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
             }
-            // The API shows exactly that: out to the job centre, then in; nothing from the refused forms.
+            // The API shows exactly that: out to the job centre, in, the sign-in voided (so out again); nothing from
+            // the refused forms.
             let resident = try #require(
                 try await h.staff.get(
                     "api/v1/premises/\(h.home)/roll", query: ["limit": "500"], as: Page<Presence>.self
                 )
                 .items.first { $0.crn == crn })
             let log: Page<Movement> = try await h.staff.get("api/v1/placements/\(resident.placementId)/movements")
-            #expect(Array(log.items.suffix(2).map(\.kind)) == [.out, .in] && resident.isIn)
-            #expect(log.items.suffix(2).first?.destination == "job centre")
+            #expect(Array(log.items.suffix(3).map(\.kind)) == [.out, .in, .void] && !resident.isIn)
+            #expect(log.items.suffix(3).first?.destination == "job centre")
+            #expect(log.items.last?.voidReason == "signed in the wrong resident")
+            #expect(log.items.last?.voids?.uuidString.lowercased() == r["voidedEntry"]?.string)
             #expect(!log.items.contains { $0.destination == "x" })
         }
     }

@@ -97,6 +97,18 @@ try:
     result["lateWithoutReason"] = errors()
     result["keptLateAt"] = driver.find_element(By.ID, "late-at").get_attribute("value")
 
+    # The sign-in just recorded, voided as a mistake: first without a reason.
+    options = Select(driver.find_element(By.ID, "void-entry")).options
+    entry = next(o.get_attribute("value") for o in options if f"({crn}) in " in o.text)
+    result["voidedEntry"] = entry
+    Select(driver.find_element(By.ID, "void-entry")).select_by_value(entry)
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/void'] button"))
+    result["voidWithoutReason"] = errors()
+    Select(driver.find_element(By.ID, "void-entry")).select_by_value(entry)
+    driver.find_element(By.ID, "void-reason").send_keys("signed in the wrong resident")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/roll/void'] button"))
+    result["voided"] = banner()
+
     # An open alert, acknowledged with what was done: first without saying what.
     driver.get(result["landedOnURL"])
     card = driver.find_element(By.CSS_SELECTOR, "form[action*='/acknowledge']")

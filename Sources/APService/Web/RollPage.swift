@@ -26,7 +26,7 @@ extension API {
             let done = req.query("crn").flatMap { crn in req.query("done").map { (crn: crn, kind: $0) } }
             return try await rollPage(s, premises, refused: nil, done: done)
         }
-        for kind in ["out", "in", "late"] {
+        for kind in ["out", "in", "late", "void"] {
             r.post("premises/{code}/roll/\(kind)") { req, ctx in
                 guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
                 let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
@@ -36,9 +36,38 @@ extension API {
                         status: .forbidden, title: "Not recorded",
                         text: "That form did not come from one of this site's pages, so nothing was recorded.")
                 }
+                if kind == "void" { return try await voidFromRoll(s, premises, form) }
                 return try await recordFromRoll(s, premises, kind: kind, form)
             }
         }
+    }
+
+    /// Voiding a wrong entry from the roll page: the same store call as the API's (the entry stays, marked void).
+    func voidFromRoll(_ s: WebSessionStore.Session, _ premises: Premises, _ form: [String: String]) async throws
+        -> Response
+    {
+        var refused = RollForm(form: "void", typed: form)
+        let entry = form["entry"].flatMap(UUID.init(uuidString:))
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        if entry == nil { refused.errors.append(("void-entry", "Choose the entry that is wrong")) }
+        if reason.isEmpty { refused.errors.append(("void-reason", "Say why the entry is wrong")) }
+        guard let entry, refused.errors.isEmpty else {
+            return try await rollPage(s, premises, refused: refused, done: nil, status: .badRequest)
+        }
+        let principal = s.principal
+        let now = clock()
+        let failure: String? = try await pool.withConnection { c in
+            try Self.check(c, principal, .movement, entry)
+            do {
+                _ = try MovementStore.void(c, actor: principal.actor, movementId: entry, reason: reason, now: now)
+                return nil
+            } catch let error as StoreError { return error.message }
+        }
+        if let failure {
+            refused.errors.append(("void-entry", Self.sentence(failure)))
+            return try await rollPage(s, premises, refused: refused, done: nil, status: .unprocessableContent)
+        }
+        return Self.redirect("/premises/\(premises.code)/roll?done=voided&crn=-")
     }
 
     /// Acknowledging an alert from the roll page, with what was done: the same store call as the API's.
@@ -177,15 +206,20 @@ extension API {
         let zone = TimeZone(identifier: premises.timeZone) ?? API.london
         let now = clock()
         let principal = s.principal
-        let (roll, alerts) = try await pool.withConnection { c in
+        let (roll, alerts, recent) = try await pool.withConnection { c in
             try Self.check(c, principal, premises: premises.id)
             let roll = try MovementStore.roll(
                 c.asActor(principal.actor), premisesId: premises.id, night: Zone.local(now, in: zone).date)
-            let alerts = try c.acting(as: principal.actor) { c in
-                try AlertStore.list(
-                    c, premisesId: premises.id, since: Zone.local(now, in: zone).date.adding(days: -7), openOnly: true)
-            }.filter(\.isOpen)
-            return (roll, alerts)
+            let (alerts, recent) = try c.acting(as: principal.actor) { c in
+                (
+                    try AlertStore.list(
+                        c, premisesId: premises.id, since: Zone.local(now, in: zone).date.adding(days: -7),
+                        openOnly: true
+                    ).filter(\.isOpen),
+                    try EvidenceStore.recent(c, premisesId: premises.id, since: now.addingTimeInterval(-2 * 86_400))
+                )
+            }
+            return (roll, alerts, recent)
         }
         let when = { (d: Date) in
             let day = Zone.local(d, in: zone).date
@@ -247,6 +281,18 @@ extension API {
             }
             return item
         }
+        model["recent"] = recent.map { r -> [String: Any] in
+            [
+                "id": r.entry.id.uuidString.lowercased(),
+                "label": "\(r.name) (\(r.crn)) \(r.entry.kind == .in ? "in" : "out") \(when(r.entry.at)), "
+                    + "recorded by \(r.entry.recordedBy)",
+            ]
+        }
+        if refused?.form == "void" {
+            model["typedVoidReason"] = refused?.typed["reason"] ?? ""
+            if let e = errorFor("void-entry") { model["voidEntryError"] = e }
+            if let e = errorFor("void-reason") { model["voidReasonError"] = e }
+        }
         if refused?.form == "late" {
             model["typedAt"] = refused?.typed["at"] ?? ""
             model["typedReason"] = refused?.typed["reason"] ?? ""
@@ -259,6 +305,8 @@ extension API {
         // What was just recorded, said back: the row as it stands now.
         if let done, done.kind == "acknowledged" {
             model["done"] = "Alert acknowledged"
+        } else if let done, done.kind == "voided" {
+            model["done"] = "The entry is voided: it stays in the log, marked void"
         } else if let done, let p = roll.first(where: { $0.crn == done.crn }) {
             model["done"] = "\(p.name) (\(p.crn)) signed \(p.isIn ? "in" : "out") at \(when(p.since))"
         }

@@ -48,6 +48,7 @@ public enum APService {
         api.rollPageRoutes(router)
         api.acknowledgeRoute(router)
         api.handoverPageRoutes(router)
+        api.incidentPageRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

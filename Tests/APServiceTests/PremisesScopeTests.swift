@@ -199,7 +199,8 @@ import Testing
         "POST /premises/{code}/roll/out", "POST /premises/{code}/roll/in", "POST /premises/{code}/roll/late",
         "POST /premises/{code}/roll/void",
         "POST /premises/{code}/alerts/{alertId}/acknowledge", "GET /premises/{code}/handover",
-        "POST /premises/{code}/handover/{action}",
+        "POST /premises/{code}/handover/{action}", "GET /premises/{code}/incidents", "POST /premises/{code}/incidents",
+        "POST /premises/{code}/incidents/{incidentId}/close",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

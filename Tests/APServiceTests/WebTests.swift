@@ -278,7 +278,17 @@ import Testing
             #expect(r["handoverAcknowledged"] == .string("Handover acknowledged"))
             let handovers: Page<Handover> = try await h.staff.get("api/v1/premises/\(h.home)/handovers")
             #expect(handovers.items.first?.acknowledgedBy == "Demo Staff")
-            for page in ["roll", "roll-error", "roll-alert-error", "handover"] {
+            #expect(
+                r["emptyIncident"]?["links"]
+                    == .array(["occurredAt", "category", "severity", "description"].map { .string($0) }),
+                "\(r)")
+            #expect(r["incidentReported"] == .string("The incident is reported"))
+            #expect(r["incidentClosed"] == .string("The incident is closed"))
+            let incidentId = try #require(r["incidentId"]?.string)
+            let incident: Incident = try await h.staff.get("api/v1/incidents/\(incidentId)")
+            #expect(incident.status == .closed && incident.version == 2 && incident.draft.residentIds.count == 1)
+            #expect(incident.draft.category == .threats && incident.draft.location == "front door")
+            for page in ["roll", "roll-error", "roll-alert-error", "handover", "incidents"] {
                 #expect(r["axe"]?[page] == .array([]), "\(page): \(r["axe"] as Any)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
             }

@@ -136,6 +136,27 @@ try:
     submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/handover/acknowledge'] button"))
     result["handoverAcknowledged"] = banner()
 
+    # Incidents: a report sent empty is refused field by field; then reported, listed, and closed.
+    driver.get(result["landedOnURL"])
+    submit(driver.find_element(By.LINK_TEXT, "Incidents"))
+    audit("incidents")
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/incidents'] button"))
+    result["emptyIncident"] = errors()
+    driver.find_element(By.ID, "occurredAt").send_keys("2026-11-29 22:10")
+    driver.find_element(By.ID, "location").send_keys("front door")
+    Select(driver.find_element(By.ID, "category")).select_by_value("threats")
+    driver.find_element(By.CSS_SELECTOR, "input[name=severity][value=medium]").click()
+    driver.find_element(By.ID, "description").send_keys("Shouted at staff on the way in")
+    driver.find_element(By.CSS_SELECTOR, "input[name=resident]").click()
+    submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/incidents'] button"))
+    result["incidentReported"] = banner()
+    card = next(c for c in driver.find_elements(By.CSS_SELECTOR, "div.card[id^=incident-]")
+                if "Shouted at staff" in c.text)
+    incident = card.get_attribute("id").split("incident-")[1]
+    result["incidentId"] = incident
+    submit(driver.find_element(By.ID, f"close-{incident}"))
+    result["incidentClosed"] = banner()
+
     # The live banner's stream answers the shift's session (its first bytes).
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
     code = result["landedOn"].split("/")[2]

@@ -33,15 +33,18 @@ extension API {
     }
 
     static func form(_ req: Request) async throws -> [String: String] {
+        Dictionary(try await formPairs(req), uniquingKeysWith: { $1 })
+    }
+
+    /// Every name and value a form sent, in order: a group of checkboxes sends one name several times.
+    static func formPairs(_ req: Request) async throws -> [(String, String)] {
         let buffer = try await req.body.collect(upTo: 16 * 1024)
-        var out: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
+        return String(buffer: buffer).split(separator: "&").compactMap { pair in
             let kv = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
-            if kv.count == 2 { out[kv[0]] = kv[1] }
+            return kv.count == 2 ? (kv[0], kv[1]) : nil
         }
-        return out
     }
 
     func webRoutes(_ r: Router<APRequestContext>) {

@@ -10,26 +10,13 @@ PDF Chromium prints, both written to SHOT_DIR. Prints one JSON object of what it
 import base64, json, os, sys
 
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from pages import chromium, sign_in_with_token
 
 base, token, path, shots = sys.argv[1:5]
 os.makedirs(shots, exist_ok=True)
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-    options.add_argument(flag)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium()
 try:
-    driver.set_window_size(1200, 900)
-    driver.get(base + "/sign-in")
-    driver.find_element(By.CSS_SELECTOR, "details summary").click()  # the token's form is folded away
-    driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "#token-sign-in button[type=submit]").click()
-    # Signed in once the form has taken the browser on to the overview (with its session cookie).
-    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/overview"))
+    sign_in_with_token(driver, base, token)
     driver.get(base + path)
     result = {"title": driver.title, "url": driver.current_url}
 

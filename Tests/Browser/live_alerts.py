@@ -10,30 +10,16 @@ is listed all the same. Prints one JSON object of what it saw.
 import json, os, sys, time, urllib.request
 
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from pages import chromium, sign_in_with_token
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 base, token, code, worker, new_alert, shots = sys.argv[1:7]
 os.makedirs(shots, exist_ok=True)
 
 
 def browser(scripts=True):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(flag)
-    if not scripts:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(1200, 900)
-    driver.get(base + "/sign-in")
-    driver.find_element(By.CSS_SELECTOR, "details summary").click()  # the token's form is folded away
-    driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "#token-sign-in button[type=submit]").click()
-    # Signed in once the form has taken the browser on to the overview (with its session cookie).
-    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/overview"))
+    driver = chromium(scripts)
+    sign_in_with_token(driver, base, token)
     driver.get(f"{base}/premises/{code}")
     return driver
 

@@ -10,64 +10,29 @@ Prints one JSON object of what it saw.
 """
 import json, os, sys
 
-from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from pages import audit as audit_page, chromium, errors as page_errors, sign_in as sign_in_with, submit as submit_form
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.support.ui import WebDriverWait
 
 base, username, first, new, shots = sys.argv[1:6]
 os.makedirs(shots, exist_ok=True)
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-    options.add_argument(flag)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium()
 result = {"axe": {}}
 
 
 def audit(name):
-    axe = Axe(driver)
-    axe.inject()
-    result["axe"][name] = [v["id"] for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
-    for width, label in ((1200, "desktop"), (390, "phone")):
-        driver.set_window_size(width, 900)
-        driver.save_screenshot(os.path.join(shots, f"{name}-{label}.png"))
-        if width == 390:
-            result.setdefault("phoneOverflow", {})[name] = driver.execute_script(
-                "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    driver.set_window_size(1200, 900)
-
-
-def gone(element):
-    """Whether the page an element was on has been replaced (chromedriver says so in more than one way)."""
-    try:
-        element.is_enabled()
-        return False
-    except WebDriverException:
-        return True
+    audit_page(driver, result, shots, name)
 
 
 def submit(selector):
-    """Sends a form and waits for the page that answers it."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 10).until(lambda d: gone(page))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    submit_form(driver, driver.find_element(By.CSS_SELECTOR, selector))
 
 
 def sign_in(user, password):
-    driver.get(base + "/sign-in")
-    driver.find_element(By.ID, "username").send_keys(user)
-    driver.find_element(By.ID, "password").send_keys(password)
-    submit("#password-sign-in button[type=submit]")
+    sign_in_with(driver, base, user, password)
 
 
 def errors():
-    summary = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
-    beside = {e.get_attribute("id"): e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error-message")}
-    return {"summary": summary, "beside": beside, "title": driver.title}
+    return page_errors(driver)
 
 
 try:

@@ -8,67 +8,35 @@ Prints one JSON object of what it saw.
 """
 import json, os, sys, urllib.error, urllib.parse, urllib.request
 
-from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
+from pages import audit as audit_page, banner as page_banner, chromium, errors as page_errors, sign_in
+from pages import submit as submit_form
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 base, username, password, other, shots = sys.argv[1:6]
 os.makedirs(shots, exist_ok=True)
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-    options.add_argument(flag)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_window_size(1200, 900)
+driver = chromium()
 result = {"axe": {}}
 
 
-def gone(element):
-    try:
-        element.is_enabled()
-        return False
-    except WebDriverException:
-        return True
-
-
 def submit(button):
-    page = driver.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(driver, 10).until(lambda d: gone(page))
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    submit_form(driver, button)
 
 
 def audit(name):
-    axe = Axe(driver)
-    axe.inject()
-    result["axe"][name] = [v["id"] for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
-    driver.save_screenshot(os.path.join(shots, f"{name}-desktop.png"))
-    driver.set_window_size(390, 900)
-    driver.save_screenshot(os.path.join(shots, f"{name}-phone.png"))
-    result.setdefault("phoneOverflow", {})[name] = driver.execute_script(
-        "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    driver.set_window_size(1200, 900)
+    audit_page(driver, result, shots, name)
 
 
 def errors():
-    return {"summary": [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".error-summary a")],
-            "links": [a.get_attribute("href").split("#")[1] for a in driver.find_elements(By.CSS_SELECTOR, ".error-summary a")],
-            "beside": {e.get_attribute("id"): e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error-message")}}
+    return page_errors(driver)
 
 
 def banner():
-    found = driver.find_elements(By.CSS_SELECTOR, ".banner")
-    return found[0].text if found else ""
+    return page_banner(driver)
 
 
 try:
-    driver.get(base + "/sign-in")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    submit(driver.find_element(By.CSS_SELECTOR, "#password-sign-in button[type=submit]"))
+    sign_in(driver, base, username, password)
     result["landedOn"] = urllib.parse.urlparse(driver.current_url).path
     result["landedOnURL"] = driver.current_url
     audit("roll")

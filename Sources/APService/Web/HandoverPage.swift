@@ -11,19 +11,12 @@ import Hummingbird
 extension API {
     func handoverPageRoutes(_ r: Router<APRequestContext>) {
         r.get("premises/{code}/handover") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
             return try await handoverPage(s, premises, error: nil, typed: "", done: req.query("done"))
         }
         r.post("premises/{code}/handover/{action}") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-            let form = try await Self.form(req)
-            guard form["csrf"] == s.csrf else {
-                throw WebPage(
-                    status: .forbidden, title: "Not recorded",
-                    text: "That form did not come from one of this site's pages, so nothing was recorded.")
-            }
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            let form = try await Self.postedForm(req, s).fields
             let action = ctx.parameters.get("action") ?? ""
             guard ["notes", "acknowledge"].contains(action) else {
                 throw WebPage(status: .notFound, title: "Not found", text: "There is no such page.")

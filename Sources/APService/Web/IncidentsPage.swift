@@ -18,23 +18,18 @@ extension API {
 
     func incidentPageRoutes(_ r: Router<APRequestContext>) {
         r.get("premises/{code}/incidents") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
             return try await incidentsPage(s, premises, refused: nil, done: req.query("done"))
         }
         r.post("premises/{code}/incidents") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-            let pairs = try await Self.formPairs(req)
-            let form = Dictionary(pairs, uniquingKeysWith: { $1 })
-            try Self.requireCSRF(form, s)
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            let pairs = try await Self.postedForm(req, s)
+            let form = pairs.fields
             return try await reportIncident(s, premises, form, residents: pairs.filter { $0.0 == "resident" }.map(\.1))
         }
         r.post("premises/{code}/incidents/{incidentId}/close") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-            let form = try await Self.form(req)
-            try Self.requireCSRF(form, s)
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            let form = try await Self.postedForm(req, s).fields
             guard let id = ctx.parameters.get("incidentId").flatMap(UUID.init(uuidString:)),
                 let version = form["version"].flatMap(Int.init)
             else { throw WebPage(status: .notFound, title: "Not found", text: "There is no such incident.") }
@@ -56,14 +51,6 @@ extension API {
                 return try await incidentsPage(s, premises, refused: refused, done: nil, status: .conflict)
             }
             return Self.redirect("/premises/\(premises.code)/incidents?done=closed")
-        }
-    }
-
-    static func requireCSRF(_ form: [String: String], _ s: WebSessionStore.Session) throws {
-        guard form["csrf"] == s.csrf else {
-            throw WebPage(
-                status: .forbidden, title: "Not recorded",
-                text: "That form did not come from one of this site's pages, so nothing was recorded.")
         }
     }
 

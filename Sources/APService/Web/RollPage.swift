@@ -21,21 +21,14 @@ extension API {
 
     func rollPageRoutes(_ r: Router<APRequestContext>) {
         r.get("premises/{code}/roll") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
             let done = req.query("crn").flatMap { crn in req.query("done").map { (crn: crn, kind: $0) } }
             return try await rollPage(s, premises, refused: nil, done: done)
         }
         for kind in ["out", "in", "late", "void"] {
             r.post("premises/{code}/roll/\(kind)") { req, ctx in
-                guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-                let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-                let form = try await Self.form(req)
-                guard form["csrf"] == s.csrf else {
-                    throw WebPage(
-                        status: .forbidden, title: "Not recorded",
-                        text: "That form did not come from one of this site's pages, so nothing was recorded.")
-                }
+                guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+                let form = try await Self.postedForm(req, s).fields
                 if kind == "void" { return try await voidFromRoll(s, premises, form) }
                 return try await recordFromRoll(s, premises, kind: kind, form)
             }
@@ -73,14 +66,8 @@ extension API {
     /// Acknowledging an alert from the roll page, with what was done: the same store call as the API's.
     func acknowledgeRoute(_ r: Router<APRequestContext>) {
         r.post("premises/{code}/alerts/{alertId}/acknowledge") { req, ctx in
-            guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
-            let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-            let form = try await Self.form(req)
-            guard form["csrf"] == s.csrf else {
-                throw WebPage(
-                    status: .forbidden, title: "Not recorded",
-                    text: "That form did not come from one of this site's pages, so nothing was recorded.")
-            }
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            let form = try await Self.postedForm(req, s).fields
             guard let id = ctx.parameters.get("alertId").flatMap(UUID.init(uuidString:)) else {
                 throw WebPage(status: .notFound, title: "Not found", text: "There is no such alert.")
             }
@@ -105,15 +92,6 @@ extension API {
             }
             return Self.redirect("/premises/\(premises.code)/roll?done=acknowledged&crn=\(key)")
         }
-    }
-
-    /// The premises a code names, if the signed-in account works there (any role): 404 otherwise.
-    func shiftPremises(_ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
-        let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }
-        guard let found, s.principal.maySee(premises: found.id) else {
-            throw WebPage(status: .notFound, title: "Not found", text: "There is no premises \(code) that you may see.")
-        }
-        return found
     }
 
     /// A refusal of the page's own, for a CRN that is not on the roll (any more).

@@ -118,12 +118,7 @@ extension API {
         // Changing the password ends every session of the account, this one too, and opens a new one.
         r.post("password") { req, _ in
             guard let s = try await webSession(req, changingPassword: true) else { return Self.redirect("/sign-in") }
-            let form = try await Self.form(req)
-            guard form["csrf"] == s.csrf else {
-                throw WebPage(
-                    status: .forbidden, title: "Not changed",
-                    text: "That form did not come from one of this site's pages, so nothing was changed.")
-            }
+            let form = try await Self.postedForm(req, s).fields
             let (current, new, confirm) = (form["current"] ?? "", form["password"] ?? "", form["confirm"] ?? "")
             var page = FormPage(title: "Choose a new password", csrf: s.csrf, mustChange: s.passwordMustChange)
             if current.isEmpty { page.errors.append(.init(field: "current", message: "Enter your password now")) }

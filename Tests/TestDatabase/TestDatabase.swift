@@ -20,6 +20,10 @@ public enum TestDatabase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
             "sql")
 
+    /// How long a test waits for a connection: on two cores busy with the whole suite (browsers, services, a
+    /// fuzzer) a new backend can take seconds to start. The tests judge what connections do, not how fast they come.
+    public static let connectTimeout = 30
+
     /// Runs `body` with the configuration of a new migrated database, then drops it.
     public static func withFresh<T>(
         migrated: Bool = true, template: String? = nil, _ body: (PGConfig) async throws -> T
@@ -29,7 +33,7 @@ public enum TestDatabase {
             if let template { template } else if migrated { try await Template.shared.name() } else { "template0" }
         try await admin { c in try c.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
         do {
-            let value = try await body(PGConfig(url: serverURL, database: name))
+            let value = try await body(PGConfig(url: serverURL, database: name, connectTimeoutSeconds: connectTimeout))
             await drop(name)
             return value
         } catch {
@@ -50,7 +54,9 @@ public enum TestDatabase {
     /// Runs `body` on a connection to the server's own database, on a thread of its own.
     @discardableResult
     public static func admin<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
-        try await onThread { try body(try PGConnection(PGConfig(url: serverURL))) }
+        try await onThread {
+            try body(try PGConnection(PGConfig(url: serverURL, connectTimeoutSeconds: connectTimeout)))
+        }
     }
 
     /// Runs blocking work off the cooperative pool.

@@ -80,7 +80,7 @@ struct AdminCommand: ParsableCommand {
         }
 
         func run() throws {
-            let password = Self.newPassword()
+            let password = PasswordStore.firstPassword()
             do {
                 let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-admin"))
                 try PasswordStore.set(
@@ -96,18 +96,6 @@ struct AdminCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("ap-server admin password: \(error)\n".utf8))
                 throw ExitCode(1)
             }
-        }
-
-        /// Four words and two digits from the system's random source: easy to read out, hard to guess.
-        static func newPassword() -> String {
-            let words = [
-                "amber", "bridge", "cedar", "delta", "ember", "fable", "garnet", "harbour", "island", "juniper",
-                "kestrel", "lantern", "meadow", "nimbus", "orchard", "pebble", "quartz", "river", "saffron",
-                "thistle", "umber", "velvet", "willow", "yonder", "zephyr", "copper", "falcon", "granite",
-            ]
-            var random = SystemRandomNumberGenerator()
-            return (0..<4).map { _ in words.randomElement(using: &random)! }.joined(separator: "-")
-                + "-\(Int.random(in: 10...99, using: &random))"
         }
     }
 }

@@ -49,6 +49,7 @@ public enum APService {
         api.acknowledgeRoute(router)
         api.handoverPageRoutes(router)
         api.incidentPageRoutes(router)
+        api.staffPageRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)
         api.premisesRoutes(v1)

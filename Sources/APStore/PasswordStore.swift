@@ -105,6 +105,55 @@ public enum PasswordStore {
             ))
     }
 
+    /// A first password: four words and two digits from the system's random source, easy to read out to someone,
+    /// hard to guess; to be changed at the first sign-in.
+    public static func firstPassword() -> String {
+        let words = [
+            "amber", "bridge", "cedar", "delta", "ember", "fable", "garnet", "harbour", "island", "juniper",
+            "kestrel", "lantern", "meadow", "nimbus", "orchard", "pebble", "quartz", "river", "saffron",
+            "thistle", "umber", "velvet", "willow", "yonder", "zephyr", "copper", "falcon", "granite",
+        ]
+        var random = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in words.randomElement(using: &random)! }.joined(separator: "-")
+            + "-\(Int.random(in: 10...99, using: &random))"
+    }
+
+    /// The accounts of the staff who work at a premises, each with its username, whether it has a password, and
+    /// until when it is locked.
+    public static func accounts(_ c: PGConnection, premisesId: UUID, now: Date) throws
+        -> [(account: Account, username: String?, hasPassword: Bool, lockedUntil: Date?)]
+    {
+        try c.query(
+            """
+            SELECT \(AccountStore.columns), username, password_hash IS NOT NULL AS has_password,
+                   CASE WHEN locked_until > $2 THEN locked_until END AS locked_until
+            FROM accounts a
+            WHERE disabled_at IS NULL AND staff_id IN (SELECT staff_id FROM staff_premises WHERE premises_id = $1)
+            ORDER BY name
+            """, [premisesId, now]
+        ).map {
+            (
+                try AccountStore.account($0), try $0.decode("username"), try $0.decode("has_password"),
+                try $0.decode("locked_until")
+            )
+        }
+    }
+
+    /// A username for someone who has none: their name in lower case, words joined by dots ("sam.smith"), with a
+    /// number when it is taken.
+    public static func suggestedUsername(_ c: PGConnection, name: String) throws -> String {
+        let words = name.lowercased().unicodeScalars.split { !CharacterSet.lowercaseLetters.contains($0) }
+            .map { String(String.UnicodeScalarView($0)) }.filter { $0.allSatisfy(\.isASCII) }
+        var base = words.joined(separator: ".")
+        if base.count < 3 || !(base.first?.isLetter ?? false) { base = "staff" }
+        base = String(base.prefix(36))
+        for n in 0..<1000 {
+            let candidate = n == 0 ? base : "\(base)\(n)"
+            if try c.query("SELECT 1 FROM accounts WHERE username = $1", [candidate]).isEmpty { return candidate }
+        }
+        return "\(base).\(UUID().uuidString.prefix(4).lowercased())"
+    }
+
     /// The account's username, when it has a password.
     public static func username(_ c: PGConnection, accountId: UUID) throws -> String? {
         try c.query("SELECT username FROM accounts WHERE id = $1 AND password_hash IS NOT NULL", [accountId]).first?

@@ -200,7 +200,8 @@ import Testing
         "POST /premises/{code}/roll/void",
         "POST /premises/{code}/alerts/{alertId}/acknowledge", "GET /premises/{code}/handover",
         "POST /premises/{code}/handover/{action}", "GET /premises/{code}/incidents", "POST /premises/{code}/incidents",
-        "POST /premises/{code}/incidents/{incidentId}/close",
+        "POST /premises/{code}/incidents/{incidentId}/close", "GET /premises/{code}/staff",
+        "POST /premises/{code}/staff/{accountId}/password",
     ]
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

@@ -163,7 +163,10 @@ extension API {
                         return "free"
                     }
             }
-            var body = "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a></p>"
+            var body =
+                "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a> · "
+                + "<a href=\"/premises/\(premises.code)/roll\">The roll</a> · "
+                + "<a href=\"/premises/\(premises.code)/staff\">Staff sign-ins</a></p>"
             // Open alerts as they stand now; the banner above them announces each change as it happens
             // (Static/live-alerts.js, when scripts run).
             body +=

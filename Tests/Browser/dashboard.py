@@ -127,11 +127,13 @@ def main():
                              f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
                              "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        targets = None
-        for _ in range(150):
+        # Up to two minutes for the browser to start: on two cores busy with the whole suite it can take a while.
+        targets, deadline = None, time.time() + 120
+        while targets is None and time.time() < deadline:
             try:
-                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1)); break
+                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2))
             except Exception: time.sleep(0.2)
+        if targets is None: raise SystemExit("chromium did not open its DevTools port within two minutes")
         page = next(t for t in targets if t["type"] == "page")
         cdp = CDP(page["webSocketDebuggerUrl"])
         cdp.call("Page.enable")

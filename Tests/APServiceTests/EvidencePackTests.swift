@@ -170,19 +170,22 @@ import Testing
             #expect(reads == 0)
         }
     }
+}
 
+// In the browser tests' suite, which runs one Chromium at a time.
+extension WebTests {
     /// The page as Chromium prints it (Selenium): laid out on A4 by its own @page rule, the screen-only parts
     /// hidden, nothing wider than the paper, the tampered entry marked; and no axe-core violations on screen.
-    @Test func thePagePrintsOnA4() async throws {
+    @Test func theEvidencePackPrintsOnA4() async throws {
         try await Harness.with { h in
-            let (r, late, _) = try await h.db { try Self.world($0) }
+            let (r, late, _) = try await h.db { try EvidencePackTests.world($0) }
             try await h.db { c in
                 try c.query("ALTER TABLE movements DISABLE TRIGGER movements_append_only")
                 try c.query("UPDATE movements SET note = 'changed' WHERE id = $1", [late])
                 try c.query("ALTER TABLE movements ENABLE TRIGGER movements_append_only")
             }
-            let shots = WebTests.root.appendingPathComponent(".screenshots/evidence").path
-            let result = try await WebTests.script(
+            let shots = Self.root.appendingPathComponent(".screenshots/evidence").path
+            let result = try await Self.script(
                 "evidence_print.py",
                 [
                     h.url.absoluteString, h.tokens.admin, "/residents/\(r.id)/evidence?from=2026-03-27&to=2026-03-31",
@@ -191,13 +194,13 @@ import Testing
             #expect(result["title"]?.string?.hasPrefix("Evidence pack: Sam Smith") == true, "\(result)")
             #expect(result["axeViolations"]?.array?.isEmpty == true, "\(result["axeViolations"] as Any)")
             #expect(result["hiddenInPrint"] == .bool(true))
-            let scroll = WebTests.number(result["scrollWidth"])
-            let client = WebTests.number(result["clientWidth"])
+            let scroll = Self.number(result["scrollWidth"])
+            let client = Self.number(result["clientWidth"])
             #expect(scroll != nil && scroll == client, "nothing wider than the paper: \(result)")
             #expect(result["bodyFontSize"]?.string == "12.6667px")  // 9.5pt
             #expect(result["altered"]?.array == [.string("entry-\(late.uuidString.lowercased())")])
             #expect(result["pdfHeader"]?.string == "%PDF-")
-            #expect((WebTests.number(result["pdfPages"]) ?? 0) >= 1)
+            #expect((Self.number(result["pdfPages"]) ?? 0) >= 1)
             // A4 in points, as the page's own @page rule asks (Letter would be 612 x 792).
             #expect(result["pdfPageSize"] == .array([.number(595), .number(842)]), "\(result)")
             #expect(FileManager.default.fileExists(atPath: shots + "/evidence-pack-print.png"))

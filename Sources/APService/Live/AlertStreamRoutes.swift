@@ -15,8 +15,7 @@ extension API {
         r.get("premises/{premisesId}/alerts/stream") { req, ctx in
             let id = try ctx.id("premisesId")
             let principal = try ctx.require(.shift)
-            let last = Result { try Self.lastEventId(req) }
-            return try await alertStream(principal, premisesId: id, lastEventId: try await scoped(ctx, id, last))
+            return try await alertStream(principal, premisesId: id, lastEventId: Result { try Self.lastEventId(req) })
         }
     }
 
@@ -28,15 +27,9 @@ extension API {
                 throw WebPage(status: .unauthorized, title: "Not signed in", text: "Sign in again to see alerts live.")
             }
             let premises = try await shiftPremises(s, ctx.parameters.get("code") ?? "")
-            return try await alertStream(s.principal, premisesId: premises.id, lastEventId: try Self.lastEventId(req))
+            return try await alertStream(
+                s.principal, premisesId: premises.id, lastEventId: Result { try Self.lastEventId(req) })
         }
-    }
-
-    /// The premises checked for the principal first, then the header: another premises is 403 whatever it says.
-    func scoped(_ ctx: APRequestContext, _ premisesId: UUID, _ last: Result<Int64?, any Error>) async throws
-        -> Int64?
-    {
-        try await run(ctx, .shift, premises: premisesId) { _, _ in try last.get() }
     }
 
     static func lastEventId(_ req: Request) throws -> Int64? {
@@ -50,12 +43,18 @@ extension API {
     }
 
     /// Opens the stream: joins the process's hub, then sends `ready`, what the client missed, and what happens.
-    func alertStream(_ principal: Principal, premisesId: UUID, lastEventId: Int64?) async throws -> Response {
-        let head = try await pool.withConnection { c in
-            try c.acting(as: principal.actor) { c in
+    /// The premises is checked before the Last-Event-ID header is read: another premises is 403 whatever it says.
+    func alertStream(_ principal: Principal, premisesId: UUID, lastEventId: Result<Int64?, any Error>) async throws
+        -> Response
+    {
+        let (head, lastEventId) = try await pool.withConnection { c in
+            try Self.check(c, principal, premises: premisesId)
+            let last = try lastEventId.get()
+            let head = try c.acting(as: principal.actor) { c in
                 try AuditStore.recordRead(c, actor: principal.actor, table: "alert_stream", rowId: premisesId)
                 return try AlertEventStore.head(c, premisesId: premisesId)
             }
+            return (head, last)
         }
         let start = lastEventId ?? head
         // Joined before the catch-up is read: an event committed between the two is in one or the other (or

@@ -62,6 +62,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
 /// Turns every error into a problem response, so that no client sees a stack, an unlabeled 500, or a
 /// value it did not send; and logs server faults by request id, without personal data.
+/// An error that is the pages' own answer (an HTML page saying what was wrong, a redirect): passed on as it is,
+/// where every other error becomes a problem+json.
+protocol PageAnswer: HTTPResponseError {}
+
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -69,10 +73,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let page as WebPage {
+        } catch let page as any PageAnswer {
             response = try page.response(from: request, context: context)
-        } catch let redirect as SeeOther {
-            response = try redirect.response(from: request, context: context)
         } catch {
             var problem = Self.problem(for: error, logger: context.logger)
             problem.wire.requestId = context.id

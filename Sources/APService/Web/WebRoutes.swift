@@ -354,7 +354,7 @@ extension API {
 
 /// An error shown as a page, not a problem document.
 /// A redirect thrown from deep in a page's handling (a session that must change its password first).
-struct SeeOther: Error, HTTPResponseError {
+struct SeeOther: Error, PageAnswer {
     let location: String
     var status: HTTPResponse.Status { .seeOther }
     func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -362,7 +362,7 @@ struct SeeOther: Error, HTTPResponseError {
     }
 }
 
-struct WebPage: Error, HTTPResponseError {
+struct WebPage: Error, PageAnswer {
     let status: HTTPResponse.Status
     let title: String
     let text: String

@@ -11,9 +11,10 @@ import Hummingbird
 /// signed-in account, after the same premises check); a refusal shows beside its field, with the summary at the
 /// top and what was typed kept.
 extension API {
-    /// A form that came back refused: which form, the error for each field, and what was typed.
+    /// A form that came back refused: which form, which row it was on (a resident's CRN, an alert's id), the error
+    /// for each field, and what was typed.
     struct RollForm {
-        var crn = ""
+        var row = ""
         var form = ""
         var errors: [(field: String, message: String)] = []
         var typed: [String: String] = [:]
@@ -72,7 +73,7 @@ extension API {
                 throw WebPage(status: .notFound, title: "Not found", text: "There is no such alert.")
             }
             let key = id.uuidString.lowercased()
-            var refused = RollForm(crn: key, form: "acknowledge", typed: form)
+            var refused = RollForm(row: key, form: "acknowledge", typed: form)
             guard let outcome = form["outcome"].flatMap(AlertOutcome.init(rawValue:)) else {
                 refused.errors.append(("outcome-\(key)", "Choose what was done about the alert"))
                 return try await rollPage(s, premises, refused: refused, done: nil, status: .badRequest)
@@ -103,7 +104,7 @@ extension API {
         let zone = TimeZone(identifier: premises.timeZone) ?? API.london
         let now = clock()
         let crn = form["crn"] ?? ""
-        var refused = RollForm(crn: crn, form: kind, typed: form)
+        var refused = RollForm(row: crn, form: kind, typed: form)
         let field = { (name: String) in kind == "late" ? "late-\(name)" : "\(name)-\(crn)" }
         // What the form says, in the API's terms; what cannot be read is said beside its field.
         var at: Date?
@@ -209,14 +210,14 @@ extension API {
         for p in roll {
             var row: [String: Any] = [
                 "name": p.name, "crn": p.crn, "bed": p.bedCode ?? "none", "isIn": p.isIn, "since": when(p.since),
-                "code": premises.code, "csrf": s.csrf, "lateChosen": refused?.form == "late" && refused?.crn == p.crn,
+                "code": premises.code, "csrf": s.csrf, "lateChosen": refused?.form == "late" && refused?.row == p.crn,
             ]
             if !p.destination.isEmpty { row["destination"] = p.destination }
             if let due = p.expectedBack {
                 row["due"] = when(due)
                 row["overdue"] = due < now
             }
-            if refused?.form == "out", refused?.crn == p.crn {
+            if refused?.form == "out", refused?.row == p.crn {
                 row["typedDestination"] = refused?.typed["destination"] ?? ""
                 row["typedBack"] = refused?.typed["back"] ?? ""
                 if let e = errorFor("destination-\(p.crn)") { row["destinationError"] = e }
@@ -253,7 +254,7 @@ extension API {
                 },
             ]
             if a.escalate, let plan = a.contingencyPlan, !plan.isEmpty { item["plan"] = plan }
-            if refused?.form == "acknowledge", refused?.crn == a.id.uuidString.lowercased() {
+            if refused?.form == "acknowledge", refused?.row == a.id.uuidString.lowercased() {
                 item["typedNote"] = refused?.typed["note"] ?? ""
                 if let e = errorFor("outcome-\(a.id.uuidString.lowercased())") { item["outcomeError"] = e }
             }

@@ -34,7 +34,19 @@ struct API: Sendable {
         references: [Reference] = [], replica: Bool = false,
         _ body: @escaping @Sendable (PGConnection, Principal) throws -> T
     ) async throws -> T {
-        let principal = try ctx.require(access)
+        try await run(
+            try ctx.require(access), access, premises: premises, scope: scope, references: references,
+            replica: replica, body)
+    }
+
+    /// `run` for a principal already known: a signed-in page's session. The pages and the API reach the store
+    /// through this one path, with the same checks.
+    func run<T: Sendable>(
+        _ principal: Principal, _ access: Access, premises: UUID? = nil, scope: (ScopeStore.Kind, UUID)? = nil,
+        references: [Reference] = [], replica: Bool = false,
+        _ body: @escaping @Sendable (PGConnection, Principal) throws -> T
+    ) async throws -> T {
+        try access.check(principal)
         return try await (replica ? reads : pool).withConnection { c in
             // The checks run as the owner, which row-level security does not limit, so that another
             // premises' record is told apart from one that does not exist (403, not 404).
@@ -125,17 +137,7 @@ extension Request {
             throw Problem.badRequest(
                 "repeated-key", "an object in the body gives \(key ?? "a key") twice: send each field once", field: key)
         }
-        do {
-            let value = try APIJSON.decoder.decode(T.self, from: Data(buffer: buffer))
-            try BodyRules.check(value, today: Zone.local(ctx.now ?? Date(), in: API.london).date)
-            return value
-        } catch let error as DecodingError {
-            throw Problem.decoding(error)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as Problem {
-            throw error
-        }
+        return try API.decode(T.self, Data(buffer: buffer), today: Zone.local(ctx.now ?? Date(), in: API.london).date)
     }
 
     /// A query parameter, when present.
@@ -208,6 +210,20 @@ extension Request {
         }
         let end = min(start + limit, items.count)
         return Page(items: Array(items[start..<end]), nextCursor: end < items.count ? "o:\(end)" : nil)
+    }
+}
+
+extension API {
+    /// A body as `T`, held to the rules for free text and dates, or a problem naming the field: the API's bodies
+    /// and the pages' forms (WebForm turns a form into the same JSON) are read by this one function.
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, today: LocalDate) throws -> T {
+        do {
+            let value = try APIJSON.decoder.decode(T.self, from: data)
+            try BodyRules.check(value, today: today)
+            return value
+        } catch let error as DecodingError {
+            throw Problem.decoding(error)
+        }
     }
 }
 

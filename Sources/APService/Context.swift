@@ -30,7 +30,7 @@ extension APRequestContext {
     /// The principal if its role is one of `roles`, or 403.
     func require(_ roles: Access) throws -> Principal {
         let p = try who()
-        guard roles.roles.contains(p.account.role) else { throw Problem.forbiddenRole(roles.roles.map(\.rawValue)) }
+        try roles.check(p)
         return p
     }
 
@@ -47,6 +47,11 @@ extension APRequestContext {
 /// placements for managers; accounts and premises for admins; the worker only raises alerts.
 struct Access: Sendable {
     let roles: Set<Account.Role>
+
+    /// 403 unless the principal's role is one of these.
+    func check(_ p: Principal) throws {
+        guard roles.contains(p.account.role) else { throw Problem.forbiddenRole(roles.map(\.rawValue).sorted()) }
+    }
     static let shift = Access(roles: [.staff, .manager, .admin])
     static let manage = Access(roles: [.manager, .admin])
     static let admin = Access(roles: [.admin])

@@ -71,31 +71,17 @@ extension API {
         r.post("beds/{bedId}/out-of-service") { req, ctx in
             let id = try ctx.id("bedId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
-            let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.bed, id)) { c, p in
-                    try BedStore.putOutOfService(
-                        c, bedId: id, nights: nights, reason: body.reason, notes: body.notes ?? "",
-                        recordedBy: p.account.staffId)
-                }, status: .created)
+            return JSONResponse(try await putOutOfService(try ctx.who(), id, body), status: .created)
         }
         r.post("out-of-service/{periodId}/revise") { req, ctx in
             let id = try ctx.id("periodId")
             let body = try await req.body(NewPeriod.self, ctx, .manage)
-            let nights = try Self.nights(body.from, body.to)
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
-                    try BedStore.revise(
-                        c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "",
-                        by: p.account.staffId)
-                }, status: .created)
+            return JSONResponse(try await revise(try ctx.who(), id, body), status: .created)
         }
         r.post("out-of-service/{periodId}/withdraw") { req, ctx in
             let id = try ctx.id("periodId")
             let body = try await req.body(Withdrawal.self, ctx, .manage)
-            try await run(ctx, .manage, scope: (.outOfServicePeriod, id)) { c, p in
-                try BedStore.withdraw(c, periodId: id, reason: body.reason, by: p.account.staffId)
-            }
+            try await withdrawPeriod(try ctx.who(), id, body)
             return Response(status: .noContent)
         }
         r.get("premises/{premisesId}/free-beds") { req, ctx in
@@ -116,6 +102,29 @@ extension API {
                     try await run(ctx, .shift, premises: id) { c, _ in
                         try BedStore.board(c, premisesId: id, nights: nights)
                     }))
+        }
+    }
+
+    func putOutOfService(_ p: Principal, _ bedId: UUID, _ body: NewPeriod) async throws -> OutOfServicePeriod {
+        let nights = try Self.nights(body.from, body.to)
+        return try await run(p, .manage, scope: (.bed, bedId)) { c, p in
+            try BedStore.putOutOfService(
+                c, bedId: bedId, nights: nights, reason: body.reason, notes: body.notes ?? "",
+                recordedBy: p.account.staffId)
+        }
+    }
+
+    func revise(_ p: Principal, _ id: UUID, _ body: NewPeriod) async throws -> OutOfServicePeriod {
+        let nights = try Self.nights(body.from, body.to)
+        return try await run(p, .manage, scope: (.outOfServicePeriod, id)) { c, p in
+            try BedStore.revise(
+                c, periodId: id, nights: nights, reason: body.reason, notes: body.notes ?? "", by: p.account.staffId)
+        }
+    }
+
+    func withdrawPeriod(_ p: Principal, _ id: UUID, _ body: Withdrawal) async throws {
+        try await run(p, .manage, scope: (.outOfServicePeriod, id)) { c, p in
+            try BedStore.withdraw(c, periodId: id, reason: body.reason, by: p.account.staffId)
         }
     }
 

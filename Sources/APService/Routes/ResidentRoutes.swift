@@ -10,20 +10,8 @@ import Hummingbird
 extension API {
     func residentRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("residents") { req, ctx in
-            var new = try await req.body(NewResident.self, ctx, .manage)
-            // The resident belongs to the premises adding them; an account at one premises need not say which.
-            if new.premisesId == nil, let mine = try ctx.require(.manage).premisesIds, mine.count == 1 {
-                new.premisesId = mine.first
-            }
-            guard let premisesId = new.premisesId else {
-                throw Problem.invalid(
-                    "premises-required", "say which premises is adding the resident: give premisesId",
-                    field: "premisesId")
-            }
-            let resident = new
-            return JSONResponse(
-                try await run(ctx, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) },
-                status: .created)
+            let new = try await req.body(NewResident.self, ctx, .manage)
+            return JSONResponse(try await addResident(try ctx.who(), new), status: .created)
         }
         r.get("residents") { req, ctx in
             _ = try ctx.require(.shift)
@@ -59,26 +47,17 @@ extension API {
         r.post("residents/{residentId}/conditions") { req, ctx in
             let id = try ctx.id("residentId")
             let new = try await req.body(NewCondition.self, ctx, .manage)
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.resident, id)) { c, p in
-                    try ConditionStore.add(c, actor: p.actor, residentId: id, new)
-                }, status: .created)
+            return JSONResponse(try await addCondition(try ctx.who(), id, new), status: .created)
         }
         r.post("conditions/{conditionId}/vary") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Variation.self, ctx, .manage)
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.condition, id)) { c, p in
-                    try ConditionStore.vary(
-                        c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
-                }, status: .created)
+            return JSONResponse(try await vary(try ctx.who(), id, body), status: .created)
         }
         r.post("conditions/{conditionId}/end") { req, ctx in
             let id = try ctx.id("conditionId")
             let body = try await req.body(Ending.self, ctx, .manage)
-            try await run(ctx, .manage, scope: (.condition, id)) { c, p in
-                try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on)
-            }
+            try await end(try ctx.who(), id, body)
             return Response(status: .noContent)
         }
         r.get("residents/{residentId}/absences") { req, ctx in
@@ -96,23 +75,61 @@ extension API {
         r.post("residents/{residentId}/absences") { req, ctx in
             let id = try ctx.id("residentId")
             let body = try await req.body(NewAbsence.self, ctx, .shift)
-            guard body.endsAt > body.startsAt else {
-                throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt")
-            }
-            return JSONResponse(
-                try await run(ctx, .shift, scope: (.resident, id)) { c, p in
-                    try ConditionStore.addAbsence(
-                        c, actor: p.actor, residentId: id, during: DateInterval(start: body.startsAt, end: body.endsAt),
-                        reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
-                }, status: .created)
+            return JSONResponse(try await addAbsence(try ctx.who(), id, body), status: .created)
         }
         r.post("absences/{absenceId}/withdraw") { req, ctx in
             let id = try ctx.id("absenceId")
             let body = try await req.body(Withdrawal.self, ctx, .shift)
-            try await run(ctx, .shift, scope: (.absence, id)) { c, p in
-                try ConditionStore.withdrawAbsence(c, actor: p.actor, absenceId: id, reason: body.reason)
-            }
+            try await withdrawAbsence(try ctx.who(), id, body)
             return Response(status: .noContent)
+        }
+    }
+
+    func addResident(_ p: Principal, _ new: NewResident) async throws -> Resident {
+        try Access.manage.check(p)
+        var new = new
+        // The resident belongs to the premises adding them; an account at one premises need not say which.
+        if new.premisesId == nil, let mine = p.premisesIds, mine.count == 1 { new.premisesId = mine.first }
+        guard let premisesId = new.premisesId else {
+            throw Problem.invalid(
+                "premises-required", "say which premises is adding the resident: give premisesId", field: "premisesId")
+        }
+        let resident = new
+        return try await run(p, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) }
+    }
+
+    func addCondition(_ p: Principal, _ residentId: UUID, _ new: NewCondition) async throws -> LicenceCondition {
+        try await run(p, .manage, scope: (.resident, residentId)) { c, p in
+            try ConditionStore.add(c, actor: p.actor, residentId: residentId, new)
+        }
+    }
+
+    func vary(_ p: Principal, _ id: UUID, _ body: Variation) async throws -> LicenceCondition {
+        try await run(p, .manage, scope: (.condition, id)) { c, p in
+            try ConditionStore.vary(c, actor: p.actor, conditionId: id, from: body.from, replacement: body.replacement)
+        }
+    }
+
+    func end(_ p: Principal, _ id: UUID, _ body: Ending) async throws {
+        try await run(p, .manage, scope: (.condition, id)) { c, p in
+            try ConditionStore.end(c, actor: p.actor, conditionId: id, on: body.on)
+        }
+    }
+
+    func addAbsence(_ p: Principal, _ residentId: UUID, _ body: NewAbsence) async throws -> AuthorisedAbsence {
+        guard body.endsAt > body.startsAt else {
+            throw Problem.invalid("absence-empty", "an absence ends after it starts", field: "endsAt")
+        }
+        return try await run(p, .shift, scope: (.resident, residentId)) { c, p in
+            try ConditionStore.addAbsence(
+                c, actor: p.actor, residentId: residentId, during: DateInterval(start: body.startsAt, end: body.endsAt),
+                reason: body.reason, approvedBy: body.approvedByName, role: body.approvedByRole)
+        }
+    }
+
+    func withdrawAbsence(_ p: Principal, _ id: UUID, _ body: Withdrawal) async throws {
+        try await run(p, .shift, scope: (.absence, id)) { c, p in
+            try ConditionStore.withdrawAbsence(c, actor: p.actor, absenceId: id, reason: body.reason)
         }
     }
 }

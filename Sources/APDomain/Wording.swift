@@ -14,4 +14,10 @@ public enum Wording {
     public static func until(_ end: LocalDate) -> String {
         "until \(end.dayAndMonth): last night \(end.adding(days: -1).dayAndMonth)"
     }
+
+    /// A placement's expected stay: "1 Dec to 15 Dec, 14 nights" (the second date is the morning they leave).
+    public static func stay(from arrival: LocalDate, to departure: LocalDate) -> String {
+        let n = Nights(from: arrival, to: departure)?.count ?? 0
+        return "\(arrival.dayAndMonth) to \(departure.dayAndMonth), \(n) night\(n == 1 ? "" : "s")"
+    }
 }

@@ -78,7 +78,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             var problem = Self.problem(for: error, logger: context.logger)
             problem.wire.requestId = context.id
-            response = try problem.response(from: request, context: context)
+            if Self.isPage(request.uri.path) {
+                // A page is answered with a page: another premises' record is not found, as one that does not
+                // exist; a role that may not is told so; nothing of the problem's wire form reaches the browser.
+                response = try Self.page(for: problem).response(from: request, context: context)
+            } else {
+                response = try problem.response(from: request, context: context)
+            }
         }
         response.headers[.init("X-Request-Id")!] = context.id
         // What the API and the pages answer is personal data (or says whether some exists): no cache, in the
@@ -88,6 +94,22 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.cacheControl] = "no-store"
         }
         return response
+    }
+
+    /// The pages' paths: everything but the API, the probes, the document and the static files.
+    static func isPage(_ path: String) -> Bool {
+        !["/api/", "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/static/"].contains { path.hasPrefix($0) }
+    }
+
+    static func page(for problem: Problem) -> WebPage {
+        switch problem.statusCode {
+        case 404,
+            403 where problem.code == "other-premises":
+            API.notHere
+        case 403 where problem.code == "role-not-allowed": API.notAllowed
+        case 400..<500: WebPage(status: problem.status, title: "Not done", text: API.sentence(problem.detail))
+        default: WebPage(status: problem.status, title: "Something went wrong", text: API.sentence(problem.detail))
+        }
     }
 
     static func problem(for error: any Error, logger: Logger) -> Problem {

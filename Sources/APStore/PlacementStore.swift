@@ -10,7 +10,7 @@ public enum PlacementStore {
     static let columns = """
         id, resident_id, premises_id, expected_arrival, expected_departure, status, key_worker_id, arrived_at,
             departed_at,
-        departure_reason, cancellation_reason, non_arrival_reason, notes
+        departure_reason, departure_notes, cancellation_reason, non_arrival_reason, notes
         """
 
     static func placement(_ row: PGRow) throws -> Placement {
@@ -22,6 +22,7 @@ public enum PlacementStore {
             status: try row.value("status"), keyWorkerId: try row.decode("key_worker_id"),
             arrivedAt: try row.decode("arrived_at"),
             departedAt: try row.decode("departed_at"), departureReason: try row.optionalValue("departure_reason"),
+            departureNotes: try row.decode("departure_notes"),
             cancellationReason: try row.optionalValue("cancellation_reason"),
             nonArrivalReason: try row.optionalValue("non_arrival_reason"),
             notes: try row.decode("notes"))
@@ -72,9 +73,9 @@ public enum PlacementStore {
     }
 
     /// Records the departure; the bed is given up from the night of departure (local date at the premises).
-    public static func depart(_ c: PGConnection, id: UUID, at: Date, reason: DepartureReason, now: Date) throws
-        -> Placement
-    {
+    public static func depart(
+        _ c: PGConnection, id: UUID, at: Date, reason: DepartureReason, notes: String = "", now: Date
+    ) throws -> Placement {
         try notInFuture(at, now, field: "departedAt")
         return try transition(c, id, to: .departed) { current in
             if let arrived = current.arrivedAt, at < arrived {
@@ -86,9 +87,20 @@ public enum PlacementStore {
             try releaseAllocations(c, placementId: id, from: night, reason: "departed")
             return try c.query(
                 """
-                UPDATE placements SET status = 'departed', departed_at = $2, departure_reason = $3 WHERE id = $1
-                    RETURNING \(columns)
-                """, [id, at, reason.rawValue])
+                UPDATE placements SET status = 'departed', departed_at = $2, departure_reason = $3,
+                    departure_notes = $4
+                WHERE id = $1 RETURNING \(columns)
+                """, [id, at, reason.rawValue, notes])
+        }
+    }
+
+    /// Gives the placement a key worker (nil: none). The database refuses one who does not work at the premises.
+    public static func assignKeyWorker(_ c: PGConnection, id: UUID, keyWorkerId: UUID?) throws -> Placement {
+        try translating {
+            try placement(
+                c.query(
+                    "UPDATE placements SET key_worker_id = $2 WHERE id = $1 RETURNING \(columns)", [id, keyWorkerId])[
+                        0])
         }
     }
 

@@ -13,6 +13,8 @@ public struct Placement: Codable, Sendable, Equatable {
     public var arrivedAt: Date?
     public var departedAt: Date?
     public var departureReason: DepartureReason?
+    /// What the reason alone does not say (the recall's detail, where they moved on to); empty when not given.
+    public var departureNotes: String
     public var cancellationReason: CancellationReason?
     public var nonArrivalReason: NonArrivalReason?
     public var notes: String
@@ -20,7 +22,8 @@ public struct Placement: Codable, Sendable, Equatable {
     public init(
         id: UUID, residentId: UUID, premisesId: UUID, expectedArrival: LocalDate, expectedDeparture: LocalDate,
         status: PlacementStatus, keyWorkerId: UUID? = nil, arrivedAt: Date? = nil, departedAt: Date? = nil,
-        departureReason: DepartureReason? = nil, cancellationReason: CancellationReason? = nil,
+        departureReason: DepartureReason? = nil, departureNotes: String = "",
+        cancellationReason: CancellationReason? = nil,
         nonArrivalReason: NonArrivalReason? = nil, notes: String
     ) {
         self.id = id
@@ -33,6 +36,7 @@ public struct Placement: Codable, Sendable, Equatable {
         self.arrivedAt = arrivedAt
         self.departedAt = departedAt
         self.departureReason = departureReason
+        self.departureNotes = departureNotes
         self.cancellationReason = cancellationReason
         self.nonArrivalReason = nonArrivalReason
         self.notes = notes

@@ -180,10 +180,21 @@ public struct Arrival: Codable, Sendable, Equatable {
 public struct Departure: Codable, Sendable, Equatable {
     public var at: Date?
     public var reason: DepartureReason
+    public var notes: String?
 
-    public init(at: Date? = nil, reason: DepartureReason) {
+    public init(at: Date? = nil, reason: DepartureReason, notes: String? = nil) {
         self.at = at
         self.reason = reason
+        self.notes = notes
+    }
+}
+
+/// The placement's key worker: a staff member who works at its premises, or null for none.
+public struct KeyWorker: Codable, Sendable, Equatable {
+    public var keyWorkerId: UUID?
+
+    public init(keyWorkerId: UUID?) {
+        self.keyWorkerId = keyWorkerId
     }
 }
 

@@ -5,22 +5,13 @@ import Civil
 import Foundation
 import Hummingbird
 
-/// Placements, their lifecycle, and the beds they hold.
+/// Placements, their lifecycle, and the beds they hold. Each change is one operation taking the principal, called by
+/// the API's route and by the pages alike, so that both make the same checks.
 extension API {
     func placementRoutes(_ r: RouterGroup<APRequestContext>) {
         r.post("placements") { req, ctx in
             let new = try await req.body(NewPlacement.self, ctx, .manage)
-            let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
-            // The resident must be one the caller may see: added by, or placed at, a premises they work at.
-            // A move from another premises is booked by an admin.
-            var references = [Reference(.resident, new.residentId, "residentId")]
-            if let keyWorker = new.keyWorkerId { references.append(Reference(.staff, keyWorker, "keyWorkerId")) }
-            return JSONResponse(
-                try await run(ctx, .manage, premises: new.premisesId, references: references) { c, _ in
-                    try PlacementStore.create(
-                        c, residentId: new.residentId, premisesId: new.premisesId, expected: nights,
-                        keyWorkerId: new.keyWorkerId, notes: new.notes ?? "")
-                }, status: .created)
+            return JSONResponse(try await book(try ctx.who(), new), status: .created)
         }
         r.get("premises/{premisesId}/placements") { req, ctx in
             let id = try ctx.id("premisesId")
@@ -40,39 +31,27 @@ extension API {
         r.post("placements/{placementId}/arrive") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(Arrival.self, ctx, .shift)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
-                    try PlacementStore.arrive(c, id: id, at: body.at ?? now, now: now)
-                })
+            return JSONResponse(try await arrive(try ctx.who(), id, body))
         }
         r.post("placements/{placementId}/depart") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(Departure.self, ctx, .shift)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
-                    try PlacementStore.depart(c, id: id, at: body.at ?? now, reason: body.reason, now: now)
-                })
+            return JSONResponse(try await depart(try ctx.who(), id, body))
         }
         r.post("placements/{placementId}/cancel") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(Cancellation.self, ctx, .manage)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.placement, id)) { c, _ in
-                    try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
-                })
+            return JSONResponse(try await cancel(try ctx.who(), id, body))
         }
-        // The shift records a non-arrival as it records an arrival: it is the shift that sees nobody come.
         r.post("placements/{placementId}/non-arrival") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(NonArrival.self, ctx, .shift)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .shift, scope: (.placement, id)) { c, _ in
-                    try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
-                })
+            return JSONResponse(try await recordNonArrival(try ctx.who(), id, body))
+        }
+        r.post("placements/{placementId}/key-worker") { req, ctx in
+            let id = try ctx.id("placementId")
+            let body = try await req.body(KeyWorker.self, ctx, .manage)
+            return JSONResponse(try await assignKeyWorker(try ctx.who(), id, body))
         }
         r.get("placements/{placementId}/bed-allocations") { req, ctx in
             let id = try ctx.id("placementId")
@@ -85,21 +64,75 @@ extension API {
         r.post("placements/{placementId}/bed-allocations") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(NewAllocation.self, ctx, .manage)
-            let nights = try Self.nights(body.from, body.to)
-            let bed = Reference(.bed, body.bedId, "bedId")
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.placement, id), references: [bed]) { c, _ in
-                    try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
-                }, status: .created)
+            return JSONResponse(try await allocate(try ctx.who(), id, body), status: .created)
         }
         r.post("placements/{placementId}/bed-move") { req, ctx in
             let id = try ctx.id("placementId")
             let body = try await req.body(BedMove.self, ctx, .manage)
-            let bed = Reference(.bed, body.bedId, "bedId")
-            return JSONResponse(
-                try await run(ctx, .manage, scope: (.placement, id), references: [bed]) { c, _ in
-                    try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
-                }, status: .created)
+            return JSONResponse(try await moveBed(try ctx.who(), id, body), status: .created)
+        }
+    }
+
+    func book(_ p: Principal, _ new: NewPlacement) async throws -> Placement {
+        let nights = try Self.expected(new.expectedArrival, new.expectedDeparture)
+        // The resident must be one the caller may see: added by, or placed at, a premises they work at.
+        // A move from another premises is booked by an admin.
+        var references = [Reference(.resident, new.residentId, "residentId")]
+        if let keyWorker = new.keyWorkerId { references.append(Reference(.staff, keyWorker, "keyWorkerId")) }
+        return try await run(p, .manage, premises: new.premisesId, references: references) { c, _ in
+            try PlacementStore.create(
+                c, residentId: new.residentId, premisesId: new.premisesId, expected: nights,
+                keyWorkerId: new.keyWorkerId, notes: new.notes ?? "")
+        }
+    }
+
+    func arrive(_ p: Principal, _ id: UUID, _ body: Arrival) async throws -> Placement {
+        let now = clock()
+        return try await run(p, .shift, scope: (.placement, id)) { c, _ in
+            try PlacementStore.arrive(c, id: id, at: body.at ?? now, now: now)
+        }
+    }
+
+    func depart(_ p: Principal, _ id: UUID, _ body: Departure) async throws -> Placement {
+        let now = clock()
+        return try await run(p, .shift, scope: (.placement, id)) { c, _ in
+            try PlacementStore.depart(
+                c, id: id, at: body.at ?? now, reason: body.reason, notes: body.notes ?? "", now: now)
+        }
+    }
+
+    func cancel(_ p: Principal, _ id: UUID, _ body: Cancellation) async throws -> Placement {
+        let now = clock()
+        return try await run(p, .manage, scope: (.placement, id)) { c, _ in
+            try PlacementStore.cancel(c, id: id, reason: body.reason, at: now)
+        }
+    }
+
+    /// The shift records a non-arrival as it records an arrival: it is the shift that sees nobody come.
+    func recordNonArrival(_ p: Principal, _ id: UUID, _ body: NonArrival) async throws -> Placement {
+        let now = clock()
+        return try await run(p, .shift, scope: (.placement, id)) { c, _ in
+            try PlacementStore.recordNonArrival(c, id: id, reason: body.reason, at: now)
+        }
+    }
+
+    func assignKeyWorker(_ p: Principal, _ id: UUID, _ body: KeyWorker) async throws -> Placement {
+        let references = body.keyWorkerId.map { [Reference(.staff, $0, "keyWorkerId")] } ?? []
+        return try await run(p, .manage, scope: (.placement, id), references: references) { c, _ in
+            try PlacementStore.assignKeyWorker(c, id: id, keyWorkerId: body.keyWorkerId)
+        }
+    }
+
+    func allocate(_ p: Principal, _ id: UUID, _ body: NewAllocation) async throws -> BedAllocation {
+        let nights = try Self.nights(body.from, body.to)
+        return try await run(p, .manage, scope: (.placement, id), references: [Reference(.bed, body.bedId, "bedId")]) {
+            c, _ in try BedStore.allocate(c, placementId: id, bedId: body.bedId, nights: nights)
+        }
+    }
+
+    func moveBed(_ p: Principal, _ id: UUID, _ body: BedMove) async throws -> BedAllocation {
+        try await run(p, .manage, scope: (.placement, id), references: [Reference(.bed, body.bedId, "bedId")]) {
+            c, _ in try BedStore.move(c, placementId: id, toBed: body.bedId, from: body.from)
         }
     }
 

@@ -107,6 +107,6 @@ extension API {
         ]
         if let error { model["textError"] = error }
         if let done { model["done"] = done == "notes" ? "The note is added" : "Handover acknowledged" }
-        return HTML.response(Templates.render("handover", model), status: status)
+        return Self.page("handover", model, s, premises, .handover, status: status)
     }
 }

@@ -158,6 +158,6 @@ extension API {
             model["typed" + field.prefix(1).uppercased() + field.dropFirst()] = refused?.typed[field] ?? ""
         }
         if let done { model["done"] = done == "closed" ? "The incident is closed" : "The incident is reported" }
-        return HTML.response(Templates.render("incidents", model), status: status)
+        return Self.page("incidents", model, s, premises, .incidents, status: status)
     }
 }

@@ -289,7 +289,7 @@ extension API {
         } else if let done, let p = roll.first(where: { $0.crn == done.crn }) {
             model["done"] = "\(p.name) (\(p.crn)) signed \(p.isIn ? "in" : "out") at \(when(p.since))"
         }
-        return HTML.response(Templates.render("roll", model), status: status)
+        return Self.page("roll", model, s, premises, .roll, status: status)
     }
 }
 

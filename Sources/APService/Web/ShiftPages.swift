@@ -12,6 +12,9 @@ extension API {
         return (s, try await shiftPremises(s, ctx.parameters.get("code") ?? ""))
     }
 
+    /// The premises' own time zone, in which its pages read and write times.
+    func zone(_ premises: Premises) -> TimeZone { TimeZone(identifier: premises.timeZone) ?? API.london }
+
     /// The premises a code names, if the signed-in account works there (any role): 404 otherwise.
     func shiftPremises(_ s: WebSessionStore.Session, _ code: String) async throws -> Premises {
         let found = try await pool.withConnection { c in try PremisesStore.get(c, code: code) }

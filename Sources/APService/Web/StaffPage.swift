@@ -79,6 +79,6 @@ extension API {
         if let given {
             model["given"] = ["name": given.name, "username": given.username, "password": given.password]
         }
-        return HTML.response(Templates.render("staff", model))
+        return Self.page("staff", model, s, premises, .staff)
     }
 }

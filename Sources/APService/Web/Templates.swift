@@ -1,3 +1,4 @@
+import APDomain
 import Foundation
 import Mustache
 
@@ -20,9 +21,25 @@ enum Templates {
         return library
     }()
 
-    /// `name` rendered with `model` (a value whose stored properties the template names).
+    /// `name` rendered with `model` (a value whose stored properties the template names). A control or
+    /// text-direction character in a value (refused by the service, but perhaps stored before it was) is written
+    /// out as `<U+202E>` rather than acting on the page.
     static func render(_ name: String, _ model: Any) -> String {
-        guard let html = library.render(model, withTemplate: name) else { fatalError("no template named \(name)") }
+        guard let html = library.render(visible(model), withTemplate: name) else {
+            fatalError("no template named \(name)")
+        }
         return html
+    }
+
+    static func visible(_ value: Any) -> Any {
+        switch value {
+        case let text as String: TextRules.visible(text, keepingNewLines: true)
+        case let object as [String: Any]: object.mapValues(visible)
+        case let list as [[String: Any]]: list.map { $0.mapValues(visible) }
+        case let list as [[String: String]]: list.map { $0.mapValues { TextRules.visible($0, keepingNewLines: true) } }
+        case let list as [String]: list.map { TextRules.visible($0, keepingNewLines: true) }
+        case let list as [Any]: list.map(visible)
+        default: value
+        }
     }
 }

@@ -106,39 +106,30 @@ extension API {
                     today: today)
                 return (reports, try AlertStore.openCounts(c, premisesIds: ids))
             }
-            let said = Set(nights).count == 1 ? "Tonight is \(today.weekdayDayAndMonth)." : ""
-            var body = "<p>\(premises.count) premises. \(said)</p><div class=\"cards\">"
-            for (i, (premises, report)) in zip(premises, reports).enumerated() {
+            let cards = zip(premises, reports).enumerated().map { i, pair -> [String: Any] in
+                let (premises, report) = pair
                 let tonight = (report.daily.last { $0.occupancy.night == nights[i] } ?? report.daily.last!).occupancy
                 let openAlerts = alerts[premises.id] ?? 0
-                body += """
-                    <section class="card premises" aria-labelledby="p-\(premises.code)">
-                    <h2 id="p-\(premises.code)"><a href="/premises/\(premises.code)">\(HTML.escape(premises.code)) \
-                    \(HTML.escape(premises.name))</a></h2>
-                    <div class="figures">
-                    <div><b data-figure="beds">\(tonight.beds)</b>beds</div><div><b
-                        data-figure="occupied">\(tonight.occupied)</b>occupied</div>
-                    <div><b data-figure="free">\(tonight.free)</b>free</div><div><b
-                        data-figure="out-of-service">\(tonight.outOfService)</b>out of service</div>
-                    <div><b data-figure="open-alerts"\(openAlerts > 0 ? " class=\"warn\"" : "")>\(openAlerts)</b>open
-                        alerts</div></div>
-                    \(Chart.occupancy(report.daily.map(\.occupancy), title:
-                        "\(premises.code): occupancy, last 90 nights", id: "c-\(premises.code)", today: today))
-                    </section>
-                    """
+                return [
+                    "code": premises.code, "name": premises.name, "beds": tonight.beds, "occupied": tonight.occupied,
+                    "free": tonight.free, "outOfService": tonight.outOfService, "openAlerts": openAlerts,
+                    "alerting": openAlerts > 0,
+                    "chart": Chart.occupancy(
+                        report.daily.map(\.occupancy), title: "\(premises.code): occupancy, last 90 nights",
+                        id: "c-\(premises.code)", today: today),
+                ]
             }
-            return HTML.response(
-                HTML.page("Occupancy overview", csrf: s.csrf, who: s.principal.account.name, body + "</div>"))
+            var model: [String: Any] = ["title": "Occupancy overview", "count": premises.count, "cards": cards]
+            if Set(nights).count == 1 { model["tonight"] = today.weekdayDayAndMonth }
+            return Self.page("overview", model, s, nil, nil)
         }
 
         r.get("premises/{code}") { req, ctx in
             guard let s = try await webSession(req) else { return Self.redirect("/sign-in") }
             let premises = try await Self.webPremises(pool, s, ctx.parameters.get("code") ?? "")
             let today = today()
-            let (board, forecast, incidents) = try await reads.withConnection { c in
+            let (forecast, incidents) = try await reads.withConnection { c in
                 (
-                    try BedStore.board(
-                        c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
                     try OccupancyReportStore.forecast(c, premisesIds: [premises.id], today: today)[0],
                     try IncidentStore.list(c, premisesId: premises.id, since: Date().addingTimeInterval(-30 * 86_400))
                 )
@@ -148,84 +139,32 @@ extension API {
                 try AlertStore.list(c, premisesId: premises.id, since: today.adding(days: -7), openOnly: true)
                     .filter(\.isOpen)
             }
-            let nights = (0..<14).map { today.adding(days: $0) }
-            let rows = board.map { row -> [String] in
-                [HTML.escape(row.bed.code), HTML.escape(row.bed.roomCode)]
-                    + nights.map { night in
-                        for h in row.holdings {
-                            switch h {
-                            case .allocated(_, _, let crn, _, let n) where n.contains(night): return HTML.escape(crn)
-                            case .outOfService(_, let reason, let n) where n.contains(night):
-                                return "<span class=\"warn\">OOS \(HTML.escape(reason.rawValue))</span>"
-                            default: continue
-                            }
-                        }
-                        return "free"
-                    }
-            }
-            var body =
-                "<p><a href=\"/premises/\(premises.code)/occupancy-report\">Month occupancy report</a> · "
-                + "<a href=\"/premises/\(premises.code)/roll\">The roll</a> · "
-                + "<a href=\"/premises/\(premises.code)/staff\">Staff sign-ins</a></p>"
-            // Open alerts as they stand now; the banner above them announces each change as it happens
-            // (Static/live-alerts.js, when scripts run).
-            body +=
-                "<h2>Open alerts</h2><div id=\"live-alerts\" class=\"card\" role=\"status\" aria-live=\"polite\" "
-                + "hidden data-stream=\"/premises/\(HTML.escape(premises.code))/alerts/stream\"></div>"
-                + (openAlerts.isEmpty
-                    ? "<p>No open alerts.</p>"
-                    : HTML.table(
-                        "Open alerts at \(premises.code)", ["Night", "Alert", "Resident"],
-                        openAlerts.map { a in
-                            [
-                                a.night.weekdayDayAndMonth,
-                                a.kind.rawValue.replacingOccurrences(of: "_", with: " ")
-                                    + (a.escalate ? ", ESCALATE" : ""),
-                                "\(a.residentName) (\(a.crn))",
-                            ]
-                        }))
-                + "<script src=\"/static/live-alerts.js\" defer></script>"
-            body +=
-                "<h2>Bed board, next 14 nights</h2>"
-                + HTML.table(
-                    "Beds of \(premises.code) from \(today)", ["Bed", "Room"] + nights.map { "\($0.day)/\($0.month)" },
-                    rows, raw: true)
-            body +=
-                "<h2>Forecast, next 28 nights</h2><p>First full night: "
-                + "\(forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights").</p>"
-            body += Chart.occupancy(
-                forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights", id: "f-\(premises.code)"
-            )
-            let oos = board.flatMap { row in
-                row.holdings.compactMap { h -> [String]? in
-                    if case .outOfService(_, let reason, let n) = h {
-                        return [
-                            row.bed.code, reason.rawValue.replacingOccurrences(of: "_", with: " "), "\(n.from)",
-                            "\(n.to)",
-                        ]
-                    }
-                    return nil
-                }
-            }
-            body +=
-                "<h2>Out of service</h2>"
-                + (oos.isEmpty
-                    ? "<p>No beds out of service in the next 14 nights.</p>"
-                    : HTML.table("Out-of-service beds", ["Bed", "Reason", "From", "To"], oos))
-            body +=
-                "<h2>Recent incidents</h2>"
-                + (incidents.isEmpty
-                    ? "<p>None in the last 30 days.</p>"
-                    : HTML.table(
-                        "Incidents, last 30 days", ["When", "Severity", "Category", "Status"],
-                        incidents.map {
-                            [
-                                "\(Zone.local($0.draft.occurredAt, in: API.london).date)", $0.draft.severity.rawValue,
-                                $0.draft.category.rawValue.replacingOccurrences(of: "_", with: " "), $0.status.rawValue,
-                            ]
-                        }))
-            return HTML.response(
-                HTML.page("\(premises.code) \(premises.name)", csrf: s.csrf, who: s.principal.account.name, body))
+            let zone = zone(premises)
+            var model: [String: Any] = [
+                "title": "\(premises.code) \(premises.name)",
+                "alerts": openAlerts.map { a -> [String: String] in
+                    [
+                        "night": a.night.weekdayDayAndMonth,
+                        "kind": a.kind.rawValue.spoken + (a.escalate ? ", ESCALATE" : ""),
+                        "resident": "\(a.residentName) (\(a.crn))",
+                    ]
+                },
+                "hasAlerts": !openAlerts.isEmpty,
+                "forecast": Chart.occupancy(
+                    forecast.nights, title: "\(premises.code): expected occupancy, next 28 nights",
+                    id: "f-\(premises.code)"),
+                "firstFull": forecast.firstFullNight.map { "\($0)" } ?? "none in the next 28 nights",
+                "incidents": incidents.map { i -> [String: String] in
+                    [
+                        "when": "\(Zone.local(i.draft.occurredAt, in: zone).date)",
+                        "severity": i.draft.severity.rawValue,
+                        "category": i.draft.category.rawValue.spoken, "status": i.status.rawValue,
+                    ]
+                },
+                "hasIncidents": !incidents.isEmpty,
+            ]
+            model["summary"] = true
+            return Self.page("premises", model, s, premises, .summary)
         }
 
         r.get("premises/{code}/occupancy-report") { req, ctx in
@@ -235,34 +174,26 @@ extension API {
             let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
             let num = { (d: Double?) in d.map { String(format: "%.2f", $0) } ?? "–" }
             let month = "\(nights.from.year)-\(String(format: "%02d", nights.from.month))"
-            var body =
-                "<form method=\"get\"><label for=\"month\">Month</label> <input id=\"month\" name=\"month\" "
-                + "type=\"month\" value=\"\(month)\"> <button>Show</button></form>"
-            body +=
-                "<p><a href=\"/premises/\(premises.code)/occupancy-report.csv?month=\(month)\" download>Download the "
-                + "nights as CSV</a></p>"
-            body += HTML.table(
-                "Figures for \(month)", ["Figure", "Value"],
-                [
-                    ["Bed nights available", "\(t.bedNightsAvailable)"],
-                    ["Bed nights occupied", "\(t.bedNightsOccupied)"], ["Occupancy", pct(t.occupancyRate)],
-                    ["Voids (empty bed nights)", "\(t.voids)"], ["Nights overbooked", "\(t.overbookedNights)"],
-                    ["Arrivals (expected ones included)", "\(t.arrivals)"],
-                    ["Departures (expected ones included)", "\(t.departures)"],
-                    ["Average length of stay of departures (nights)", num(report.averageLengthOfStay)],
-                    ["Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)],
-                    ["Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)],
-                ])
-            body += HTML.table(
-                "Departures by reason", ["Reason", "Departures"],
-                report.departuresByReason.sorted { $0.key < $1.key }.map {
-                    [$0.key.replacingOccurrences(of: "_", with: " "), "\($0.value)"]
-                })
-            body += Chart.occupancy(
-                report.daily.map(\.occupancy), title: "\(premises.code): occupancy in \(month)",
-                id: "m-\(premises.code)")
-            return HTML.response(
-                HTML.page("\(premises.code) report, \(month)", csrf: s.csrf, who: s.principal.account.name, body))
+            let figures: [(String, String)] = [
+                ("Bed nights available", "\(t.bedNightsAvailable)"), ("Bed nights occupied", "\(t.bedNightsOccupied)"),
+                ("Occupancy", pct(t.occupancyRate)), ("Voids (empty bed nights)", "\(t.voids)"),
+                ("Nights overbooked", "\(t.overbookedNights)"), ("Arrivals (expected ones included)", "\(t.arrivals)"),
+                ("Departures (expected ones included)", "\(t.departures)"),
+                ("Average length of stay of departures (nights)", num(report.averageLengthOfStay)),
+                ("Curfew alerts per 100 resident nights", num(report.curfewAlertsPer100ResidentNights)),
+                ("Incidents per 1,000 bed nights", num(report.incidentsPer1000BedNights)),
+            ]
+            let model: [String: Any] = [
+                "title": "\(premises.code) report, \(month)", "month": month,
+                "figures": figures.map { ["name": $0.0, "value": $0.1] },
+                "departures": report.departuresByReason.sorted { $0.key < $1.key }.map {
+                    ["reason": $0.key.spoken, "count": "\($0.value)"]
+                },
+                "chart": Chart.occupancy(
+                    report.daily.map(\.occupancy), title: "\(premises.code): occupancy in \(month)",
+                    id: "m-\(premises.code)"),
+            ]
+            return Self.page("occupancy-report", model, s, premises, .report)
         }
 
         r.get("premises/{code}/occupancy-report.csv") { req, ctx in
@@ -367,9 +298,7 @@ struct WebPage: Error, PageAnswer {
     let title: String
     let text: String
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        HTML.response(
-            HTML.page(title, "<p>\(HTML.escape(text))</p><p><a href=\"/overview\">Back to the overview</a></p>"),
-            status: status)
+        HTML.response(Templates.render("error", ["title": title, "text": text, "hasErrors": false]), status: status)
     }
 }
 

@@ -147,6 +147,7 @@ import Testing
             "POST /api/v1/placements/{placementId}/depart": ["reason": "other"],
             "POST /api/v1/placements/{placementId}/cancel": ["reason": "other"],
             "POST /api/v1/placements/{placementId}/non-arrival": ["reason": "other"],
+            "POST /api/v1/placements/{placementId}/key-worker": ["keyWorkerId": NSNull()],
             "GET /api/v1/placements/{placementId}/bed-allocations": nil,
             "POST /api/v1/placements/{placementId}/bed-allocations": ["bedId": x.bed.uuidString, "from": d, "to": d2],
             "POST /api/v1/placements/{placementId}/bed-move": ["bedId": x.bed.uuidString, "from": d],
@@ -187,7 +188,7 @@ import Testing
     }
 
     /// Not premises records: open to every caller, or the caller's own.
-    static let unscoped: Set<String> = [
+    static let unscoped: Set<String> = Set([
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/v1/me",
         "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents",
         "GET /api/v1/occupancy-report",
@@ -202,7 +203,7 @@ import Testing
         "POST /premises/{code}/handover/{action}", "GET /premises/{code}/incidents", "POST /premises/{code}/incidents",
         "POST /premises/{code}/incidents/{incidentId}/close", "GET /premises/{code}/staff",
         "POST /premises/{code}/staff/{accountId}/password",
-    ]
+    ]).union(WebScopeTests.pages)
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {
         try await Harness.with { h in

@@ -7,9 +7,9 @@ import ServiceHarness
 import TestDatabase
 import Testing
 
-/// The dashboard in a real headless Chromium (Tests/Browser/dashboard.py drives it over the DevTools
-/// protocol): sign-in, the overview's figures against the API's, every page rendered and captured to
-/// .screenshots/ for review, and a manager of one premises refused another's page.
+/// The pages in a real headless Chromium driven by Selenium (Tests/Browser/*.py): sign-in, the overview's figures
+/// against the API's, every page audited by axe-core and captured to .screenshots/ at desktop and phone widths, and
+/// a manager of one premises refused another's page.
 // One Chromium at a time: each is heavy on two cores, and the live-alert tests beside them measure seconds.
 @Suite(.serialized) struct WebTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -104,8 +104,14 @@ import Testing
                 #expect(p["csvLink"]?.string?.hasPrefix("/premises/\(code)/occupancy-report.csv?month=") == true)
                 #expect(Self.number(p["unlabelledInputs"]) == 0)
             }
-            for name in ["sign-in", "overview", "premises-AP-001", "occupancy-report-AP-003"] {
-                let shot = Self.root.appendingPathComponent(".screenshots/admin/\(name).png")
+            let audited = r["axe"]?.object ?? [:]
+            #expect(audited.count == 2 + 3 * premises.count)
+            for (page, violations) in audited {
+                #expect(violations == .array([]), "\(page): \(violations)")
+                #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
+            }
+            for name in ["sign-in", "overview", "premises-AP-001", "beds-AP-002", "occupancy-report-AP-003"] {
+                let shot = Self.root.appendingPathComponent(".screenshots/admin/\(name)-desktop.png")
                 #expect(
                     ((try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0) > 10_000,
                     "\(name).png")
@@ -174,7 +180,7 @@ import Testing
             #expect(r["bannerText"]?.string?.contains("New alert: absent overnight") == true, "\(r)")
             #expect((Self.seconds(r["bannerSeconds"]) ?? 99) < 2, "\(r)")
             #expect(r["axeViolations"]?.array?.isEmpty == true, "\(r)")
-            #expect(r["withoutScripts"]?.string?.contains("absent overnight") == true, "\(r)")
+            #expect(r["withoutScripts"]?.string?.contains("Absent overnight") == true, "\(r)")
         }
     }
 

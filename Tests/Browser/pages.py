@@ -75,9 +75,18 @@ def audit(driver, result, shots, name):
     axe.inject()
     result.setdefault("axe", {})[name] = [v["id"] for v in axe.run()["violations"]
                                           if v["impact"] in ("serious", "critical")]
-    driver.save_screenshot(os.path.join(shots, f"{name}-desktop.png"))
+    whole_page(driver, 1200, os.path.join(shots, f"{name}-desktop.png"))
     driver.set_window_size(390, 900)
-    driver.save_screenshot(os.path.join(shots, f"{name}-phone.png"))
     result.setdefault("phoneOverflow", {})[name] = driver.execute_script(
         "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    whole_page(driver, 390, os.path.join(shots, f"{name}-phone.png"))
     driver.set_window_size(1200, 900)
+
+
+def whole_page(driver, width, path):
+    """A screenshot of the whole page from its top (up to 8,000 pixels), not of wherever the window had scrolled."""
+    driver.set_window_size(width, 900)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(max(height, 900), 8000) + 120)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(path)

@@ -92,7 +92,7 @@ try:
     result["alertStillListed"] = bool(driver.find_elements(By.ID, f"alert-{alert_id}"))
 
     # The handover: a note refused when empty, then added; then acknowledged.
-    submit(driver.find_element(By.LINK_TEXT, "The handover"))
+    submit(driver.find_element(By.LINK_TEXT, "Handover"))
     result["handoverTitle"] = driver.find_element(By.TAG_NAME, "h1").text
     audit("handover")
     submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/handover/notes'] button"))

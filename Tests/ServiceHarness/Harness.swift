@@ -215,6 +215,11 @@ public enum JSONValue: Decodable, Sendable, Equatable {
         if case .string(let s) = self { return s }
         return nil
     }
+    public var object: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
     public var array: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil

@@ -52,6 +52,7 @@ public enum APService {
         api.acknowledgeRoute(router)
         api.handoverPageRoutes(router)
         api.incidentPageRoutes(router)
+        api.incidentPageRoute(router)
         api.staffPageRoutes(router)
         let v1 = router.group("api/v1")
         api.peopleRoutes(v1)

@@ -31,6 +31,8 @@ import Testing
         "POST /premises/{code}/beds/out-of-service", "GET /premises/{code}/beds/{bedId}",
         "POST /premises/{code}/beds/{bedId}/out-of-service/{periodId}/revise",
         "POST /premises/{code}/beds/{bedId}/out-of-service/{periodId}/withdraw",
+        "GET /premises/{code}/incidents/{incidentId}", "POST /premises/{code}/incidents/{incidentId}/update",
+        "POST /premises/{code}/roll/reported",
     ]
 
     /// What the shift may use of them: the placement's and resident's pages, arrivals, departures, non-arrivals
@@ -41,6 +43,8 @@ import Testing
         "POST /premises/{code}/placements/{placementId}/non-arrival", "GET /premises/{code}/residents/{residentId}",
         "POST /premises/{code}/residents/{residentId}/absences",
         "POST /premises/{code}/residents/{residentId}/absences/{absenceId}/withdraw",
+        "GET /premises/{code}/incidents/{incidentId}", "POST /premises/{code}/incidents/{incidentId}/update",
+        "POST /premises/{code}/roll/reported",
     ]
 
     static func fill(_ op: String, code: String, _ x: PremisesScopeTests.Ids) -> [String] {
@@ -48,7 +52,7 @@ import Testing
         var path = parts[1]
         for (name, id) in [
             ("placementId", x.placement), ("residentId", x.resident), ("conditionId", x.condition),
-            ("absenceId", x.absence), ("bedId", x.bed), ("periodId", x.period),
+            ("absenceId", x.absence), ("bedId", x.bed), ("periodId", x.period), ("incidentId", x.incident),
         ] {
             path = path.replacingOccurrences(of: "{\(name)}", with: id.uuidString.lowercased())
         }

@@ -66,6 +66,7 @@ extension WebTests {
             #expect(booked["facts"]?.string?.contains("Status\nArrived") == true, "\(booked)")
             #expect(booked["late-out"]?.string?.contains("signed out") == true, "\(booked)")
             #expect(booked["late-in"]?.string?.contains("signed in") == true, "\(booked)")
+            #expect(booked["arrivalsDue"]?.array?.first?.string?.contains("Robin Story (\(crn))") == true, "\(booked)")
 
             // The worker's check of that night raises the late return the shift then sees.
             let raised = try await h.db { c in
@@ -78,7 +79,12 @@ extension WebTests {
                 day["staffNav"] == .array(["Who is in", "Handover", "Incidents"].map { .string($0) }), "\(day)")
             #expect(day["alertShown"]?.string?.contains("Late return") == true, "\(day)")
             #expect(day["acknowledged"] == .string("Alert acknowledged"))
+            #expect(day["reportedRefused"]?["links"] == .array([.string("reported-residentId")]), "\(day)")
+            #expect(day["reported"] == .string("Recorded that they reported to staff"))
             #expect(day["incidentReported"] == .string("The incident is reported"))
+            #expect(day["incidentUpdateRefused"]?["links"] == .array([.string("update-draft_description")]), "\(day)")
+            #expect(day["incidentUpdated"] == .string("The incident is updated: version 2"))
+            #expect(day["incidentVersions"]?.array?.count == 2)
             #expect(day["handedOver"] == .string("Handover acknowledged"))
             #expect(day["shiftSeesManagerActions"] == .array([]))
             #expect(day["confirmQuestion"]?.string == "Record the departure for Robin Story (\(crn))?", "\(day)")
@@ -101,7 +107,7 @@ extension WebTests {
                 audited == [
                     "placements", "new-resident", "new-resident-error", "resident", "vary-condition", "book-error",
                     "choose-bed", "placement-upcoming", "placement-shift", "confirm-departure", "beds", "bed",
-                    "overview", "premises", "report", "staff", "placements-past",
+                    "overview", "premises", "report", "staff", "placements-past", "incident-error", "roll",
                 ])
 
             // The API shows exactly that.
@@ -140,9 +146,16 @@ extension WebTests {
             #expect(alert.acknowledgements.first?.note == "spoke to them at 23:45")
             let incidents: Page<Incident> = try await h.manager.get("api/v1/premises/\(h.home)/incidents")
             let incident = try #require(incidents.items.first { $0.draft.residentIds == [resident.id] })
-            #expect(incident.draft.description == "Argued with staff about the late return")
+            #expect(incident.draft.description == "Argued with staff about the late return; calm by midnight")
+            #expect(incident.version == 2 && incident.status == .underReview && incident.draft.severity == .medium)
             let handovers: Page<Handover> = try await h.manager.get("api/v1/premises/\(h.home)/handovers")
             #expect(handovers.items.first?.acknowledgedBy == "Demo Staff")
+            let reports: [String] = try await h.db { c in
+                try c.query("SELECT note FROM reports WHERE resident_id = $1", [resident.id]).map {
+                    try $0.decode("note")
+                }
+            }
+            #expect(reports == ["asked about the job centre"])
             let notes: [String] = try await h.db { c in
                 try c.query("SELECT text FROM handover_notes WHERE premises_id = $1", [h.home]).map {
                     try $0.decode("text")

@@ -116,14 +116,19 @@ def book(manager):
     result["bedAllocated"] = banner(manager)
     result["placementPage"] = manager.current_url
     audit(manager, "placement-upcoming")
-    typed(manager, "arrive-at", f"{night_uk} 14:00")
-    submit(manager, by_id(manager, "record-arrival"))
-    result["arrived"] = banner(manager)
-    result["facts"] = manager.find_element(By.CSS_SELECTOR, "dl.summary").text
 
 
-def late_entries(staff):
+def arrival_and_late_entries(staff):
+    """The shift finds the arrival due on the roll and records it, then two entries after the fact."""
     sign_in(staff, base, "demo.staff", staff_password)
+    result["arrivalsDue"] = [p.text for p in staff.find_elements(By.XPATH, "//h2[.='Due today']/following-sibling::p")
+                             if p.text.startswith("Arriving")]
+    submit(staff, staff.find_element(By.PARTIAL_LINK_TEXT, "Robin Story"))
+    typed(staff, "arrive-at", f"{night_uk} 14:00")
+    submit(staff, by_id(staff, "record-arrival"))
+    result["arrived"] = banner(staff)
+    result["facts"] = staff.find_element(By.CSS_SELECTOR, "dl.summary").text
+    staff.get(f"{base}/premises/{code}/roll")
     for kind, at, reason in [("out", "18:00", "the book was not signed when they left"),
                              ("in", "23:40", "came in while staff were on a room check")]:
         Select(by_id(staff, "late-crn")).select_by_value(crn)
@@ -145,6 +150,14 @@ def shift(staff, manager):
     typed(staff, f"note-{alert_id}", "spoke to them at 23:45")
     submit(staff, by_id(staff, f"acknowledge-{alert_id}"))
     result["acknowledged"] = banner(staff)
+    # Robin reports to staff (a check-in): first without saying who.
+    submit(staff, by_id(staff, "record-reported"))
+    result["reportedRefused"] = errors(staff)
+    Select(by_id(staff, "reported-residentId")).select_by_visible_text(f"Robin Story ({crn})")
+    typed(staff, "reported-note", "asked about the job centre")
+    submit(staff, by_id(staff, "record-reported"))
+    result["reported"] = banner(staff)
+    audit(staff, "roll")
 
     submit(staff, staff.find_element(By.LINK_TEXT, "Incidents"))
     typed(staff, "occurredAt", f"{night_text} 23:45")
@@ -157,6 +170,20 @@ def shift(staff, manager):
     box.find_element(By.TAG_NAME, "input").click()
     submit(staff, staff.find_element(By.CSS_SELECTOR, "form[action$='/incidents'] button"))
     result["incidentReported"] = banner(staff)
+    # The incident updated: first with its description emptied, then put under review as more serious.
+    card = next(c for c in staff.find_elements(By.CSS_SELECTOR, "div.card[id^=incident-]")
+                if "Argued with staff" in c.text)
+    submit(staff, card.find_element(By.LINK_TEXT, "Update it, or see its versions"))
+    typed(staff, "update-draft_description", "")
+    submit(staff, by_id(staff, "update-incident"))
+    result["incidentUpdateRefused"] = errors(staff)
+    audit(staff, "incident-error")
+    typed(staff, "update-draft_description", "Argued with staff about the late return; calm by midnight")
+    staff.find_element(By.CSS_SELECTOR, "input[name='status'][value=under_review]").click()
+    staff.find_element(By.CSS_SELECTOR, "input[name='draft.severity'][value=medium]").click()
+    submit(staff, by_id(staff, "update-incident"))
+    result["incidentUpdated"] = banner(staff)
+    result["incidentVersions"] = [li.text for li in staff.find_elements(By.CSS_SELECTOR, "ol.timeline li")]
 
     submit(staff, staff.find_element(By.LINK_TEXT, "Handover"))
     typed(staff, "text", "Robin Story was late back; acknowledged and reported")
@@ -218,7 +245,7 @@ try:
         book(manager)
         with open(os.path.join(shots, "placement.txt"), "w") as f:
             f.write(result["placementPage"].split("?")[0])
-        late_entries(staff)
+        arrival_and_late_entries(staff)
     else:
         shift(staff, manager)
 finally:

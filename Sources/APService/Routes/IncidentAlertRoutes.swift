@@ -41,13 +41,16 @@ extension API {
         r.post("incidents/{incidentId}/versions") { req, ctx in
             let id = try ctx.id("incidentId")
             let body = try await req.body(IncidentEdit.self, ctx, .shift)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .shift, scope: (.incident, id)) { c, p in
-                    try IncidentStore.edit(
-                        c, actor: p.actor, incidentId: id, basedOn: body.basedOn, status: body.status, body.draft,
-                        now: now)
-                }, status: .created)
+            return JSONResponse(try await editIncident(try ctx.who(), id, body), status: .created)
+        }
+    }
+
+    /// A new version of an incident, based on the version the editor saw (an edit of a stale one is refused).
+    func editIncident(_ p: Principal, _ id: UUID, _ body: IncidentEdit) async throws -> Incident {
+        let now = clock()
+        return try await run(p, .shift, scope: (.incident, id)) { c, p in
+            try IncidentStore.edit(
+                c, actor: p.actor, incidentId: id, basedOn: body.basedOn, status: body.status, body.draft, now: now)
         }
     }
 

@@ -46,14 +46,18 @@ extension API {
         r.post("premises/{premisesId}/reports") { req, ctx in
             let id = try ctx.id("premisesId")
             let body = try await req.body(NewReport.self, ctx, .shift)
-            let now = clock()
-            return JSONResponse(
-                try await run(ctx, .shift, premises: id) { c, p in
-                    Reported(
-                        id: try ReportStore.record(
-                            c, actor: p.actor, premisesId: id, residentId: body.residentId, at: body.at,
-                            note: body.note ?? "", now: now))
-                }, status: .created)
+            return JSONResponse(try await recordReport(try ctx.who(), premisesId: id, body), status: .created)
+        }
+    }
+
+    /// A resident reported to staff (a reporting condition's check-in), at `at` or now.
+    func recordReport(_ p: Principal, premisesId: UUID, _ body: NewReport) async throws -> Reported {
+        let now = clock()
+        return try await run(p, .shift, premises: premisesId) { c, p in
+            Reported(
+                id: try ReportStore.record(
+                    c, actor: p.actor, premisesId: premisesId, residentId: body.residentId, at: body.at,
+                    note: body.note ?? "", now: now))
         }
     }
 }

@@ -26,6 +26,22 @@ extension API {
             let done = req.query("crn").flatMap { crn in req.query("done").map { (crn: crn, kind: $0) } }
             return try await rollPage(s, premises, refused: nil, done: done)
         }
+        r.post("premises/{code}/roll/reported") { req, ctx in
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            let pairs = try await Self.postedForm(req, s)
+            let form = Self.reportedForm
+            let outcome = try await attempt(form) {
+                try await recordReport(
+                    s.principal, premisesId: premises.id,
+                    try form.read(NewReport.self, pairs, zone: zone(premises), today: today()))
+            }
+            guard case .failure(let refusal) = outcome else {
+                return Self.redirect("/premises/\(premises.code)/roll?done=reported&crn=-")
+            }
+            var refused = RollForm(form: "reported", typed: pairs.fields)
+            refused.errors = refusal.errors
+            return try await rollPage(s, premises, refused: refused, done: nil, status: .unprocessableContent)
+        }
         for kind in ["out", "in", "late", "void"] {
             r.post("premises/{code}/roll/\(kind)") { req, ctx in
                 guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
@@ -94,6 +110,17 @@ extension API {
             return Self.redirect("/premises/\(premises.code)/roll?done=acknowledged&crn=\(key)")
         }
     }
+
+    /// A resident reported to staff: who, when (now unless said), and a note.
+    static let reportedForm = WebForm(
+        "reported",
+        [
+            .init(name: "residentId", label: "Who reported", kind: .choice([])),
+            .init(
+                name: "at", label: "When they reported", hint: "Leave empty for now, or like 30/11/2026 12:05",
+                kind: .dateTime),
+            .init(name: "note", label: "Note (optional)"),
+        ])
 
     /// A refusal of the page's own, for a CRN that is not on the roll (any more).
     static let notOnTheRoll = "That resident is not staying here now: the roll below is as it stands"
@@ -185,6 +212,15 @@ extension API {
         let zone = TimeZone(identifier: premises.timeZone) ?? API.london
         let now = clock()
         let principal = s.principal
+        let today = Zone.local(now, in: zone).date
+        let due = try await run(principal, .shift, premises: premises.id) { c, _ in
+            let recent = Nights(from: today.adding(days: -60), to: today.adding(days: 1))!
+            return try PlacementStore.list(
+                c, premisesId: premises.id, overlapping: recent, statuses: [.upcoming, .arrived]
+            )
+            .filter { $0.status == .upcoming ? $0.expectedArrival <= today : $0.expectedDeparture <= today }
+            .compactMap { p in try ResidentStore.get(c, id: p.residentId).map { (p, $0) } }
+        }
         let (roll, alerts, recent) = try await pool.withConnection { c in
             try Self.check(c, principal, premises: premises.id)
             let roll = try MovementStore.roll(
@@ -281,9 +317,38 @@ extension API {
                 }
             }
         }
+        // Arrivals and departures due (today, or overdue): each placement's page has their actions.
+        let dueRow = { (p: Placement, r: Resident) -> [String: String] in
+            let late = (p.status == .upcoming ? p.expectedArrival : p.expectedDeparture) < today
+            return [
+                "id": p.id.lowercased, "name": "\(r.givenName) \(r.familyName) (\(r.crn))",
+                "when": late
+                    ? "was due \((p.status == .upcoming ? p.expectedArrival : p.expectedDeparture).dayAndMonth)"
+                    : "today",
+            ]
+        }
+        model["arrivalsDue"] = due.filter { $0.0.status == .upcoming }.map(dueRow)
+        model["departuresDue"] = due.filter { $0.0.status == .arrived }.map(dueRow)
+        model["hasDue"] = !due.isEmpty
+        var reported = Self.reportedForm.model(
+            typed: refused?.form == "reported" ? (refused?.typed ?? [:]).map { ($0.key, $0.value) } : [],
+            errors: refused?.form == "reported" ? refused?.errors ?? [] : [])
+        if var who = reported["residentId"] as? [String: Any] {
+            let chosen = refused?.form == "reported" ? refused?.typed["residentId"] : nil
+            who["options"] = roll.filter(\.isIn).map {
+                [
+                    "value": $0.residentId.uuidString.lowercased(), "label": "\($0.name) (\($0.crn))",
+                    "on": $0.residentId.uuidString.lowercased() == chosen,
+                ]
+            }
+            reported["residentId"] = who
+        }
+        model["reported"] = reported
         // What was just recorded, said back: the row as it stands now.
         if let done, done.kind == "acknowledged" {
             model["done"] = "Alert acknowledged"
+        } else if let done, done.kind == "reported" {
+            model["done"] = "Recorded that they reported to staff"
         } else if let done, done.kind == "voided" {
             model["done"] = "The entry is voided: it stays in the log, marked void"
         } else if let done, let p = roll.first(where: { $0.crn == done.crn }) {

@@ -29,6 +29,8 @@ struct WebForm {
         case radios([Option])
         /// Any of several; `numbers`: the wire takes them as whole numbers.
         case checkboxes([Option], numbers: Bool)
+        /// Yes or no, as radio buttons; the wire takes true or false.
+        case yesNo
     }
 
     struct Field {
@@ -85,6 +87,7 @@ struct WebForm {
             let value: Any
             switch field.kind {
             case .text, .lines, .choice, .radios: value = text
+            case .yesNo: value = text == "true"
             case .time: value = text
             case .date:
                 guard let date = Self.date(text) else {
@@ -135,7 +138,7 @@ struct WebForm {
         guard let field else { return (fields.first.map(id) ?? "main", API.sentence(problem.detail)) }
         if problem.code == "missing-field" {
             switch field.kind {
-            case .choice, .radios, .checkboxes: return (id(field), "Choose \(field.label.asObject)")
+            case .choice, .radios, .checkboxes, .yesNo: return (id(field), "Choose \(field.label.asObject)")
             default: return (id(field), "Enter \(field.label.asObject)")
             }
         }
@@ -164,8 +167,13 @@ struct WebForm {
                 f["isChoice"] = true
                 f["unchosen"] = field.unchosen
                 f["options"] = options.map { ["value": $0.value, "label": $0.label, "on": chosen.contains($0.value)] }
-            case .radios(let options), .checkboxes(let options, _):
-                if case .radios = field.kind { f["isRadios"] = true } else { f["isCheckboxes"] = true }
+            case .radios, .checkboxes, .yesNo:
+                let options: [Option] =
+                    switch field.kind {
+                    case .radios(let options), .checkboxes(let options, _): options
+                    default: [Option(value: "true", label: "Yes"), Option(value: "false", label: "No")]
+                    }
+                if case .checkboxes = field.kind { f["isCheckboxes"] = true } else { f["isRadios"] = true }
                 f["options"] = options.enumerated().map { i, o in
                     ["value": o.value, "label": o.label, "on": chosen.contains(o.value), "id": "\(id(field))-\(i)"]
                 }

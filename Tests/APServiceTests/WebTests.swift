@@ -104,8 +104,26 @@ import Testing
                 #expect(p["csvLink"]?.string?.hasPrefix("/premises/\(code)/occupancy-report.csv?month=") == true)
                 #expect(Self.number(p["unlabelledInputs"]) == 0)
             }
+            // An admin adds a member of staff from the premises' staff page: refused without a name, then shown
+            // their sign-in once; the account is theirs at that premises, its password to change at first use.
+            #expect(r["staffAddRefused"]?["summary"] == .array([.string("Enter the full name")]), "\(r)")
+            #expect(r["staffAdded"]?.string?.contains("Nia New-Starter signs in as nia.new.starter") == true, "\(r)")
+            let added: (String, Bool, [String]) = try await h.db { c in
+                let row = try c.query(
+                    """
+                    SELECT a.role, a.password_must_change,
+                        (SELECT string_agg(p.code, ',') FROM staff_premises sp JOIN premises p ON p.id = sp.premises_id
+                         WHERE sp.staff_id = a.staff_id) AS codes
+                    FROM accounts a WHERE a.name = 'Nia New-Starter'
+                    """)[0]
+                return (
+                    try row.decode("role"), try row.decode("password_must_change"),
+                    try row.decode("codes", as: String.self).split(separator: ",").map(String.init)
+                )
+            }
+            #expect(added.0 == "staff" && added.1 && added.2 == ["AP-001"], "\(added)")
             let audited = r["axe"]?.object ?? [:]
-            #expect(audited.count == 2 + 3 * premises.count)
+            #expect(audited.count == 3 + 3 * premises.count)
             for (page, violations) in audited {
                 #expect(violations == .array([]), "\(page): \(violations)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
@@ -124,6 +142,7 @@ import Testing
             let r = try await Self.browse(h, token: h.tokens.manager, refused: "/premises/AP-002", shots: "manager")
             #expect(r["premises"]?.array?.compactMap { $0["code"]?.string } == ["AP-001"])
             #expect(r["refusedTitle"]?.string == "Not found")
+            #expect(r["staffAddOffered"] == .bool(false))
             #expect(
                 r["refusedBody"]?.string?.contains("Ashdown") == false
                     && r["refusedBody"]?.string?.contains("Beacon House") == false)

@@ -9,7 +9,7 @@ desktop and phone widths), then opens the refused path. Prints one JSON object.
 """
 import json, os, sys
 
-from pages import audit, chromium, sign_in_with_token
+from pages import audit, banner, chromium, errors, sign_in_with_token, submit
 from selenium.webdriver.common.by import By
 
 
@@ -93,6 +93,19 @@ def main():
             p["csvLink"] = link[0].get_attribute("href").removeprefix(base) if link else None
             p["unlabelledInputs"] += js(unlabelled)
             audit(driver, out, shots, f"occupancy-report-{code}")
+        # Adding a member of staff: offered to admins only; refused without a name, then done.
+        code = out["premises"][0]["code"]
+        driver.get(f"{base}/premises/{code}/staff")
+        add = driver.find_elements(By.ID, "add-staff")
+        out["staffAddOffered"] = bool(add)
+        if add:
+            submit(driver, add[0])
+            out["staffAddRefused"] = errors(driver)
+            driver.find_element(By.ID, "new-name").send_keys("Nia New-Starter")
+            driver.find_element(By.CSS_SELECTOR, "input[name=role][value=staff]").click()
+            submit(driver, driver.find_element(By.ID, "add-staff"))
+            out["staffAdded"] = banner(driver)
+            audit(driver, out, shots, "staff-added")
         if refused:
             driver.get(base + refused)
             out["refusedTitle"] = driver.find_element(By.TAG_NAME, "h1").text

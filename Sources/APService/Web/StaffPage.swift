@@ -43,6 +43,58 @@ extension API {
             }
             return try await staffPage(s, premises, given: (given.name, given.username, password))
         }
+        r.post("premises/{code}/staff/new") { req, ctx in
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            try Self.require(.admin, s)
+            let pairs = try await Self.postedForm(req, s)
+            let form = Self.newStaffForm
+            let password = PasswordStore.firstPassword()
+            var name = ""
+            let outcome = try await attempt(form) {
+                let new = try form.read(NewStaffAccount.self, pairs, zone: zone(premises), today: today())
+                name = new.name
+                return try await addStaffAccount(s.principal, premisesId: premises.id, new, password: password)
+            }
+            switch outcome {
+            case .success(let username):
+                return try await staffPage(s, premises, given: (name, username, password), fresh: true)
+            case .failure(let refusal):
+                return try await staffPage(
+                    s, premises, given: nil, refused: Refused(form: form.prefix, typed: pairs, errors: refusal.errors))
+            }
+        }
+    }
+
+    /// A new member of staff as an admin adds them on the page: a name and a role, at this premises.
+    struct NewStaffAccount: Decodable {
+        var name: String
+        var role: StaffRole
+    }
+
+    static let newStaffForm = WebForm(
+        "new",
+        [
+            .init(name: "name", label: "Full name"),
+            .init(name: "role", label: "Role", kind: .radios(WebForm.Option.all(StaffRole.self))),
+        ])
+
+    /// An admin adds a member of staff at a premises: the staff record, their account (its role theirs), and a
+    /// first password to change at the first sign-in, shown once.
+    func addStaffAccount(_ p: Principal, premisesId: UUID, _ new: NewStaffAccount, password: String) async throws
+        -> String
+    {
+        let now = clock()
+        // `run` is one transaction: the staff record, the account and the password, or none of them.
+        return try await run(p, .admin, premises: premisesId) { c, p in
+            let staff = try PremisesStore.addStaff(c, name: new.name, role: new.role, premisesIds: [premisesId])
+            let account = try AccountStore.create(
+                c, actor: p.actor, staffId: staff.id, name: new.name, role: Account.Role(rawValue: new.role.rawValue)!)
+            let username = try PasswordStore.suggestedUsername(c, name: new.name)
+            try PasswordStore.set(
+                c, actor: p.actor, accountId: account.id, username: username, password: password, mustChange: true,
+                now: now)
+            return username
+        }
     }
 
     /// A manager gives passwords to the staff of their premises; an admin to anyone but the worker's account.
@@ -55,7 +107,8 @@ extension API {
     }
 
     func staffPage(
-        _ s: WebSessionStore.Session, _ premises: Premises, given: (name: String, username: String, password: String)?
+        _ s: WebSessionStore.Session, _ premises: Premises, given: (name: String, username: String, password: String)?,
+        refused: Refused? = nil, fresh: Bool = false
     ) async throws -> Response {
         let now = clock()
         let accounts = try await pool.withConnection { c in
@@ -63,7 +116,7 @@ extension API {
         }
         var model: [String: Any] = [
             "title": "\(premises.code): staff sign-ins", "premises": "\(premises.code) \(premises.name)",
-            "code": premises.code, "hasErrors": false, "errors": [[String: String]](),
+            "code": premises.code,
             "accounts": accounts.map { a -> [String: Any] in
                 let state =
                     a.lockedUntil.map { "locked until \(Zone.clockTime($0, in: API.london))" }
@@ -76,8 +129,18 @@ extension API {
                 ]
             },
         ]
+        // Admins add staff here too (managers ask an admin: an account is a key to people's records).
+        if s.principal.account.role == .admin {
+            model["mayAdd"] = true
+            model["f"] = Self.newStaffForm.model(typed: refused?.typed ?? [], errors: refused?.errors ?? [])
+            model["hasErrors"] = !(refused?.errors.isEmpty ?? true)
+            model["errors"] = (refused?.errors ?? []).map { ["field": $0.field, "message": $0.message] }
+        }
         if let given {
-            model["given"] = ["name": given.name, "username": given.username, "password": given.password]
+            model["given"] = [
+                "name": given.name, "username": given.username, "password": given.password,
+                "fresh": refused == nil && fresh,
+            ]
         }
         return Self.page("staff", model, s, premises, .staff)
     }

@@ -59,6 +59,34 @@ public enum ResidentStore {
         }
     }
 
+    /// Corrects or brings up to date a resident's details (never their CRN); the audit trail keeps what it replaced.
+    public static func update(_ c: PGConnection, id: UUID, _ d: ResidentDetails) throws -> Resident {
+        try requireText(d.givenName, field: "givenName")
+        try requireText(d.familyName, field: "familyName")
+        try requireText(d.practitioner.name, field: "practitioner.name")
+        if let m = d.mappa, !(1...4).contains(m.category) || !(1...3).contains(m.level) {
+            throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
+        }
+        return try translating {
+            guard
+                let row = try c.query(
+                    """
+                    UPDATE residents SET given_name = $2, family_name = $3, date_of_birth = $4, gender = $5, rosh = $6,
+                        mappa_category = $7, mappa_level = $8, practitioner_name = $9, practitioner_phone = $10,
+                        practitioner_email = $11, contingency_plan = $12
+                    WHERE id = $1 RETURNING \(columns)
+                    """,
+                    [
+                        id, d.givenName, d.familyName, d.dateOfBirth, d.gender.rawValue, d.rosh.rawValue,
+                        d.mappa.map { Int16($0.category) }, d.mappa.map { Int16($0.level) }, d.practitioner.name,
+                        d.practitioner.phone, d.practitioner.email, d.contingencyPlan,
+                    ]
+                ).first
+            else { throw StoreError.notFound("resident", field: "residentId") }
+            return try resident(row)
+        }
+    }
+
     public static func get(_ c: PGConnection, id: UUID) throws -> Resident? {
         try c.query("SELECT \(columns) FROM residents WHERE id = $1", [id]).first.map(resident)
     }

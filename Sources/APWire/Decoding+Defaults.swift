@@ -55,6 +55,23 @@ extension NewCondition {
     }
 }
 
+extension ResidentDetails {
+    enum CodingKeys: String, CodingKey {
+        case givenName, familyName, dateOfBirth, gender, rosh, mappa, practitioner, contingencyPlan
+    }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            givenName: try c.decode(String.self, forKey: .givenName),
+            familyName: try c.decode(String.self, forKey: .familyName),
+            dateOfBirth: try c.decode(LocalDate.self, forKey: .dateOfBirth),
+            gender: try c.decode(Gender.self, forKey: .gender), rosh: try c.decode(RoSH.self, forKey: .rosh),
+            mappa: try c.decodeIfPresent(Mappa.self, forKey: .mappa),
+            practitioner: try c.decode(Practitioner.self, forKey: .practitioner),
+            contingencyPlan: try c.decodeIfPresent(String.self, forKey: .contingencyPlan) ?? "")
+    }
+}
+
 extension IncidentDraft {
     enum CodingKeys: String, CodingKey {
         case occurredAt, location, category, severity, description, immediateAction, policeInformed, policeReference,

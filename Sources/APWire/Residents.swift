@@ -86,6 +86,32 @@ public struct NewResident: Codable, Sendable, Equatable {
     }
 }
 
+/// A resident's details as they are corrected or brought up to date: everything but the CRN, which names them,
+/// and the premises that added them. Every change is kept in the audit trail with what it replaced.
+public struct ResidentDetails: Codable, Sendable, Equatable {
+    public var givenName: String
+    public var familyName: String
+    public var dateOfBirth: LocalDate
+    public var gender: Gender
+    public var rosh: RoSH
+    public var mappa: Mappa?
+    public var practitioner: Practitioner
+    public var contingencyPlan: String = ""
+    public init(
+        givenName: String, familyName: String, dateOfBirth: LocalDate, gender: Gender, rosh: RoSH, mappa: Mappa? = nil,
+        practitioner: Practitioner, contingencyPlan: String = ""
+    ) {
+        self.givenName = givenName
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.rosh = rosh
+        self.mappa = mappa
+        self.practitioner = practitioner
+        self.contingencyPlan = contingencyPlan
+    }
+}
+
 /// A licence condition as recorded. Curfew and reporting conditions carry what the system acts on.
 public struct LicenceCondition: Codable, Sendable, Equatable {
     public var id: UUID

@@ -126,6 +126,10 @@ import Testing
             "GET /api/v1/premises/{premisesId}/free-beds": nil,
             "GET /api/v1/premises/{premisesId}/bed-board": nil,
             "GET /api/v1/residents/{residentId}": nil,
+            "PUT /api/v1/residents/{residentId}": [
+                "givenName": "G", "familyName": "F", "dateOfBirth": "1990-01-01", "gender": "male", "rosh": "low",
+                "practitioner": ["name": "P", "phone": "", "email": ""],
+            ],
             "GET /api/v1/residents/{residentId}/conditions": nil,
             "GET /api/v1/residents/{residentId}/evidence": nil,
             "POST /api/v1/residents/{residentId}/conditions": condition,

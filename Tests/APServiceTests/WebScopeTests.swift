@@ -33,6 +33,7 @@ import Testing
         "POST /premises/{code}/beds/{bedId}/out-of-service/{periodId}/withdraw",
         "GET /premises/{code}/incidents/{incidentId}", "POST /premises/{code}/incidents/{incidentId}/update",
         "POST /premises/{code}/roll/reported", "POST /premises/{code}/staff/new",
+        "GET /premises/{code}/residents/{residentId}/edit", "POST /premises/{code}/residents/{residentId}/edit",
     ]
 
     /// What the shift may use of them: the placement's and resident's pages, arrivals, departures, non-arrivals

@@ -52,6 +52,7 @@ extension WebTests {
                 "\(booked)")
             #expect(booked["keptCrn"] == .string(crn))
             #expect(booked["residentAdded"]?.string?.hasPrefix("Robin Story added") == true, "\(booked)")
+            #expect(booked["detailsChanged"]?.string?.hasPrefix("Details changed") == true, "\(booked)")
             #expect(booked["conditionAdded"] == .string("Condition added"))
             #expect(booked["conditionShown"]?.string?.contains("Curfew 21:00 to 07:00, every night") == true)
             #expect(booked["varyKeepsWindow"] == .string("21:00"))
@@ -108,6 +109,7 @@ extension WebTests {
                     "placements", "new-resident", "new-resident-error", "resident", "vary-condition", "book-error",
                     "choose-bed", "placement-upcoming", "placement-shift", "confirm-departure", "beds", "bed",
                     "overview", "premises", "report", "staff", "placements-past", "incident-error", "roll",
+                    "edit-resident",
                 ])
 
             // The API shows exactly that.
@@ -115,6 +117,15 @@ extension WebTests {
             let resident = try #require(found.items.first)
             #expect(resident.givenName == "Robin" && resident.familyName == "Story" && resident.rosh == .medium)
             #expect(resident.dateOfBirth == LocalDate(year: 1990, month: 3, day: 27))
+            #expect(resident.practitioner.phone == "0300 123 4567" && resident.practitioner.name == "Pat Probation")
+            #expect(resident.contingencyPlan == "Call Pat Probation, then the police on 101")
+            let changes: Int = try await h.db { c in
+                try c.query(
+                    "SELECT count(*) FROM audit_log WHERE table_name = 'residents' AND action = 'update' AND row_id = $1",
+                    [resident.id.uuidString.lowercased()]
+                )[0].decode(0)
+            }
+            #expect(changes == 1)
             let record: ResidentRecord = try await h.manager.get("api/v1/residents/\(resident.id)")
             #expect(record.conditions.count == 1 && record.conditions.first?.kind == .curfew)
             #expect(record.conditions.first?.curfew?.windows.map { "\($0.start)-\($0.end)" } == ["21:00-07:00"])

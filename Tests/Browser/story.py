@@ -79,6 +79,14 @@ def book(manager):
     result["residentPage"] = manager.current_url
     audit(manager, "resident")
 
+    # The practitioner's phone, learnt later: the record's details changed.
+    submit(manager, manager.find_element(By.LINK_TEXT, "Change their details"))
+    audit(manager, "edit-resident")
+    typed(manager, "edit-practitioner_phone", "0300 123 4567")
+    typed(manager, "edit-contingencyPlan", "Call Pat Probation, then the police on 101")
+    submit(manager, by_id(manager, "save-details"))
+    result["detailsChanged"] = banner(manager)
+
     # A curfew from that night, 21:00 to 07:00.
     Select(by_id(manager, "condition-kind")).select_by_value("curfew")
     Select(by_id(manager, "condition-source")).select_by_value("licence")

@@ -36,6 +36,11 @@ extension API {
                     try ResidentStore.fullRecord(c, actor: p.actor, id: id)!
                 })
         }
+        r.put("residents/{residentId}") { req, ctx in
+            let id = try ctx.id("residentId")
+            let body = try await req.body(ResidentDetails.self, ctx, .manage)
+            return JSONResponse(try await updateResident(try ctx.who(), id, body))
+        }
         r.get("residents/{residentId}/conditions") { req, ctx in
             let id = try ctx.id("residentId")
             return try JSONResponse(
@@ -96,6 +101,10 @@ extension API {
         }
         let resident = new
         return try await run(p, .manage, premises: premisesId) { c, _ in try ResidentStore.create(c, resident) }
+    }
+
+    func updateResident(_ p: Principal, _ id: UUID, _ details: ResidentDetails) async throws -> Resident {
+        try await run(p, .manage, scope: (.resident, id)) { c, _ in try ResidentStore.update(c, id: id, details) }
     }
 
     func addCondition(_ p: Principal, _ residentId: UUID, _ new: NewCondition) async throws -> LicenceCondition {

@@ -88,6 +88,7 @@ extension API {
             let said: [String: String] = [
                 "added": "\(name) added. Book a placement for them next.", "condition-added": "Condition added",
                 "condition-ended": "Condition ended", "condition-varied": "Condition varied",
+                "edited": "Details changed: what they replaced is kept in the audit trail",
                 "absence-added": "Absence recorded", "absence-withdrawn": "Absence withdrawn",
             ]
             if let text = said[done] { model["done"] = text }

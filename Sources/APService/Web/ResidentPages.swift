@@ -28,6 +28,9 @@ extension API {
                 hint: "What staff do if they breach curfew or go missing", kind: .lines),
         ])
 
+        /// The record's details as a manager corrects them: the new resident's form without the CRN.
+        static let edit = WebForm("edit", new.fields.filter { $0.name != "crn" })
+
         static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
             .enumerated().map { WebForm.Option(value: "\($0.offset + 1)", label: $0.element) }
 
@@ -138,7 +141,51 @@ extension API {
             return try await varyPage(
                 s, premises, try Self.pathId(ctx, "residentId"), try Self.pathId(ctx, "conditionId"), refused: nil)
         }
+        r.get("premises/{code}/residents/{residentId}/edit") { req, ctx in
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            try Self.require(.manage, s)
+            return try await editResidentPage(s, premises, try Self.pathId(ctx, "residentId"), typed: [], errors: [])
+        }
+        r.post("premises/{code}/residents/{residentId}/edit") { req, ctx in
+            guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+            try Self.require(.manage, s)
+            let id = try Self.pathId(ctx, "residentId")
+            let pairs = try await Self.postedForm(req, s)
+            let form = ResidentForms.edit
+            let outcome = try await attempt(form) {
+                try await updateResident(
+                    s.principal, id, try form.read(ResidentDetails.self, pairs, zone: zone(premises), today: today()))
+            }
+            guard case .failure(let refusal) = outcome else {
+                return Self.redirect("/premises/\(premises.code)/residents/\(id.lowercased)?done=edited")
+            }
+            return try await editResidentPage(s, premises, id, typed: pairs, errors: refusal.errors)
+        }
         residentChangeRoutes(r)
+    }
+
+    func editResidentPage(
+        _ s: WebSessionStore.Session, _ premises: Premises, _ id: UUID, typed: [(String, String)],
+        errors: [(field: String, message: String)]
+    ) async throws -> Response {
+        let r = try await run(s.principal, .manage, scope: (.resident, id)) { c, _ in try ResidentStore.get(c, id: id)!
+        }
+        var initial: [String: String] = [
+            "givenName": r.givenName, "familyName": r.familyName, "dateOfBirth": WebForm.typed(r.dateOfBirth),
+            "gender": r.gender.rawValue, "rosh": r.rosh.rawValue, "practitioner.name": r.practitioner.name,
+            "practitioner.phone": r.practitioner.phone, "practitioner.email": r.practitioner.email,
+            "contingencyPlan": r.contingencyPlan,
+        ]
+        if let m = r.mappa {
+            initial["mappa.category"] = "\(m.category)"
+            initial["mappa.level"] = "\(m.level)"
+        }
+        var model = ResidentForms.edit.page(typed: typed, initial: initial, errors: errors)
+        model["title"] = "Change \(r.givenName) \(r.familyName)'s details"
+        model["residentId"] = id.lowercased
+        model["crn"] = r.crn.value
+        return Self.page(
+            "edit-resident", model, s, premises, .placements, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func residentChangeRoutes(_ r: Router<APRequestContext>) {

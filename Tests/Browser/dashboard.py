@@ -71,7 +71,7 @@ def main():
             figures: Object.fromEntries([...s.querySelectorAll('[data-figure]')].map(b => [b.dataset.figure,
                 Number(b.textContent)])),
             chartTitle: s.querySelector('svg title') && s.querySelector('svg title').textContent,
-            chartRows: s.querySelectorAll('details tbody tr').length }))""")
+            chartSeries: s.querySelectorAll('svg path').length }))""")
         out["overviewIntro"] = driver.find_element(By.CSS_SELECTOR, "main p").text
         out["unlabelledInputs"] = 0
         audit(driver, out, shots, "overview")
@@ -81,6 +81,7 @@ def main():
             code = p["code"]
             driver.get(f"{base}/premises/{code}")
             p["pageTitle"] = driver.find_element(By.TAG_NAME, "h1").text
+            p["forecastRows"] = len(driver.find_elements(By.CSS_SELECTOR, "figure details tbody tr"))
             audit(driver, out, shots, f"premises-{code}")
             driver.get(f"{base}/premises/{code}/beds")
             p["boardRows"] = len(driver.find_elements(By.CSS_SELECTOR, "table.board tbody tr"))

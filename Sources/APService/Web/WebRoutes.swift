@@ -116,7 +116,7 @@ extension API {
                     "alerting": openAlerts > 0,
                     "chart": Chart.occupancy(
                         report.daily.map(\.occupancy), title: "\(premises.code): occupancy, last 90 nights",
-                        id: "c-\(premises.code)", today: today),
+                        id: "c-\(premises.code)", today: today, table: false),
                 ]
             }
             var model: [String: Any] = ["title": "Occupancy overview", "count": premises.count, "cards": cards]

@@ -35,12 +35,7 @@ public enum ResidentStore {
                 "premises-required", "say which premises is adding the resident (premisesId)", field: "premisesId")
         }
         guard let crn = CRN(new.crn) else { throw StoreError.invalid("crn-format", CRNRule.text, field: "crn") }
-        try requireText(new.givenName, field: "givenName")
-        try requireText(new.familyName, field: "familyName")
-        try requireText(new.practitioner.name, field: "practitioner.name")
-        if let m = new.mappa, !(1...4).contains(m.category) || !(1...3).contains(m.level) {
-            throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
-        }
+        try check(new.details)
         return try translating {
             try resident(
                 c.query(
@@ -61,12 +56,7 @@ public enum ResidentStore {
 
     /// Corrects or brings up to date a resident's details (never their CRN); the audit trail keeps what it replaced.
     public static func update(_ c: PGConnection, id: UUID, _ d: ResidentDetails) throws -> Resident {
-        try requireText(d.givenName, field: "givenName")
-        try requireText(d.familyName, field: "familyName")
-        try requireText(d.practitioner.name, field: "practitioner.name")
-        if let m = d.mappa, !(1...4).contains(m.category) || !(1...3).contains(m.level) {
-            throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
-        }
+        try check(d)
         return try translating {
             guard
                 let row = try c.query(
@@ -84,6 +74,16 @@ public enum ResidentStore {
                 ).first
             else { throw StoreError.notFound("resident", field: "residentId") }
             return try resident(row)
+        }
+    }
+
+    /// The rules a resident's details are held to, new or corrected (the database holds them too).
+    static func check(_ d: ResidentDetails) throws {
+        try requireText(d.givenName, field: "givenName")
+        try requireText(d.familyName, field: "familyName")
+        try requireText(d.practitioner.name, field: "practitioner.name")
+        if let m = d.mappa, !(1...4).contains(m.category) || !(1...3).contains(m.level) {
+            throw StoreError.invalid("mappa-range", "MAPPA category is 1 to 4 and level 1 to 3", field: "mappa")
         }
     }
 

@@ -26,32 +26,16 @@ extension NewResident {
     enum CodingKeys: String, CodingKey {
         case premisesId, crn, givenName, familyName, dateOfBirth, gender, rosh, mappa, practitioner, contingencyPlan
     }
+    /// Its details are read as a correction's are (ResidentDetails), from the same object.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = try ResidentDetails(from: decoder)
         self.init(
             premisesId: try c.decodeIfPresent(UUID.self, forKey: .premisesId),
-            crn: try c.decode(String.self, forKey: .crn), givenName: try c.decode(String.self, forKey: .givenName),
-            familyName: try c.decode(String.self, forKey: .familyName),
-            dateOfBirth: try c.decode(LocalDate.self, forKey: .dateOfBirth),
-            gender: try c.decode(Gender.self, forKey: .gender), rosh: try c.decode(RoSH.self, forKey: .rosh),
-            mappa: try c.decodeIfPresent(Mappa.self, forKey: .mappa),
-            practitioner: try c.decode(Practitioner.self, forKey: .practitioner),
-            contingencyPlan: try c.decodeIfPresent(String.self, forKey: .contingencyPlan) ?? "")
-    }
-}
-
-extension NewCondition {
-    enum CodingKeys: String, CodingKey { case kind, source, startsOn, endsOn, wording, curfew, reporting }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            kind: try c.decode(ConditionKind.self, forKey: .kind),
-            source: try c.decode(ConditionSource.self, forKey: .source),
-            startsOn: try c.decode(LocalDate.self, forKey: .startsOn),
-            endsOn: try c.decodeIfPresent(LocalDate.self, forKey: .endsOn),
-            wording: try c.decodeIfPresent(String.self, forKey: .wording) ?? "",
-            curfew: try c.decodeIfPresent(CurfewDetails.self, forKey: .curfew),
-            reporting: try c.decodeIfPresent(ReportingDetails.self, forKey: .reporting))
+            crn: try c.decode(String.self, forKey: .crn),
+            givenName: d.givenName, familyName: d.familyName, dateOfBirth: d.dateOfBirth, gender: d.gender,
+            rosh: d.rosh,
+            mappa: d.mappa, practitioner: d.practitioner, contingencyPlan: d.contingencyPlan)
     }
 }
 

@@ -86,6 +86,15 @@ public struct NewResident: Codable, Sendable, Equatable {
     }
 }
 
+extension NewResident {
+    /// What a new resident shares with a correction of one: everything but the CRN and the premises.
+    public var details: ResidentDetails {
+        ResidentDetails(
+            givenName: givenName, familyName: familyName, dateOfBirth: dateOfBirth, gender: gender, rosh: rosh,
+            mappa: mappa, practitioner: practitioner, contingencyPlan: contingencyPlan)
+    }
+}
+
 /// A resident's details as they are corrected or brought up to date: everything but the CRN, which names them,
 /// and the premises that added them. Every change is kept in the audit trail with what it replaced.
 public struct ResidentDetails: Codable, Sendable, Equatable {

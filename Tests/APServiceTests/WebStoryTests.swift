@@ -121,7 +121,8 @@ extension WebTests {
             #expect(resident.contingencyPlan == "Call Pat Probation, then the police on 101")
             let changes: Int = try await h.db { c in
                 try c.query(
-                    "SELECT count(*) FROM audit_log WHERE table_name = 'residents' AND action = 'update' AND row_id = $1",
+                    "SELECT count(*) FROM audit_log WHERE table_name = 'residents' AND action = 'update' "
+                        + "AND row_id = $1",
                     [resident.id.uuidString.lowercased()]
                 )[0].decode(0)
             }

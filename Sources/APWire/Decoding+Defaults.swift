@@ -39,6 +39,21 @@ extension NewResident {
     }
 }
 
+extension NewCondition {
+    enum CodingKeys: String, CodingKey { case kind, source, startsOn, endsOn, wording, curfew, reporting }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try c.decode(ConditionKind.self, forKey: .kind),
+            source: try c.decode(ConditionSource.self, forKey: .source),
+            startsOn: try c.decode(LocalDate.self, forKey: .startsOn),
+            endsOn: try c.decodeIfPresent(LocalDate.self, forKey: .endsOn),
+            wording: try c.decodeIfPresent(String.self, forKey: .wording) ?? "",
+            curfew: try c.decodeIfPresent(CurfewDetails.self, forKey: .curfew),
+            reporting: try c.decodeIfPresent(ReportingDetails.self, forKey: .reporting))
+    }
+}
+
 extension ResidentDetails {
     enum CodingKeys: String, CodingKey {
         case givenName, familyName, dateOfBirth, gender, rosh, mappa, practitioner, contingencyPlan

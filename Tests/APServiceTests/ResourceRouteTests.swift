@@ -29,6 +29,16 @@ import Testing
             #expect(badCRN?.status == 422 && badCRN?.field == "crn")
             let staffMay = await problem { _ = try await h.staff.post("api/v1/residents", body, as: Resident.self) }
             #expect(staffMay?.status == 403 && staffMay?.code == "role-not-allowed")
+            // What a client may leave out takes its default: a condition's wording, a resident's contingency plan.
+            let bare: LicenceCondition = try await h.manager.post(
+                "api/v1/residents/\(resident.id)/conditions",
+                ["kind": "no_offence", "source": "licence", "startsOn": "\(Self.today())"])
+            #expect(bare.wording == "" && resident.contingencyPlan == "")
+            // A correction changes the details and never the CRN.
+            let corrected: Resident = try await h.manager.call(
+                "PUT", "api/v1/residents/\(resident.id)",
+                json: body.merging(["givenName": "Tess", "crn": "A000000"]) { $1 })
+            #expect(corrected.givenName == "Tess" && corrected.crn.description == crn)
 
             // Book from today for a week, find a free bed, allocate it; the same bed cannot go twice.
             let from = Self.today()

@@ -49,6 +49,7 @@ public enum APService {
         api.placementPageRoutes(router)
         api.residentPageRoutes(router)
         api.bedPageRoutes(router)
+        api.premisesAdminRoutes(router)
         api.acknowledgeRoute(router)
         api.handoverPageRoutes(router)
         api.incidentPageRoutes(router)

@@ -69,6 +69,15 @@ public enum PremisesStore {
         return Room(id: try row.decode("id"), premisesId: premisesId, code: code, characteristics: characteristics)
     }
 
+    /// A premises' rooms, by code as people read it (R2 before R10).
+    public static func rooms(_ c: PGConnection, premisesId: UUID) throws -> [Room] {
+        try c.query("SELECT id, code, characteristics FROM rooms WHERE premises_id = $1", [premisesId]).map { row in
+            Room(
+                id: try row.decode("id"), premisesId: premisesId, code: try row.decode("code"),
+                characteristics: try row.values("characteristics"))
+        }.sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending }
+    }
+
     static let bedColumns = """
         b.id, b.room_id, b.premises_id, b.code, r.code AS room_code, r.characteristics AS room_characteristics,
             b.opened_on, b.closed_on

@@ -206,7 +206,7 @@ import Testing
         "POST /premises/{code}/alerts/{alertId}/acknowledge", "GET /premises/{code}/handover",
         "POST /premises/{code}/handover/{action}", "GET /premises/{code}/incidents", "POST /premises/{code}/incidents",
         "POST /premises/{code}/incidents/{incidentId}/close", "GET /premises/{code}/staff",
-        "POST /premises/{code}/staff/{accountId}/password",
+        "POST /premises/{code}/staff/{accountId}/password", "GET /admin/premises", "POST /admin/premises",
     ]).union(WebScopeTests.pages)
 
     @Test func everyRouteRefusesAnotherPremisesRecords() async throws {

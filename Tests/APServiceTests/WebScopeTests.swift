@@ -34,6 +34,7 @@ import Testing
         "GET /premises/{code}/incidents/{incidentId}", "POST /premises/{code}/incidents/{incidentId}/update",
         "POST /premises/{code}/roll/reported", "POST /premises/{code}/staff/new",
         "GET /premises/{code}/residents/{residentId}/edit", "POST /premises/{code}/residents/{residentId}/edit",
+        "POST /premises/{code}/beds/add-room", "POST /premises/{code}/beds/add-bed",
     ]
 
     /// What the shift may use of them: the placement's and resident's pages, arrivals, departures, non-arrivals
@@ -81,8 +82,13 @@ import Testing
                 + ops.filter { $0.contains("Id}") }.map { Self.fill($0, code: home, x) }
             let managerOnly = ops.filter { !Self.shift.contains($0) }.map { Self.fill($0, code: home, mine) }
             let posts = ops.filter { $0.hasPrefix("POST") }.map { Self.fill($0, code: home, mine)[1] }
+            // An admin's pages, asked for by a manager (and the shift: the managers' pages above include them).
+            let adminOnly = [
+                ["GET", "/admin/premises"], ["POST", "/admin/premises"], ["POST", "/premises/\(home)/staff/new"],
+            ]
             let cases: [String: Any] = [
                 "home": home, "foreign": foreign, "managerOnly": managerOnly, "posts": posts, "names": names,
+                "adminOnly": adminOnly,
             ]
             let writes = {
                 try await h.db { c in
@@ -106,6 +112,9 @@ import Testing
             let refusedRole = r["managerOnly"]?.object ?? [:]
             #expect(refusedRole.count == managerOnly.count && refusedRole.count >= 19)
             for (op, status) in refusedRole { #expect(status == .number(403), "the shift: \(op) answered \(status)") }
+            let refusedAdmin = r["adminOnly"]?.object ?? [:]
+            #expect(refusedAdmin.count == 3)
+            for (op, status) in refusedAdmin { #expect(status == .number(403), "a manager: \(op) answered \(status)") }
             let refusedCSRF = r["withoutCSRF"]?.object ?? [:]
             #expect(refusedCSRF.count == posts.count)
             for (op, status) in refusedCSRF {

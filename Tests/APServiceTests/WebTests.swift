@@ -124,8 +124,19 @@ import Testing
                 )
             }
             #expect(added.0 == "staff" && added.1 && added.2 == ["AP-001"], "\(added)")
+            // An admin opens a premises and gives it a room and a bed, all in the pages.
+            #expect(r["premisesRefused"]?["links"] == .array([.string("premises-code")]), "\(r)")
+            #expect(r["premisesOpened"] == .string("The premises is open: add its rooms and beds"), "\(r)")
+            #expect(r["roomAdded"] == .string("Room added: now add its beds"))
+            #expect(r["bedRefused"]?["links"] == .array([.string("bed-roomId")]), "\(r)")
+            #expect(r["bedAdded"] == .string("Bed added") && r["boardAfter"] == .array([.string("1A")]), "\(r)")
+            let opened: Page<Premises> = try await h.admin.get("api/v1/premises", query: ["limit": "500"])
+            let dovecote = try #require(opened.items.first { $0.code == "AP-009" })
+            #expect(dovecote.name == "Dovecote House" && dovecote.gender == .female)
+            let newBeds: Page<Bed> = try await h.admin.get("api/v1/premises/\(dovecote.id)/beds")
+            #expect(newBeds.items.map(\.code) == ["1A"] && newBeds.items.first?.roomCharacteristics == [.stepFree])
             let audited = r["axe"]?.object ?? [:]
-            #expect(audited.count == 3 + 3 * premises.count)
+            #expect(audited.count == 4 + 3 * premises.count)
             for (page, violations) in audited {
                 #expect(violations == .array([]), "\(page): \(violations)")
                 #expect(r["phoneOverflow"]?[page] == .bool(false), "\(page) is wider than a phone")
@@ -144,7 +155,7 @@ import Testing
             let r = try await Self.browse(h, token: h.tokens.manager, refused: "/premises/AP-002", shots: "manager")
             #expect(r["premises"]?.array?.compactMap { $0["code"]?.string } == ["AP-001"])
             #expect(r["refusedTitle"]?.string == "Not found")
-            #expect(r["staffAddOffered"] == .bool(false))
+            #expect(r["staffAddOffered"] == .bool(false) && r["premisesOpeningOffered"] == .bool(false))
             #expect(
                 r["refusedBody"]?.string?.contains("Ashdown") == false
                     && r["refusedBody"]?.string?.contains("Beacon House") == false)

@@ -11,6 +11,7 @@ import json, os, sys
 
 from pages import audit, banner, chromium, errors, sign_in_with_token, submit
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 
 def http_checks(base, token):
@@ -107,6 +108,32 @@ def main():
             submit(driver, driver.find_element(By.ID, "add-staff"))
             out["staffAdded"] = banner(driver)
             audit(driver, out, shots, "staff-added")
+        # Opening a premises: offered to admins only; refused without a code, then opened with a room and a bed.
+        driver.get(f"{base}/overview")
+        opening = driver.find_elements(By.LINK_TEXT, "Open a premises")
+        out["premisesOpeningOffered"] = bool(opening)
+        if opening:
+            submit(driver, opening[0])
+            audit(driver, out, shots, "open-premises")
+            submit(driver, driver.find_element(By.ID, "open-premises"))
+            out["premisesRefused"] = errors(driver)
+            for field, text in [("premises-code", "AP-009"), ("premises-name", "Dovecote House"),
+                                ("premises-region", "North West")]:
+                driver.find_element(By.ID, field).send_keys(text)
+            driver.find_element(By.CSS_SELECTOR, "input[name=gender][value=female]").click()
+            submit(driver, driver.find_element(By.ID, "open-premises"))
+            out["premisesOpened"] = banner(driver)
+            driver.find_element(By.ID, "room-code").send_keys("R1")
+            driver.find_element(By.CSS_SELECTOR, "input[name=characteristics][value=step_free]").click()
+            submit(driver, driver.find_element(By.ID, "add-room"))
+            out["roomAdded"] = banner(driver)
+            driver.find_element(By.ID, "bed-code").send_keys("1A")
+            submit(driver, driver.find_element(By.ID, "add-bed"))
+            out["bedRefused"] = errors(driver)
+            Select(driver.find_element(By.ID, "bed-roomId")).select_by_visible_text("R1")
+            submit(driver, driver.find_element(By.ID, "add-bed"))
+            out["bedAdded"] = banner(driver)
+            out["boardAfter"] = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "table.board tbody th")]
         if refused:
             driver.get(base + refused)
             out["refusedTitle"] = driver.find_element(By.TAG_NAME, "h1").text

@@ -5,7 +5,8 @@ the shift, and forms posted without their CSRF token.
 
     scope.py BASE_URL MANAGER_TOKEN STAFF_TOKEN CASES_JSON
 
-CASES_JSON: {"foreign": [[METHOD, PATH], ...], "managerOnly": [...], "posts": [...]}, paths filled in. Prints one
+CASES_JSON: {"foreign": [[METHOD, PATH], ...], "managerOnly": [...], "adminOnly": [...], "posts": [...]}, paths
+filled in. Prints one
 JSON object: for each case, the status the service answered (a redirect is not followed).
 """
 import http.client, json, re, sys, urllib.parse
@@ -53,6 +54,10 @@ for method, path in cases["foreign"]:
 for method, path in cases["managerOnly"]:
     result["managerOnly"][f"{method} {path}"] = send(method, path, staff,
                                                      {"csrf": staff_csrf} if method == "POST" else None)[0]
+result["adminOnly"] = {}
+for method, path in cases["adminOnly"]:
+    result["adminOnly"][f"{method} {path}"] = send(method, path, manager,
+                                                   {"csrf": manager_csrf} if method == "POST" else None)[0]
 for path in cases["posts"]:
     result["withoutCSRF"][path] = send("POST", path, manager, {"reason": "x", "at": ""})[0]
 print(json.dumps(result))

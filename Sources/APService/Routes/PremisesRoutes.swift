@@ -16,8 +16,7 @@ extension API {
         }
         r.post("premises") { req, ctx in
             let new = try await req.body(NewPremises.self, ctx, .admin)
-            return JSONResponse(
-                try await run(ctx, .admin) { c, _ in try PremisesStore.create(c, new) }, status: .created)
+            return JSONResponse(try await createPremises(try ctx.who(), new), status: .created)
         }
         r.get("premises/{premisesId}") { _, ctx in
             let id = try ctx.id("premisesId")
@@ -26,11 +25,7 @@ extension API {
         r.post("premises/{premisesId}/rooms") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewRoom.self, ctx, .manage)
-            return JSONResponse(
-                try await run(ctx, .manage, premises: id) { c, _ in
-                    try PremisesStore.addRoom(
-                        c, premisesId: id, code: new.code, characteristics: new.characteristics ?? [])
-                }, status: .created)
+            return JSONResponse(try await addRoom(try ctx.who(), premisesId: id, new), status: .created)
         }
         r.get("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
@@ -41,15 +36,7 @@ extension API {
         r.post("premises/{premisesId}/beds") { req, ctx in
             let id = try ctx.id("premisesId")
             let new = try await req.body(NewBed.self, ctx, .manage)
-            return JSONResponse(
-                try await run(ctx, .manage, premises: id) { c, p in
-                    try Self.check(c, p, .room, new.roomId)
-                    guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [id] else {
-                        throw Problem.invalid(
-                            "room-other-premises", "that room is at another premises", field: "roomId")
-                    }
-                    return try PremisesStore.addBed(c, roomId: new.roomId, code: new.code, openedOn: new.openedOn)
-                }, status: .created)
+            return JSONResponse(try await addBed(try ctx.who(), premisesId: id, new), status: .created)
         }
         r.post("beds/{bedId}/close") { req, ctx in
             let id = try ctx.id("bedId")
@@ -102,6 +89,27 @@ extension API {
                     try await run(ctx, .shift, premises: id) { c, _ in
                         try BedStore.board(c, premisesId: id, nights: nights)
                     }))
+        }
+    }
+
+    func createPremises(_ p: Principal, _ new: NewPremises) async throws -> Premises {
+        try await run(p, .admin) { c, _ in try PremisesStore.create(c, new) }
+    }
+
+    func addRoom(_ p: Principal, premisesId: UUID, _ new: NewRoom) async throws -> Room {
+        try await run(p, .manage, premises: premisesId) { c, _ in
+            try PremisesStore.addRoom(
+                c, premisesId: premisesId, code: new.code, characteristics: new.characteristics ?? [])
+        }
+    }
+
+    func addBed(_ p: Principal, premisesId: UUID, _ new: NewBed) async throws -> Bed {
+        try await run(p, .manage, premises: premisesId, references: [Reference(.room, new.roomId, "roomId")]) {
+            c, _ in
+            guard try ScopeStore.premises(c, of: .room, id: new.roomId) == [premisesId] else {
+                throw Problem.invalid("room-other-premises", "that room is at another premises", field: "roomId")
+            }
+            return try PremisesStore.addBed(c, roomId: new.roomId, code: new.code, openedOn: new.openedOn)
         }
     }
 

@@ -26,6 +26,21 @@ extension API {
         }
         static let create = period("oos", withBed: true)
         static let withdraw = WebForm("withdraw", [.init(name: "reason", label: "Why it is withdrawn")])
+        static let room = WebForm(
+            "room",
+            [
+                .init(name: "code", label: "Room", hint: "Like R16"),
+                .init(
+                    name: "characteristics", label: "What the room has",
+                    kind: .checkboxes(WebForm.Option.all(RoomCharacteristic.self), numbers: false)),
+            ])
+        static let bed = WebForm(
+            "bed",
+            [
+                .init(name: "roomId", label: "In room", kind: .choice([])),
+                .init(name: "code", label: "Bed", hint: "Like 16A"),
+                .init(name: "openedOn", label: "First night in use", hint: "For example, 1/12/2026", kind: .date),
+            ])
     }
 
     struct PeriodOfBed: Decodable {
@@ -54,6 +69,32 @@ extension API {
             return try await bedsPage(
                 s, premises, refused: Refused(form: form.prefix, typed: pairs, errors: refusal.errors), done: nil,
                 status: .unprocessableContent)
+        }
+        for what in ["room", "bed"] {
+            r.post("premises/{code}/beds/add-\(what)") { req, ctx in
+                guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
+                try Self.require(.manage, s)
+                let pairs = try await Self.postedForm(req, s)
+                let form = what == "room" ? BedForms.room : BedForms.bed
+                let outcome = try await attempt(form) {
+                    let today = today()
+                    if what == "room" {
+                        _ = try await addRoom(
+                            s.principal, premisesId: premises.id,
+                            try form.read(NewRoom.self, pairs, zone: zone(premises), today: today))
+                    } else {
+                        _ = try await addBed(
+                            s.principal, premisesId: premises.id,
+                            try form.read(NewBed.self, pairs, zone: zone(premises), today: today))
+                    }
+                }
+                guard case .failure(let refusal) = outcome else {
+                    return Self.redirect("/premises/\(premises.code)/beds?done=\(what)")
+                }
+                return try await bedsPage(
+                    s, premises, refused: Refused(form: form.prefix, typed: pairs, errors: refusal.errors), done: nil,
+                    status: .unprocessableContent)
+            }
         }
         r.get("premises/{code}/beds/{bedId}") { req, ctx in
             guard let (s, premises) = try await shiftPage(req, ctx) else { return Self.redirect("/sign-in") }
@@ -99,8 +140,12 @@ extension API {
     ) async throws -> Response {
         let today = today()
         let nights = (0..<14).map { today.adding(days: $0) }
-        let board = try await run(s.principal, .manage, premises: premises.id) { c, _ in
-            try BedStore.board(c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!)
+        let (board, rooms) = try await run(s.principal, .manage, premises: premises.id) { c, _ in
+            (
+                try BedStore.board(
+                    c, premisesId: premises.id, nights: Nights(from: today, to: today.adding(days: 14))!),
+                try PremisesStore.rooms(c, premisesId: premises.id)
+            )
         }
         var periods: [[String: String]] = []
         let rows = board.sorted { $0.bed.code.localizedStandardCompare($1.bed.code) == .orderedAscending }.map {
@@ -137,9 +182,10 @@ extension API {
             "nights": nights.map { ["day": $0.weekdayDayAndMonth] }, "periods": periods, "hasPeriods": !periods.isEmpty,
             "from": today.weekdayDayAndMonth,
         ]
-        var f = form.model(typed: refused?.typed ?? [], errors: refused?.errors ?? [])
+        let ours = refused?.form == form.prefix ? refused : nil
+        var f = form.model(typed: ours?.typed ?? [], errors: ours?.errors ?? [])
         var bedField = f["bedId"] as? [String: Any] ?? [:]
-        let chosen = refused?.typed.fields["bedId"]
+        let chosen = ours?.typed.fields["bedId"]
         bedField["options"] = board.map {
             [
                 "value": $0.bed.id.lowercased, "label": "\($0.bed.code) (room \($0.bed.roomCode))",
@@ -150,7 +196,25 @@ extension API {
         model["f"] = f
         model["hasErrors"] = !(refused?.errors.isEmpty ?? true)
         model["errors"] = (refused?.errors ?? []).map { ["field": $0.field, "message": $0.message] }
-        if done == "out-of-service" { model["done"] = "The bed is out of service for those nights" }
+        let mine = { (form: WebForm) in refused?.form == form.prefix ? refused : nil }
+        model["room"] = BedForms.room.model(
+            typed: mine(BedForms.room)?.typed ?? [], errors: mine(BedForms.room)?.errors ?? [])
+        var bedForm = BedForms.bed.model(
+            typed: mine(BedForms.bed)?.typed ?? [], initial: ["openedOn": WebForm.typed(today)],
+            errors: mine(BedForms.bed)?.errors ?? [])
+        if var roomField = bedForm["roomId"] as? [String: Any] {
+            let chosenRoom = mine(BedForms.bed)?.typed.fields["roomId"]
+            roomField["options"] = rooms.map {
+                ["value": $0.id.lowercased, "label": $0.code, "on": $0.id.lowercased == chosenRoom]
+            }
+            bedForm["roomId"] = roomField
+        }
+        model["bed"] = bedForm
+        let said = [
+            "out-of-service": "The bed is out of service for those nights", "room": "Room added: now add its beds",
+            "bed": "Bed added", "opened": "The premises is open: add its rooms and beds",
+        ]
+        if let done, let text = said[done] { model["done"] = text }
         return Self.page("beds", model, s, premises, .beds, status: status)
     }
 

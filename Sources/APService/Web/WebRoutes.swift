@@ -119,7 +119,10 @@ extension API {
                         id: "c-\(premises.code)", today: today, table: false),
                 ]
             }
-            var model: [String: Any] = ["title": "Occupancy overview", "count": premises.count, "cards": cards]
+            var model: [String: Any] = [
+                "title": "Occupancy overview", "count": premises.count, "cards": cards,
+                "admin": p.account.role == .admin,
+            ]
             if Set(nights).count == 1 { model["tonight"] = today.weekdayDayAndMonth }
             return Self.page("overview", model, s, nil, nil)
         }

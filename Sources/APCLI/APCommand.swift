@@ -28,7 +28,7 @@ public struct APCommand: AsyncParsableCommand {
         subcommands: [
             Login.self, WhoAmI.self, Out.self, In.self, VoidMovement.self, Roll.self, HandoverCommand.self, Alerts.self,
             IncidentCommand.self, ResidentCommand.self, Arrive.self, Depart.self, NonArrivalCommand.self,
-            ReportedCommand.self, Beds.self, Occupancy.self,
+            ReportedCommand.self, Beds.self, Occupancy.self, Export.self,
         ]
     )
     public init() {}

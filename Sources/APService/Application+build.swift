@@ -61,6 +61,7 @@ public enum APService {
         api.residentRoutes(v1)
         api.evidenceRoutes(v1)
         api.placementRoutes(v1)
+        api.exportRoutes(v1)
         api.movementRoutes(v1)
         api.incidentRoutes(v1)
         api.alertRoutes(v1)

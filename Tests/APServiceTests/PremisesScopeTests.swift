@@ -174,6 +174,7 @@ import Testing
             "GET /api/v1/premises/{premisesId}/handover": nil,
             "GET /api/v1/premises/{premisesId}/occupancy-report": nil,
             "GET /api/v1/premises/{premisesId}/forecast": nil,
+            "GET /api/v1/premises/{premisesId}/exports/{table}": nil,
             "POST /api/v1/premises/{premisesId}/handover/notes": ["text": "t"],
             "POST /api/v1/premises/{premisesId}/handover/acknowledge": [:],
             "GET /api/v1/premises/{premisesId}/handovers": nil,
@@ -188,6 +189,7 @@ import Testing
         ] {
             path = path.replacingOccurrences(of: "{\(name)}", with: id.uuidString)
         }
+        path = path.replacingOccurrences(of: "{table}", with: "movements")
         return (path, body)
     }
 

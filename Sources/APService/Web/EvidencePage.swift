@@ -87,6 +87,8 @@ struct EvidencePage {
     var hasAlerts: Bool
     var incidents: [IncidentRow]
     var hasIncidents: Bool
+    /// Served by the service (a link to its JSON), not written to a file.
+    var online = true
 
     init(_ pack: EvidencePack) {
         let zone = TimeZone(identifier: pack.timeZone) ?? TimeZone(identifier: "Europe/London")!

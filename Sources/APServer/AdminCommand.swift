@@ -7,8 +7,10 @@ import PGDriver
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Accounts: create the first admin account and its API token; set an account's first password.",
-        subcommands: [Bootstrap.self, Password.self]
+        abstract:
+            "Accounts: create the first admin account and its API token; set an account's first password; create "
+            + "an integration's account and token.",
+        subcommands: [Bootstrap.self, Password.self, Integration.self]
     )
 
     struct Bootstrap: ParsableCommand {
@@ -94,6 +96,49 @@ struct AdminCommand: ParsableCommand {
                 throw ExitCode(error.code == "account-not-found" ? 2 : 5)
             } catch {
                 FileHandle.standardError.write(Data("ap-server admin password: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Integration: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "integration",
+            abstract: "Create an account for another system, which reads events only, and print its token once.",
+            discussion: """
+                The account reads GET /api/v1/events and nothing else, at every premises; it cannot sign in to \
+                the pages. The token is printed on standard output only and is not kept (only its SHA-256 is). \
+                Exit codes: 0 done, 1 the database failed, 64 bad usage.
+
+                Example:
+                  ap-server admin integration --name "National case system" --days 90
+                """
+        )
+
+        @Option(help: "What the system is.") var name: String
+        @Option(help: "Days the token is valid (1 to 366).") var days = 90
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+                throw ValidationError("--name is 1 to 200 characters")
+            }
+            guard (1...366).contains(days) else { throw ValidationError("--days is 1 to 366") }
+        }
+
+        func run() throws {
+            do {
+                let c = try PGConnection(try PGConfig.fromEnvironment(applicationName: "ap-admin"))
+                let now = Date()
+                let account = try AccountStore.create(c, actor: .system, staffId: nil, name: name, role: .integration)
+                let (secret, _) = try AccountStore.issueToken(
+                    c, actor: .system, accountId: account.id, validFor: Double(days) * 86_400, now: now)
+                FileHandle.standardError.write(
+                    Data(
+                        "integration account \(account.id.uuidString.lowercased()) created; its token (shown once):\n"
+                            .utf8))
+                print(secret)
+            } catch {
+                FileHandle.standardError.write(Data("ap-server admin integration: \(error)\n".utf8))
                 throw ExitCode(1)
             }
         }

@@ -62,6 +62,7 @@ public enum APService {
         api.evidenceRoutes(v1)
         api.placementRoutes(v1)
         api.exportRoutes(v1)
+        api.eventRoutes(v1)
         api.movementRoutes(v1)
         api.incidentRoutes(v1)
         api.alertRoutes(v1)

@@ -56,5 +56,8 @@ struct Access: Sendable {
     static let manage = Access(roles: [.manager, .admin])
     static let admin = Access(roles: [.admin])
     static let worker = Access(roles: [.worker])
-    static let anyone = Access(roles: Set(Account.Role.allCases))
+    /// Other systems read the events; admins may too, to see what they are sent.
+    static let events = Access(roles: [.integration, .admin])
+    /// Every account but an integration's, which reads events and nothing else.
+    static let anyone = Access(roles: Set(Account.Role.allCases).subtracting([.integration]))
 }

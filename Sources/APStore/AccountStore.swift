@@ -10,7 +10,12 @@ public struct Principal: Sendable, Equatable {
     /// Nil: every premises.
     public let premisesIds: Set<UUID>?
     public var actor: Actor {
-        var actor = account.staffId.map { Actor.staff($0, origin: "api") } ?? .worker(origin: "api")
+        // An account with no staff member is a system's: the worker's, or an integration's (named by its id).
+        var actor =
+            account.staffId.map { Actor.staff($0, origin: "api") }
+            ?? (account.role == .integration
+                ? Actor(name: "integration:\(account.id.uuidString.lowercased())", staffId: nil, origin: "api")
+                : .worker(origin: "api"))
         actor.premises = premisesIds
         return actor
     }
@@ -30,9 +35,10 @@ public enum AccountStore {
         -> Account
     {
         try requireText(name, field: "name")
-        guard (role == .worker) == (staffId == nil) else {
+        guard [.worker, .integration].contains(role) == (staffId == nil) else {
             throw StoreError.invalid(
-                "account-kind", "a worker account has no staff member; every other account has one", field: "staffId")
+                "account-kind", "a worker or integration account has no staff member; every other account has one",
+                field: "staffId")
         }
         return try c.acting(as: actor) { c in
             try translating {
@@ -95,7 +101,8 @@ public enum AccountStore {
         let premises = try row.decode("premises", as: [UUID]?.self) ?? []
         return .success(
             Principal(
-                account: account, premisesIds: account.role == .admin || account.role == .worker ? nil : Set(premises)))
+                account: account,
+                premisesIds: [.admin, .worker, .integration].contains(account.role) ? nil : Set(premises)))
     }
 
     public static func revoke(_ c: PGConnection, actor: Actor, tokenId: UUID, now: Date) throws {

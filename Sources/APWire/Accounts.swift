@@ -3,7 +3,7 @@ import Civil
 import Foundation
 
 public struct Account: Codable, Sendable, Equatable {
-    public enum Role: String, Codable, Sendable, CaseIterable { case staff, manager, admin, worker }
+    public enum Role: String, Codable, Sendable, CaseIterable { case staff, manager, admin, worker, integration }
     public var id: UUID
     public var staffId: UUID?
     public var name: String

@@ -197,7 +197,7 @@ import Testing
     static let unscoped: Set<String> = Set([
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.yaml", "GET /api/v1/me",
         "GET /api/v1/premises", "GET /api/v1/residents", "POST /api/v1/residents",
-        "GET /api/v1/occupancy-report",
+        "GET /api/v1/occupancy-report", "GET /api/v1/events",
         // The dashboard: signed in by cookie, not token (WebTests try its premises pages).
         "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out", "GET /overview", "GET /premises/{code}",
         "GET /premises/{code}/occupancy-report", "GET /premises/{code}/occupancy-report.csv",

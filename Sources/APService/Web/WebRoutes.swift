@@ -236,7 +236,10 @@ extension API {
         let now = clock()
         let opened: Result<(id: String, session: WebSessionStore.Session), AccountStore.Refusal> =
             try await pool.withConnection { c in try WebSessionStore.open(c, token: token, now: now) }
-        guard case .success(let (id, session)) = opened else {
+        // A system's token (the worker's, an integration's) opens no page: the pages are for people.
+        guard case .success(let (id, session)) = opened,
+            ![.worker, .integration].contains(session.principal.account.role)
+        else {
             return Self.signInPage(
                 csrf: csrf,
                 errors: [

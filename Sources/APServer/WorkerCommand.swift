@@ -18,7 +18,9 @@ struct WorkerCommand: AsyncParsableCommand {
             raised. Several workers may run. \
             With --webhook-url, every alert raised in the last 12 hours, by any worker or the one-shot check, is \
             posted there (at least once, retried with back-off up to an hour, signed with HMAC-SHA256 of the \
-            secret in AP_WEBHOOK_SECRET, which is never taken from the command line). \
+            secret in AP_WEBHOOK_SECRET, which is never taken from the command line). With --events-webhook-url, \
+            every domain event from then on is posted there in order, a page at a time, again until it is taken \
+            (the body is what GET /api/v1/events answers; the same signature). \
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
 
             Examples:
@@ -32,6 +34,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
     @Option(help: "How many nights back to catch up after a stop.") var lookBackNights = 7
     @Option(help: "Post alerts to this URL (needs AP_WEBHOOK_SECRET).") var webhookUrl: String?
+    @Option(help: "Post every domain event to this URL, in order (needs AP_WEBHOOK_SECRET).") var eventsWebhookUrl:
+        String?
     @Flag(help: "Run one pass, print what it did, and exit.") var once = false
 
     func validate() throws {
@@ -40,10 +44,11 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
         guard (0...90).contains(lookBackNights) else { throw ValidationError("--look-back-nights is 0 to 90") }
-        if let webhookUrl {
-            guard let url = URL(string: webhookUrl), url.scheme == "https" || url.scheme == "http", url.host != nil
+        for (flag, value) in [("--webhook-url", webhookUrl), ("--events-webhook-url", eventsWebhookUrl)] {
+            guard let value else { continue }
+            guard let url = URL(string: value), url.scheme == "https" || url.scheme == "http", url.host != nil
             else {
-                throw ValidationError("--webhook-url must be an http or https URL")
+                throw ValidationError("\(flag) must be an http or https URL")
             }
             guard let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"], secret.count >= 16 else {
                 throw ValidationError("set AP_WEBHOOK_SECRET (16 characters or more) to sign webhook posts")
@@ -87,6 +92,11 @@ struct WorkerCommand: AsyncParsableCommand {
             let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"]
         {
             services.append(WebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
+        }
+        if let eventsWebhookUrl, let url = URL(string: eventsWebhookUrl),
+            let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"]
+        {
+            services.append(EventWebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
         }
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))

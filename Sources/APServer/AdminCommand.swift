@@ -13,6 +13,14 @@ struct AdminCommand: ParsableCommand {
         subcommands: [Bootstrap.self, Password.self, Integration.self]
     )
 
+    /// A new account's name and its token's lifetime, as every subcommand that makes one takes them.
+    static func validate(name: String, days: Int) throws {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+            throw ValidationError("--name is 1 to 200 characters")
+        }
+        guard (1...366).contains(days) else { throw ValidationError("--days is 1 to 366") }
+    }
+
     struct Bootstrap: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bootstrap",
@@ -31,12 +39,7 @@ struct AdminCommand: ParsableCommand {
         @Option(help: "The admin's name.") var name: String
         @Option(help: "Days the token is valid (1 to 366).") var days = 30
 
-        func validate() throws {
-            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
-                throw ValidationError("--name is 1 to 200 characters")
-            }
-            guard (1...366).contains(days) else { throw ValidationError("--days is 1 to 366") }
-        }
+        func validate() throws { try AdminCommand.validate(name: name, days: days) }
 
         func run() throws {
             do {
@@ -118,12 +121,7 @@ struct AdminCommand: ParsableCommand {
         @Option(help: "What the system is.") var name: String
         @Option(help: "Days the token is valid (1 to 366).") var days = 90
 
-        func validate() throws {
-            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
-                throw ValidationError("--name is 1 to 200 characters")
-            }
-            guard (1...366).contains(days) else { throw ValidationError("--days is 1 to 366") }
-        }
+        func validate() throws { try AdminCommand.validate(name: name, days: days) }
 
         func run() throws {
             do {

@@ -5,10 +5,6 @@ import Logging
 import PGDriver
 import ServiceLifecycle
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Posts the domain events to another system's webhook, a page at a time in commit order (the body is what GET
 /// /api/v1/events answers), signed as the alerts' posts are (`X-AP-Signature: sha256=<hex HMAC>`), with
 /// `Idempotency-Key: events-<first id>-<last id>`. A page that fails is posted again on the next pass, the same
@@ -38,23 +34,11 @@ public struct EventWebhookDeliverer: Service {
             try EventDeliveryStore.pending($0, webhook: webhook, limit: limit)
         }
         guard let first = events.first, let last = events.last else { return 0 }
-        let body = try APIJSON.encode(DomainEventPage(events: events, cursor: String(last.id)))
-        var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(
-            "sha256=" + SHA256.hmacHex(key: settings.secret, String(decoding: body, as: UTF8.self)),
-            forHTTPHeaderField: "X-AP-Signature")
-        request.setValue("events-\(first.id)-\(last.id)", forHTTPHeaderField: "Idempotency-Key")
-        let failure: String?
-        do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            failure = (200..<300).contains(status) ? nil : "HTTP \(status)"
-        } catch {
-            failure = "no answer: \((error as? URLError)?.code.rawValue.description ?? "transport error")"
-        }
+        let body = String(
+            decoding: try APIJSON.encode(DomainEventPage(events: events, cursor: String(last.id))), as: UTF8.self)
+        let failure = await WebhookDeliverer.post(
+            body, to: settings, signature: SHA256.hmacHex(key: settings.secret, body),
+            key: "events-\(first.id)-\(last.id)")
         if let failure {
             try await pool.withConnection { try EventDeliveryStore.failed($0, webhook: webhook, error: failure) }
             return 0

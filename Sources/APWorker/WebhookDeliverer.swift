@@ -64,21 +64,9 @@ public struct WebhookDeliverer: Service {
         let due = try await pool.withConnection { try OutboxStore.claim($0, now: now, limit: limit) }
         var pass = Pass()
         for delivery in due {
-            var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
-            request.httpMethod = "POST"
-            request.httpBody = Data(delivery.body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue("sha256=" + delivery.signature(secret: secret), forHTTPHeaderField: "X-AP-Signature")
-            request.setValue(delivery.idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
-            // What went wrong, in words that carry none of the payload.
-            let failure: String?
-            do {
-                let (_, response) = try await URLSession.shared.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                failure = (200..<300).contains(status) ? nil : "HTTP \(status)"
-            } catch {
-                failure = "no answer: \((error as? URLError)?.code.rawValue.description ?? "transport error")"
-            }
+            let failure = await Self.post(
+                delivery.body, to: settings, signature: delivery.signature(secret: secret),
+                key: delivery.idempotencyKey)
             let at = clock()
             if let failure {
                 try await pool.withConnection {
@@ -92,5 +80,23 @@ public struct WebhookDeliverer: Service {
             }
         }
         return pass
+    }
+
+    /// Posts `body` as JSON, signed and keyed; nil when the receiver took it, else what went wrong in words that
+    /// carry none of the payload (an HTTP status, "no answer"). The alerts' and the events' webhooks share it.
+    static func post(_ body: String, to settings: Settings, signature: String, key: String) async -> String? {
+        var request = URLRequest(url: settings.url, timeoutInterval: settings.timeout)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("sha256=" + signature, forHTTPHeaderField: "X-AP-Signature")
+        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
+        do {
+            let (_, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        } catch {
+            return "no answer: \((error as? URLError)?.code.rawValue.description ?? "transport error")"
+        }
     }
 }

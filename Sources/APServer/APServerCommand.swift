@@ -9,7 +9,7 @@ public struct APServerCommand: AsyncParsableCommand {
         discussion: "Every subcommand reads the database from DATABASE_URL (scripts/db prints one for a local server).",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, DemoCommand.self, CurfewCheckCommand.self,
-            WorkerCommand.self, AdminCommand.self, SubjectAccessCommand.self,
+            WorkerCommand.self, AdminCommand.self, SubjectAccessCommand.self, ImportCommand.self,
         ]
     )
     public init() {}

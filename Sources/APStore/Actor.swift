@@ -32,6 +32,12 @@ public struct Actor: Sendable, Equatable {
         Actor(name: "worker", staffId: nil, origin: origin)
     }
     public static let system = Actor(name: "system", staffId: nil, origin: "system")
+
+    /// Someone running an `ap-server` command on a person's records (an import, a subject access request), by
+    /// the name they gave: the audit trail says who, not just "system".
+    public static func operating(_ name: String, tool: String) -> Actor {
+        Actor(name: "operator:\(name)", staffId: nil, origin: tool)
+    }
 }
 
 extension PGConnection {

@@ -9,7 +9,7 @@ import PGDriver
 public enum SubjectAccessStore {
     /// The person with that CRN, or nil when nobody has it.
     public static func gather(_ c: PGConnection, crn: CRN, operatorName: String, now: Date) throws -> SubjectAccess? {
-        let actor = Actor(name: "operator:\(operatorName)", staffId: nil, origin: "ap-server subject-access")
+        let actor = Actor.operating(operatorName, tool: "ap-server subject-access")
         return try c.acting(as: actor) { c in
             guard let resident = try ResidentStore.get(c, crn: crn) else { return nil }
             try AuditStore.insertRead(c, table: "subject_access", rowId: resident.id)

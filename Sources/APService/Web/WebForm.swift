@@ -200,13 +200,7 @@ struct WebForm {
     /// A date as the forms show it, and as staff type it: 30/11/2026.
     static func typed(_ date: LocalDate) -> String { "\(date.day)/\(date.month)/\(date.year)" }
 
-    static func date(_ text: String) -> LocalDate? {
-        if let iso = LocalDate(text) { return iso }
-        let parts = text.split(separator: "/").map { Int($0) }
-        guard parts.count == 3, let d = parts[0], let m = parts[1], var y = parts[2] else { return nil }
-        if y < 100 { y += 2000 }
-        return LocalDate(year: y, month: m, day: d)
-    }
+    static func date(_ text: String) -> LocalDate? { Spreadsheet.date(text) }
 
     /// `curfew.windows[0].start` as its steps: curfew, windows, [0], start.
     static func path(_ name: String) -> [String] {

@@ -1,0 +1,134 @@
+import APDomain
+import APStore
+import APWire
+import Civil
+import Foundation
+import PGDriver
+import TestDatabase
+import Testing
+
+/// Issue 20, its import of residents: a dry run changes nothing and lists every planted problem by row and column;
+/// an applied file and then the same file again change nothing the second time; a problem in one row means
+/// nothing is written at all.
+@Suite struct ImportTests {
+    static let header =
+        "crn,given_name,family_name,date_of_birth,gender,rosh,mappa_category,mappa_level,practitioner_name,"
+        + "practitioner_phone,practitioner_email,contingency_plan"
+    static let good = [
+        "X320741,Sam,Example,27/03/1990,male,medium,,,Pat Probation,0300 123 4567,,\"Call the manager, then 101\"",
+        "Y100200,Jo,Sample,1985-11-02,Female,Very high,2,1,Kim Officer,,,",
+    ]
+
+    static func count(_ c: PGConnection) throws -> Int {
+        try c.query("SELECT count(*) FROM residents")[0].decode(0, as: Int.self)
+    }
+
+    static func run(_ c: PGConnection, _ lines: [String], at premises: UUID, apply: Bool) throws -> ImportStore.Report {
+        try ImportStore.residents(
+            c, actor: .operating("Test Importer", tool: "test"), premisesId: premises,
+            rows: Spreadsheet.rows(lines.joined(separator: "\r\n") + "\r\n"), apply: apply)
+    }
+
+    @Test func aDryRunListsEveryPlantedProblemAndChangesNothing() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, _) = try Fixture(c: c).premises()
+                let before = try Self.count(c)
+                let planted = [
+                    "X32074,Sam,Example,27/03/1990,male,medium,,,Pat,,,",  // row 2: a CRN short of a digit
+                    "A100001,,Example,31/02/1990,man,medium,,,Pat,,,",  // row 3: no given name, no such date, gender
+                    "A100002,Al,Example,1/1/90,male,severe,3,,Pat,,,",  // row 4: a 2-digit year, rosh, half a MAPPA
+                    "A100003,Bo,Example,01/01/1990,male,low,,,,,,",  // row 5: no practitioner
+                    "A100003,Cy,Example,01/01/1990,male,low,,,Pat,,,",  // row 6: the CRN of row 5
+                    "A100004,Di,Example,01/01/1990,male,low",  // row 7: too few fields
+                ]
+                let report = try Self.run(c, [Self.header] + planted, at: p.id, apply: true)
+                #expect(
+                    report.problems.map { "\($0.row) \($0.column)" } == [
+                        "2 crn", "3 given_name", "3 date_of_birth", "3 gender", "4 date_of_birth", "4 rosh",
+                        "4 mappa_category", "5 practitioner_name", "6 crn", "7 row", "7 practitioner_name",
+                    ], "\(report.problems)")
+                let after = try Self.count(c)
+                #expect(!report.applied && report.created == 0 && after == before)
+                // No value is quoted back: the report may be kept, and the file is about people.
+                #expect(!report.problems.contains { $0.what.contains("31/02") || $0.what.contains("Example") })
+
+                let badHeader = try Self.run(
+                    c, ["crn,given_name,surname", "X320741,Sam,Example"], at: p.id, apply: false)
+                #expect(
+                    badHeader.problems.map(\.column) == [
+                        "date_of_birth", "family_name", "gender", "practitioner_name", "rosh", "surname",
+                    ])
+            }
+        }
+    }
+
+    @Test func appliedOnceThenTheSameFileChangesNothing() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, _) = try Fixture(c: c).premises()
+                let before = try Self.count(c)
+                let dry = try Self.run(c, [Self.header] + Self.good, at: p.id, apply: false)
+                #expect(dry.created == 2 && dry.problems.isEmpty && !dry.applied)
+                #expect(try Self.count(c) == before)
+
+                let applied = try Self.run(c, [Self.header] + Self.good, at: p.id, apply: true)
+                #expect(applied.created == 2 && applied.applied && applied.rows == ["row 2: added", "row 3: added"])
+                let jo = try #require(try ResidentStore.get(c, crn: CRN("Y100200")!))
+                #expect(jo.rosh == .veryHigh && jo.gender == .female && jo.mappa == Mappa(category: 2, level: 1))
+                #expect(jo.dateOfBirth == LocalDate(year: 1985, month: 11, day: 2) && jo.premisesId == p.id)
+                let sam = try #require(try ResidentStore.get(c, crn: CRN("X320741")!))
+                #expect(sam.contingencyPlan == "Call the manager, then 101")
+
+                let again = try Self.run(c, [Self.header] + Self.good, at: p.id, apply: true)
+                #expect(again.created == 0 && again.changed == 0 && again.unchanged == 2)
+                #expect(try Self.count(c) == before + 2)
+
+                // A corrected phone number brings the record up to date, and the audit trail names the importer.
+                let corrected = Self.good[0].replacingOccurrences(of: "0300 123 4567", with: "0300 765 4321")
+                let update = try Self.run(c, [Self.header, corrected], at: p.id, apply: true)
+                #expect(update.changed == 1 && update.rows == ["row 2: brought up to date"])
+                let who: [String] = try c.query(
+                    "SELECT actor FROM audit_log WHERE table_name = 'residents' AND row_id = $1 ORDER BY id",
+                    [sam.id.uuidString.lowercased()]
+                ).map { try $0.decode("actor") }
+                #expect(who == ["operator:Test Importer", "operator:Test Importer"])
+            }
+        }
+    }
+
+    /// The sample in the repository is a file the import takes.
+    @Test func theSampleFileImports() async throws {
+        let sample = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("ops/import/residents.csv"), encoding: .utf8)
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, _) = try Fixture(c: c).premises()
+                let report = try ImportStore.residents(
+                    c, actor: .operating("Test Importer", tool: "test"), premisesId: p.id,
+                    rows: Spreadsheet.rows(sample), apply: false)
+                #expect(report.problems.isEmpty && report.created == 2, "\(report.problems)")
+            }
+        }
+    }
+
+    @Test func oneBadRowAndNothingIsWritten() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let (p, _) = try f.premises()
+                let (q, _) = try f.premises()
+                let theirs = try f.resident(at: q.id)
+                let before = try Self.count(c)
+                let bad = try Self.run(
+                    c, [Self.header, Self.good[0], "\(theirs.crn.value),A,B,01/01/1990,male,low,,,P,,,"], at: p.id,
+                    apply: true)
+                #expect(bad.problems.map { "\($0.row) \($0.column)" } == ["3 crn"], "\(bad.problems)")
+                #expect(bad.problems.first?.what.hasPrefix("held by another premises") == true)
+                let after = try Self.count(c)
+                #expect(!bad.applied && after == before)
+                #expect(try ResidentStore.get(c, crn: CRN("X320741")!) == nil)
+            }
+        }
+    }
+}

@@ -124,6 +124,25 @@ public enum ImportStore {
 
     struct DryRun: Error { let report: Report }
 
+    /// Runs `body` in one transaction as `actor`, and keeps what it wrote only when `apply` and no problem was found:
+    /// otherwise the transaction is rolled back, so that a dry run reports exactly what applying would do.
+    static func allOrNothing(
+        _ c: PGConnection, actor: Actor, apply: Bool, _ report: Report,
+        _ body: (PGConnection, inout Report) throws -> Void
+    ) throws -> Report {
+        var report = report
+        do {
+            return try c.acting(as: actor) { c in
+                try body(c, &report)
+                if !report.problems.isEmpty || !apply { throw DryRun(report: report) }
+                report.applied = true
+                return report
+            }
+        } catch let dry as DryRun {
+            return dry.report
+        }
+    }
+
     /// Imports the residents (a dry run unless `apply`), as `actor`, at `premisesId`: each CRN not held is added,
     /// one held by this premises is brought up to date if its details differ, one held by another premises is a
     /// problem. Nothing is written unless every row is right and `apply` is given.
@@ -131,49 +150,153 @@ public enum ImportStore {
         _ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool
     ) throws -> Report {
         let (found, problems) = readResidents(rows, premisesId: premisesId)
-        var report = Report(problems: problems)
-        if !problems.isEmpty { return report }
-        do {
-            return try c.acting(as: actor) { c in
-                for (row, new) in found {
-                    guard let existing = try ResidentStore.get(c, crn: CRN(new.crn)!) else {
-                        do { _ = try ResidentStore.create(c, new) } catch let error as StoreError {
-                            report.problems.append(Problem(row: row, column: error.field ?? "row", what: error.message))
-                            continue
-                        }
-                        report.created += 1
-                        report.rows.append("row \(row): added")
+        if !problems.isEmpty { return Report(problems: problems) }
+        return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
+            for (row, new) in found {
+                guard let existing = try ResidentStore.get(c, crn: CRN(new.crn)!) else {
+                    do { _ = try ResidentStore.create(c, new) } catch let error as StoreError {
+                        report.problems.append(Problem(row: row, column: error.field ?? "row", what: error.message))
                         continue
                     }
-                    guard existing.premisesId == premisesId else {
+                    report.created += 1
+                    report.rows.append("row \(row): added")
+                    continue
+                }
+                guard existing.premisesId == premisesId else {
+                    report.problems.append(
+                        Problem(
+                            row: row, column: "crn",
+                            what: "held by another premises: ask an admin to move the record, or leave the row out"))
+                    continue
+                }
+                let current = ResidentDetails(
+                    givenName: existing.givenName, familyName: existing.familyName, dateOfBirth: existing.dateOfBirth,
+                    gender: existing.gender, rosh: existing.rosh, mappa: existing.mappa,
+                    practitioner: existing.practitioner, contingencyPlan: existing.contingencyPlan)
+                if current == new.details {
+                    report.unchanged += 1
+                    report.rows.append("row \(row): unchanged")
+                } else {
+                    _ = try ResidentStore.update(c, id: existing.id, new.details)
+                    report.changed += 1
+                    report.rows.append("row \(row): brought up to date")
+                }
+            }
+        }
+    }
+
+    // MARK: Rooms and beds
+
+    /// The beds file's columns: a row a bed; a room's characteristics on any of its rows (the same on each; a file
+    /// without the column leaves a room's as they are).
+    public static let bedColumns = ["room", "bed", "opened_on", "characteristics"]
+
+    struct BedRow {
+        let row: Int
+        let room: String
+        let bed: String
+        let openedOn: LocalDate
+        let characteristics: [RoomCharacteristic]
+    }
+
+    /// Imports rooms and beds (a dry run unless `apply`): a room or bed not there is added; one there already is
+    /// left as it is if it matches, and is a problem if it does not (a bed in another room, a room with other
+    /// characteristics): those are changed in the pages, where what depends on them is seen.
+    public static func beds(_ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool) throws
+        -> Report
+    {
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+            return Report(problems: [
+                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
+            ])
+        }
+        var problems: [Problem] = []
+        for missing in ["bed", "opened_on", "room"] where !header.contains(missing) {
+            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
+        }
+        for unknown in Set(header).subtracting(bedColumns).sorted() {
+            problems.append(
+                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
+            )
+        }
+        if !problems.isEmpty { return Report(problems: problems) }
+        var found: [BedRow] = []
+        var seen: [String: Int] = [:]
+        for (i, fields) in rows.dropFirst().enumerated() {
+            let row = i + 2
+            func value(_ column: String) -> String {
+                header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+            }
+            var rowProblems: [Problem] = []
+            for column in ["room", "bed"] {
+                if value(column).isEmpty || value(column).count > 20 {
+                    rowProblems.append(Problem(row: row, column: column, what: "give a code of 1 to 20 characters"))
+                }
+            }
+            if let earlier = seen[value("bed")] {
+                rowProblems.append(
+                    Problem(row: row, column: "bed", what: "the same bed as row \(earlier): a bed is one row"))
+            } else {
+                seen[value("bed")] = row
+            }
+            let opened = Spreadsheet.date(value("opened_on"))
+            if opened == nil {
+                rowProblems.append(
+                    Problem(row: row, column: "opened_on", what: "not a date: write DD/MM/YYYY or YYYY-MM-DD"))
+            }
+            let words = value("characteristics").lowercased().split(whereSeparator: { " ;".contains($0) })
+            let characteristics = words.compactMap { RoomCharacteristic(rawValue: String($0)) }
+            if characteristics.count != words.count {
+                rowProblems.append(
+                    Problem(
+                        row: row, column: "characteristics",
+                        what: "write any of " + RoomCharacteristic.allCases.map(\.rawValue).joined(separator: ", ")
+                            + ", separated by spaces"))
+            }
+            if let opened, rowProblems.isEmpty {
+                found.append(
+                    BedRow(
+                        row: row, room: value("room"), bed: value("bed"), openedOn: opened,
+                        characteristics: characteristics))
+            }
+            problems += rowProblems
+        }
+        if !problems.isEmpty { return Report(problems: problems) }
+        return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
+            var rooms = Dictionary(
+                uniqueKeysWithValues: try PremisesStore.rooms(c, premisesId: premisesId).map { ($0.code, $0) })
+            let beds = Dictionary(
+                uniqueKeysWithValues: try PremisesStore.beds(c, premisesId: premisesId).map { ($0.code, $0) })
+            for r in found {
+                var room = rooms[r.room]
+                if room == nil {
+                    room = try PremisesStore.addRoom(
+                        c, premisesId: premisesId, code: r.room, characteristics: r.characteristics)
+                    rooms[r.room] = room
+                } else if header.contains("characteristics"), Set(room!.characteristics) != Set(r.characteristics) {
+                    report.problems.append(
+                        Problem(
+                            row: r.row, column: "characteristics",
+                            what: "room \(r.room) has other characteristics already: make them the same on every row"))
+                    continue
+                }
+                if let bed = beds[r.bed] {
+                    if bed.roomCode == r.room && bed.openedOn == r.openedOn {
+                        report.unchanged += 1
+                        report.rows.append("row \(r.row): unchanged")
+                    } else {
                         report.problems.append(
                             Problem(
-                                row: row, column: "crn",
-                                what: "held by another premises: ask an admin to move the record, or leave the row out")
-                        )
-                        continue
+                                row: r.row, column: "bed",
+                                what: "already here in another room or from another night: change it in the pages"))
                     }
-                    let current = ResidentDetails(
-                        givenName: existing.givenName, familyName: existing.familyName,
-                        dateOfBirth: existing.dateOfBirth, gender: existing.gender, rosh: existing.rosh,
-                        mappa: existing.mappa, practitioner: existing.practitioner,
-                        contingencyPlan: existing.contingencyPlan)
-                    if current == new.details {
-                        report.unchanged += 1
-                        report.rows.append("row \(row): unchanged")
-                    } else {
-                        _ = try ResidentStore.update(c, id: existing.id, new.details)
-                        report.changed += 1
-                        report.rows.append("row \(row): brought up to date")
-                    }
+                    continue
                 }
-                // All or nothing: a problem anywhere, or a dry run, and the transaction is rolled back.
-                if !report.problems.isEmpty || !apply { throw DryRun(report: report) }
-                report.applied = true
-                return report
+                _ = try PremisesStore.addBed(c, roomId: room!.id, code: r.bed, openedOn: r.openedOn)
+                report.created += 1
+                report.rows.append("row \(r.row): added")
             }
-        } catch let dry as DryRun {
-            return dry.report
         }
     }
 }

@@ -132,3 +132,46 @@ import Testing
         }
     }
 }
+
+/// Issue 20, rooms and beds: added once, left alone the second time, and a bed already elsewhere refused whole.
+@Suite struct BedImportTests {
+    static func run(_ c: PGConnection, _ text: String, at premises: UUID, apply: Bool) throws -> ImportStore.Report {
+        try ImportStore.beds(
+            c, actor: .operating("Test Importer", tool: "test"), premisesId: premises, rows: Spreadsheet.rows(text),
+            apply: apply)
+    }
+
+    @Test func roomsAndBedsOnceAndAgain() async throws {
+        let sample = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("ops/import/beds.csv"), encoding: .utf8)
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, _) = try Fixture(c: c).premises(beds: [:])
+                let planted = try Self.run(
+                    c,
+                    "room,bed,opened_on,characteristics\nR1,,1/4/2026,\nR1,1A,someday,\nR1,1B,1/4/2026,balcony\n"
+                        + "R1,1B,1/4/2026,\n", at: p.id, apply: true)
+                #expect(
+                    planted.problems.map { "\($0.row) \($0.column)" } == [
+                        "2 bed", "3 opened_on", "4 characteristics", "5 bed",
+                    ], "\(planted.problems)")
+                let dry = try Self.run(c, sample, at: p.id, apply: false)
+                let none = try PremisesStore.beds(c, premisesId: p.id)
+                #expect(dry.created == 3 && !dry.applied && none.isEmpty)
+                let applied = try Self.run(c, sample, at: p.id, apply: true)
+                #expect(applied.created == 3 && applied.applied)
+                let beds = try PremisesStore.beds(c, premisesId: p.id).sorted { $0.code < $1.code }
+                #expect(beds.map(\.code) == ["1A", "2A", "2B"] && beds.map(\.roomCode) == ["R1", "R2", "R2"])
+                #expect(beds[0].roomCharacteristics == [.single, .stepFree] && beds[1].roomCharacteristics == [])
+                let again = try Self.run(c, sample, at: p.id, apply: true)
+                #expect(again.created == 0 && again.unchanged == 3)
+                // 2B moved to another room in the file: refused, and the new bed beside it is not added either.
+                let moved = try Self.run(
+                    c, "room,bed,opened_on\nR3,3A,1/4/2026\nR1,2B,1/4/2026\n", at: p.id, apply: true)
+                #expect(
+                    moved.problems.map { "\($0.row) \($0.column)" } == ["3 bed"] && !moved.applied, "\(moved.problems)")
+                #expect(try PremisesStore.beds(c, premisesId: p.id).count == 3)
+            }
+        }
+    }
+}

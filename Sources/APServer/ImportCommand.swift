@@ -9,11 +9,11 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a premises' records from a spreadsheet's CSV: a dry run unless --apply.",
         discussion: """
-            Today: residents, or rooms and beds (the columns are in the README; ops/import has a sample of each). Without \
-            --apply, says per row what would be added or brought up to date, and every problem (row, column, \
-            what to do), and changes nothing. With --apply, all or nothing: a problem anywhere and nothing is \
-            written. Residents are matched by CRN, beds by code, so the same file applied again changes nothing. Dates as \
-            DD/MM/YYYY or YYYY-MM-DD. Recorded in the audit trail under --by. \
+            Today: residents, or rooms and beds (the columns are in the README; ops/import has a sample of \
+            each). Without --apply, says per row what would be added or brought up to date, and every problem \
+            (row, column, what to do), and changes nothing. With --apply, all or nothing: a problem anywhere and \
+            nothing is written. Residents are matched by CRN, beds by code, so the same file applied again \
+            changes nothing. Dates as DD/MM/YYYY or YYYY-MM-DD. Recorded in the audit trail under --by. \
             Exit codes: 0 done (or the dry run found nothing wrong), 1 the database or the file failed, \
             3 no such premises, 5 the file has problems (nothing written), 64 bad usage.
 

@@ -9,11 +9,12 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a premises' records from a spreadsheet's CSV: a dry run unless --apply.",
         discussion: """
-            Today: residents, or rooms and beds (the columns are in the README; ops/import has a sample of \
-            each). Without --apply, says per row what would be added or brought up to date, and every problem \
-            (row, column, what to do), and changes nothing. With --apply, all or nothing: a problem anywhere and \
-            nothing is written. Residents are matched by CRN, beds by code, so the same file applied again \
-            changes nothing. Dates as DD/MM/YYYY or YYYY-MM-DD. Recorded in the audit trail under --by. \
+            Today: residents, rooms and beds, or placements (the columns are in the README; ops/import has a \
+            sample of each). Without --apply, says per row what would be added or brought up to date, and every \
+            problem (row, column, what to do), and changes nothing. With --apply, all or nothing: a problem \
+            anywhere and nothing is written. Residents are matched by CRN, beds by code, stays by resident and \
+            expected arrival, so the same file applied again changes nothing. Dates as DD/MM/YYYY or YYYY-MM-DD. \
+            Recorded in the audit trail under --by. \
             Exit codes: 0 done (or the dry run found nothing wrong), 1 the database or the file failed, \
             3 no such premises, 5 the file has problems (nothing written), 64 bad usage.
 
@@ -23,15 +24,15 @@ struct ImportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "What the file holds: residents or beds.") var kind: String
+    @Argument(help: "What the file holds: residents, beds or placements.") var kind: String
     @Argument(help: "The CSV file, with a header row.") var file: String
     @Option(help: "The premises the records belong to, by code.") var premises: String
     @Flag(help: "Write the records (without it, a dry run).") var apply = false
     @Option(help: "Who is importing, for the audit trail (default: your user name).") var by: String?
 
     func validate() throws {
-        guard ["residents", "beds"].contains(kind) else {
-            throw ValidationError("residents and beds can be imported so far: ap-server import residents FILE ...")
+        guard ["residents", "beds", "placements"].contains(kind) else {
+            throw ValidationError("import residents, beds or placements: ap-server import residents FILE ...")
         }
     }
 
@@ -51,9 +52,13 @@ struct ImportCommand: ParsableCommand {
             let actor = Actor.operating(who, tool: "ap-server import")
             let rows = Spreadsheet.rows(text)
             let report =
-                kind == "beds"
-                ? try ImportStore.beds(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
-                : try ImportStore.residents(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
+                switch kind {
+                case "beds": try ImportStore.beds(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
+                case "placements":
+                    try ImportStore.placements(
+                        c, actor: actor, premisesId: place.id, rows: rows, apply: apply, now: Date())
+                default: try ImportStore.residents(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
+                }
             for line in report.rows { print(line) }
             for problem in report.problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             let verb = report.applied ? "" : "would be "

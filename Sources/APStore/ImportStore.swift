@@ -299,4 +299,109 @@ public enum ImportStore {
             }
         }
     }
+
+    // MARK: Placements
+
+    /// The placements file's columns: a row a stay. `arrived_at` (a local date and time) records the arrival of
+    /// someone already staying; `bed` allocates that bed for the stay's nights.
+    public static let placementColumns = ["crn", "expected_arrival", "expected_departure", "arrived_at", "bed"]
+
+    /// Imports placements (a dry run unless `apply`) for residents already here (import them first): a stay is
+    /// matched by its resident and expected arrival, so the same file again changes nothing. Each row is tried in
+    /// a savepoint, so that one the records refuse (an overlapping stay, a bed taken) is reported and the others
+    /// are still judged; then all or nothing, as for residents.
+    public static func placements(
+        _ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool, now: Date
+    ) throws -> Report {
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+            return Report(problems: [
+                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
+            ])
+        }
+        var problems: [Problem] = []
+        for missing in ["crn", "expected_arrival", "expected_departure"] where !header.contains(missing) {
+            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
+        }
+        for unknown in Set(header).subtracting(placementColumns).sorted() {
+            problems.append(
+                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
+            )
+        }
+        if !problems.isEmpty { return Report(problems: problems) }
+        return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
+            let zone: String = try c.query("SELECT time_zone FROM premises WHERE id = $1", [premisesId])[0].decode(
+                "time_zone")
+            let tz = TimeZone(identifier: zone) ?? TimeZone(identifier: "Europe/London")!
+            let beds = Dictionary(
+                uniqueKeysWithValues: try PremisesStore.beds(c, premisesId: premisesId).map { ($0.code, $0) })
+            for (i, fields) in rows.dropFirst().enumerated() {
+                let row = i + 2
+                func value(_ column: String) -> String {
+                    header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
+                        .trimmingCharacters(in: .whitespaces) ?? ""
+                }
+                func problem(_ column: String, _ what: String) {
+                    report.problems.append(Problem(row: row, column: column, what: what))
+                }
+                let from = Spreadsheet.date(value("expected_arrival"))
+                let to = Spreadsheet.date(value("expected_departure"))
+                if from == nil { problem("expected_arrival", "not a date: write DD/MM/YYYY or YYYY-MM-DD") }
+                if to == nil { problem("expected_departure", "not a date: write DD/MM/YYYY or YYYY-MM-DD") }
+                var arrived: Date?
+                if !value("arrived_at").isEmpty {
+                    let parts = value("arrived_at").split(separator: " ")
+                    if parts.count == 2, let d = Spreadsheet.date(String(parts[0])), let t = LocalTime(String(parts[1]))
+                    {
+                        arrived = Zone.instant(d, t, in: tz)
+                    } else {
+                        problem("arrived_at", "write the date and time, like 27/03/2026 14:05, or leave it empty")
+                    }
+                }
+                let bed = value("bed").isEmpty ? nil : beds[value("bed")]
+                if !value("bed").isEmpty && bed == nil { problem("bed", "no such bed here: import the beds first") }
+                guard let crn = CRN(value("crn")) else {
+                    problem("crn", "not a CRN: one letter and six digits, like X320741")
+                    continue
+                }
+                guard let resident = try ResidentStore.get(c, crn: crn) else {
+                    problem("crn", "no resident with this CRN: import the residents first")
+                    continue
+                }
+                guard let from, let to, report.problems.last?.row != row else { continue }
+                guard let nights = Nights(from: from, to: to) else {
+                    problem("expected_departure", "must be after the expected arrival")
+                    continue
+                }
+                let existing = try c.query(
+                    "SELECT id FROM placements WHERE resident_id = $1 AND premises_id = $2 AND expected_arrival = $3",
+                    [resident.id, premisesId, from])
+                if !existing.isEmpty {
+                    report.unchanged += 1
+                    report.rows.append("row \(row): unchanged")
+                    continue
+                }
+                try c.query("SAVEPOINT import_row")
+                do {
+                    let placement = try PlacementStore.create(
+                        c, residentId: resident.id, premisesId: premisesId, expected: nights)
+                    if let bed {
+                        _ = try BedStore.allocate(c, placementId: placement.id, bedId: bed.id, nights: nights)
+                    }
+                    if let arrived { _ = try PlacementStore.arrive(c, id: placement.id, at: arrived, now: now) }
+                    try c.query("RELEASE SAVEPOINT import_row")
+                    report.created += 1
+                    report.rows.append("row \(row): added" + (arrived == nil ? "" : ", arrived"))
+                } catch let error as StoreError {
+                    try c.query("ROLLBACK TO SAVEPOINT import_row")
+                    // The store names the API's fields; the file has its own columns.
+                    let columns = [
+                        "expectedArrival": "expected_arrival", "expectedDeparture": "expected_departure",
+                        "nights": "expected_arrival", "bedId": "bed", "arrivedAt": "arrived_at", "residentId": "crn",
+                        "premisesId": "crn",
+                    ]
+                    problem(error.field.flatMap { columns[$0] } ?? "row", error.message)
+                }
+            }
+        }
+    }
 }

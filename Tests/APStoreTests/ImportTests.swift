@@ -108,6 +108,21 @@ import Testing
                     c, actor: .operating("Test Importer", tool: "test"), premisesId: p.id,
                     rows: Spreadsheet.rows(sample), apply: false)
                 #expect(report.problems.isEmpty && report.created == 2, "\(report.problems)")
+                // And the three samples one after the other, at a premises of their own: residents, beds, stays.
+                let (q, _) = try Fixture(c: c).premises(gender: .male, beds: [:])
+                let actor = Actor.operating("Test Importer", tool: "test")
+                func file(_ name: String) throws -> [[String]] {
+                    Spreadsheet.rows(
+                        try String(
+                            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("ops/import/\(name).csv"),
+                            encoding: .utf8))
+                }
+                _ = try ImportStore.residents(
+                    c, actor: actor, premisesId: q.id, rows: try file("residents"), apply: true)
+                let beds = try ImportStore.beds(c, actor: actor, premisesId: q.id, rows: try file("beds"), apply: true)
+                let stays = try ImportStore.placements(
+                    c, actor: actor, premisesId: q.id, rows: try file("placements"), apply: true, now: Date())
+                #expect(beds.created == 3 && stays.rows == ["row 2: added, arrived"], "\(stays.problems)")
             }
         }
     }
@@ -171,6 +186,66 @@ import Testing
                 #expect(
                     moved.problems.map { "\($0.row) \($0.column)" } == ["3 bed"] && !moved.applied, "\(moved.problems)")
                 #expect(try PremisesStore.beds(c, premisesId: p.id).count == 3)
+            }
+        }
+    }
+}
+
+/// Issue 20, placements: a stay already begun arrives with its bed, a booking waits; the same file again changes
+/// nothing; a row the records refuse (an overlapping stay, a bed taken, no such resident) is named and nothing
+/// is written.
+@Suite struct PlacementImportTests {
+    static func run(_ c: PGConnection, _ text: String, at premises: UUID, apply: Bool) throws -> ImportStore.Report {
+        try ImportStore.placements(
+            c, actor: .operating("Test Importer", tool: "test"), premisesId: premises, rows: Spreadsheet.rows(text),
+            apply: apply, now: Date())
+    }
+
+    @Test func staysAndBookingsOnceAndAgain() async throws {
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, beds) = try Fixture(c: c).premises()
+                let people = try ImportStore.residents(
+                    c, actor: .operating("Test Importer", tool: "test"), premisesId: p.id,
+                    rows: Spreadsheet.rows(([ImportTests.header] + ImportTests.good).joined(separator: "\n")),
+                    apply: true)
+                #expect(people.created == 2)
+                let count = { try c.query("SELECT count(*) FROM placements")[0].decode(0, as: Int.self) }
+                let before = try count()
+                let file =
+                    "crn,expected_arrival,expected_departure,arrived_at,bed\n"
+                    + "X320741,01/03/2026,01/06/2026,01/03/2026 14:00,1A\nX320741,01/01/2027,01/03/2027,,1B\n"
+                let dry = try Self.run(c, file, at: p.id, apply: false)
+                #expect(dry.created == 2 && dry.problems.isEmpty && !dry.applied, "\(dry.problems)")
+                let unchanged = try count()
+                #expect(unchanged == before)
+                let applied = try Self.run(c, file, at: p.id, apply: true)
+                #expect(applied.rows == ["row 2: added, arrived", "row 3: added"] && applied.applied)
+                let sam = try #require(try ResidentStore.get(c, crn: CRN("X320741")!))
+                let stay = try #require(
+                    try PlacementStore.list(c, premisesId: p.id, overlapping: Fixture.nights(1, 2)).first {
+                        $0.residentId == sam.id
+                    })
+                #expect(stay.status == .arrived && stay.arrivedAt != nil)
+                #expect(try BedStore.allocations(c, placementId: stay.id).map(\.bedId) == [beds["1A"]!.id])
+                let again = try Self.run(c, file, at: p.id, apply: true)
+                #expect(again.created == 0 && again.unchanged == 2)
+
+                let bad =
+                    "crn,expected_arrival,expected_departure,arrived_at,bed\n"
+                    + "Z999999,01/01/2027,01/02/2027,,\n"  // row 2: nobody has the CRN
+                    + "X320741,2027-02-01,2027-01-01,,\n"  // row 3: leaves before arriving
+                    + "X320741,01/04/2027,01/05/2027,,9Z\n"  // row 4: no such bed
+                    + "X320741,01/02/2027,01/04/2027,,\n"  // row 5: overlaps the booking imported above
+                    + "Y100200,01/05/2027,01/06/2027,,\n"  // row 6: a woman, at a premises for men
+                    + "X320741,01/07/2027,01/08/2027,,1A\n"  // row 7: a good row, written only if all are
+                let refused = try Self.run(c, bad, at: p.id, apply: true)
+                #expect(
+                    refused.problems.map { "\($0.row) \($0.column)" } == [
+                        "2 crn", "3 expected_departure", "4 bed", "5 expected_arrival", "6 crn",
+                    ], "\(refused.problems)")
+                let after = try count()
+                #expect(!refused.applied && after == before + 2)
             }
         }
     }

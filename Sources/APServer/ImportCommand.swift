@@ -9,12 +9,12 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a premises' records from a spreadsheet's CSV: a dry run unless --apply.",
         discussion: """
-            Today: residents, rooms and beds, or placements (the columns are in the README; ops/import has a \
-            sample of each). Without --apply, says per row what would be added or brought up to date, and every \
-            problem (row, column, what to do), and changes nothing. With --apply, all or nothing: a problem \
+            Residents, rooms and beds, placements, or conditions (the columns are in the README; ops/import has \
+            a sample of each). Without --apply, says per row what would be added or brought up to date, and \
+            every problem (row, column, what to do), and changes nothing. With --apply, all or nothing: a problem \
             anywhere and nothing is written. Residents are matched by CRN, beds by code, stays by resident and \
-            expected arrival, so the same file applied again changes nothing. Dates as DD/MM/YYYY or YYYY-MM-DD. \
-            Recorded in the audit trail under --by. \
+            expected arrival, conditions by resident, kind and first night, so the same file applied again \
+            changes nothing. Dates as DD/MM/YYYY or YYYY-MM-DD. Recorded in the audit trail under --by. \
             Exit codes: 0 done (or the dry run found nothing wrong), 1 the database or the file failed, \
             3 no such premises, 5 the file has problems (nothing written), 64 bad usage.
 
@@ -24,15 +24,16 @@ struct ImportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "What the file holds: residents, beds or placements.") var kind: String
+    @Argument(help: "What the file holds: residents, beds, placements or conditions.") var kind: String
     @Argument(help: "The CSV file, with a header row.") var file: String
     @Option(help: "The premises the records belong to, by code.") var premises: String
     @Flag(help: "Write the records (without it, a dry run).") var apply = false
     @Option(help: "Who is importing, for the audit trail (default: your user name).") var by: String?
 
     func validate() throws {
-        guard ["residents", "beds", "placements"].contains(kind) else {
-            throw ValidationError("import residents, beds or placements: ap-server import residents FILE ...")
+        guard ["residents", "beds", "placements", "conditions"].contains(kind) else {
+            throw ValidationError(
+                "import residents, beds, placements or conditions: ap-server import residents FILE ...")
         }
     }
 
@@ -54,6 +55,8 @@ struct ImportCommand: ParsableCommand {
             let report =
                 switch kind {
                 case "beds": try ImportStore.beds(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
+                case "conditions":
+                    try ImportStore.conditions(c, actor: actor, premisesId: place.id, rows: rows, apply: apply)
                 case "placements":
                     try ImportStore.placements(
                         c, actor: actor, premisesId: place.id, rows: rows, apply: apply, now: Date())

@@ -404,4 +404,118 @@ public enum ImportStore {
             }
         }
     }
+
+    // MARK: Conditions
+
+    /// The conditions file's columns: a row a condition. `curfew`: its windows, like "21:00-07:00" or
+    /// "21:00-07:00 13:00-14:00"; `reporting_times`: like "12:00 18:00"; `days`: when it applies, like "Mon Fri"
+    /// (empty: every night or day).
+    public static let conditionColumns = [
+        "crn", "kind", "source", "starts_on", "ends_on", "wording", "curfew", "reporting_times", "days",
+    ]
+    static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    /// Imports licence conditions (a dry run unless `apply`) for residents already here: a condition is matched by
+    /// its resident, kind and first night, so the same file again changes nothing; each row is tried in a savepoint
+    /// so that every row the records refuse is named; then all or nothing.
+    public static func conditions(_ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool)
+        throws -> Report
+    {
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+            return Report(problems: [
+                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
+            ])
+        }
+        var problems: [Problem] = []
+        for missing in ["crn", "kind", "source", "starts_on"] where !header.contains(missing) {
+            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
+        }
+        for unknown in Set(header).subtracting(conditionColumns).sorted() {
+            problems.append(
+                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
+            )
+        }
+        if !problems.isEmpty { return Report(problems: problems) }
+        return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
+            for (i, fields) in rows.dropFirst().enumerated() {
+                let row = i + 2
+                func value(_ column: String) -> String {
+                    header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
+                        .trimmingCharacters(in: .whitespaces) ?? ""
+                }
+                let before = report.problems.count
+                func problem(_ column: String, _ what: String) {
+                    report.problems.append(Problem(row: row, column: column, what: what))
+                }
+                let kind = ConditionKind(rawValue: value("kind").lowercased().replacingOccurrences(of: " ", with: "_"))
+                if kind == nil { problem("kind", "not a condition this system knows: see the README's list") }
+                let source = ConditionSource(
+                    rawValue: value("source").lowercased().replacingOccurrences(of: " ", with: "_"))
+                if source == nil { problem("source", "write licence, bail, court or ap manager") }
+                let starts = Spreadsheet.date(value("starts_on"))
+                if starts == nil { problem("starts_on", "not a date: write DD/MM/YYYY or YYYY-MM-DD") }
+                let ends = value("ends_on").isEmpty ? nil : Spreadsheet.date(value("ends_on"))
+                if !value("ends_on").isEmpty && ends == nil {
+                    problem("ends_on", "not a date: write DD/MM/YYYY or YYYY-MM-DD, or leave it empty")
+                }
+                let dayWords = value("days").lowercased().split(separator: " ").map { String($0.prefix(3)) }
+                let days = dayWords.compactMap { d in weekdays.firstIndex(of: d).map { $0 + 1 } }
+                if days.count != dayWords.count { problem("days", "write days like Mon Fri, or leave it empty") }
+                var windows: [CurfewWindow] = []
+                for text in value("curfew").split(separator: " ") {
+                    let bounds = text.split(separator: "-").compactMap { LocalTime(String($0)) }
+                    if bounds.count == 2, let window = CurfewWindow(start: bounds[0], end: bounds[1]) {
+                        windows.append(window)
+                    } else {
+                        problem("curfew", "write each window like 21:00-07:00, separated by spaces")
+                    }
+                }
+                let timeWords = value("reporting_times").split(separator: " ")
+                let times = timeWords.compactMap { LocalTime(String($0)) }
+                if times.count != timeWords.count { problem("reporting_times", "write times like 12:00 18:00") }
+                if kind == .curfew && windows.isEmpty && report.problems.count == before {
+                    problem("curfew", "a curfew needs its window, like 21:00-07:00")
+                }
+                if kind == .reporting && times.isEmpty && report.problems.count == before {
+                    problem("reporting_times", "reporting needs its times, like 12:00")
+                }
+                guard let crn = CRN(value("crn")) else {
+                    problem("crn", "not a CRN: one letter and six digits, like X320741")
+                    continue
+                }
+                guard let resident = try ResidentStore.get(c, crn: crn), resident.premisesId == premisesId else {
+                    problem("crn", "no resident of this premises has this CRN: import the residents first")
+                    continue
+                }
+                guard report.problems.count == before, let kind, let source, let starts else { continue }
+                let held = try c.query(
+                    "SELECT 1 FROM licence_conditions WHERE resident_id = $1 AND kind = $2 AND starts_on = $3",
+                    [resident.id, kind.rawValue, starts])
+                if !held.isEmpty {
+                    report.unchanged += 1
+                    report.rows.append("row \(row): unchanged")
+                    continue
+                }
+                let new = NewCondition(
+                    kind: kind, source: source, startsOn: starts, endsOn: ends, wording: value("wording"),
+                    curfew: kind == .curfew ? CurfewDetails(windows: windows, days: days.isEmpty ? nil : days) : nil,
+                    reporting: kind == .reporting
+                        ? ReportingDetails(times: times, days: days.isEmpty ? nil : days) : nil)
+                try c.query("SAVEPOINT import_row")
+                do {
+                    _ = try ConditionStore.add(c, actor: actor, residentId: resident.id, new)
+                    try c.query("RELEASE SAVEPOINT import_row")
+                    report.created += 1
+                    report.rows.append("row \(row): added")
+                } catch let error as StoreError {
+                    try c.query("ROLLBACK TO SAVEPOINT import_row")
+                    let columns = [
+                        "startsOn": "starts_on", "endsOn": "ends_on", "curfew": "curfew",
+                        "reporting": "reporting_times",
+                    ]
+                    problem(error.field.flatMap { columns[$0] } ?? "row", error.message)
+                }
+            }
+        }
+    }
 }

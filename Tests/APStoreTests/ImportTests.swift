@@ -250,3 +250,53 @@ import Testing
         }
     }
 }
+
+/// Issue 20, conditions: a curfew, reporting and the other kinds added once and left the second time; a row the
+/// records or the file's rules refuse is named and nothing is written.
+@Suite struct ConditionImportTests {
+    @Test func conditionsOnceAndAgain() async throws {
+        let sample = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("ops/import/conditions.csv"), encoding: .utf8
+        )
+        try await TestDatabase.withFresh { config in
+            try await TestDatabase.withConnection(config) { c in
+                let (p, _) = try Fixture(c: c).premises()
+                let actor = Actor.operating("Test Importer", tool: "test")
+                _ = try ImportStore.residents(
+                    c, actor: actor, premisesId: p.id,
+                    rows: Spreadsheet.rows(([ImportTests.header] + ImportTests.good).joined(separator: "\n")),
+                    apply: true)
+                let run = { (text: String, apply: Bool) in
+                    try ImportStore.conditions(
+                        c, actor: actor, premisesId: p.id, rows: Spreadsheet.rows(text), apply: apply)
+                }
+                let applied = try run(sample, true)
+                #expect(applied.created == 3 && applied.applied, "\(applied.problems)")
+                let sam = try #require(try ResidentStore.get(c, crn: CRN("X320741")!))
+                let held = try ConditionStore.list(c, residentId: sam.id)
+                let curfew = try #require(held.first { $0.kind == .curfew })
+                #expect(curfew.curfew?.windows.map { "\($0.start)-\($0.end)" } == ["21:00-07:00"])
+                let reporting = try #require(held.first { $0.kind == .reporting })
+                #expect(reporting.reporting?.days == [1, 3, 5] && reporting.source == .apManager)
+                #expect(reporting.endsOn == LocalDate(year: 2027, month: 2, day: 1))
+                let again = try run(sample, true)
+                #expect(again.created == 0 && again.unchanged == 3)
+
+                let bad =
+                    "crn,kind,source,starts_on,ends_on,curfew,days\n"
+                    + "X320741,curfew,licence,01/12/2026,,21:00,\n"  // row 2: a window without its end
+                    + "X320741,sobriety,licence,01/12/2026,,,\n"  // row 3: no such kind
+                    + "X320741,curfew,licence,01/12/2026,01/11/2026,22:00-06:00,Mon\n"  // row 4: ends before it starts
+                    + "Q000001,no_offence,court,01/12/2026,,,\n"  // row 5: nobody here has the CRN
+                    + "X320741,no_offence,court,01/12/2026,,,Someday\n"  // row 6: no such day
+                let refused = try run(bad, true)
+                #expect(
+                    refused.problems.map { "\($0.row) \($0.column)" } == [
+                        "2 curfew", "3 kind", "4 ends_on", "5 crn", "6 days",
+                    ], "\(refused.problems)")
+                let after = try ConditionStore.list(c, residentId: sam.id)
+                #expect(!refused.applied && after.count == held.count)
+            }
+        }
+    }
+}

@@ -11,41 +11,8 @@ import Testing
 /// Issue 20, its CSV part: every table a manager reads, for a premises and a range of nights, as CSV a spreadsheet
 /// opens, each export in the audit trail; refused to the shift and for another premises.
 @Suite struct ExportTests {
-    /// RFC 4180 as a spreadsheet reads it: fields quoted when they hold a comma, a quote or a line break.
-    static func parse(_ text: String) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = Array(text)[...]
-        while let ch = chars.popFirst() {
-            if quoted {
-                if ch == "\"" {
-                    if chars.first == "\"" {
-                        field.append("\"")
-                        chars = chars.dropFirst()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(ch)
-                }
-            } else if ch == "\"" {
-                quoted = true
-            } else if ch == "," {
-                row.append(field)
-                field = ""
-            } else if ch == "\r\n" || ch == "\n" {
-                row.append(field)
-                rows.append(row)
-                row = []
-                field = ""
-            } else {
-                field.append(ch)
-            }
-        }
-        return rows
-    }
+    /// RFC 4180 as a spreadsheet reads it (the import's reader, which the export's writer does not use).
+    static func parse(_ text: String) -> [[String]] { Spreadsheet.rows(text) }
 
     /// An instant as the export must write it: the premises' time and its offset, worked out by Foundation.
     static func local(_ d: Date) -> String {

@@ -6,18 +6,17 @@ import PGDriver
 /// the last it took.
 public enum EventDeliveryStore {
     /// The events after what `webhook` has taken (up to `limit`), first registering it at the newest event.
-    public static func pending(_ c: PGConnection, webhook: String, limit: Int) throws -> (attempt: Int, [DomainEvent]) {
+    public static func pending(_ c: PGConnection, webhook: String, limit: Int) throws -> [DomainEvent] {
         try c.acting(as: .worker(origin: "events webhook")) { c in
             try c.query(
                 """
                 INSERT INTO event_deliveries (webhook, delivered_through)
                 VALUES ($1, (SELECT coalesce(max(id), 0) FROM domain_events)) ON CONFLICT DO NOTHING
                 """, [webhook])
-            let row = try c.query(
-                "SELECT delivered_through, attempts FROM event_deliveries WHERE webhook = $1", [webhook])[0]
-            let through: Int64 = try row.decode("delivered_through")
-            let attempts = Int(try row.decode("attempts", as: Int32.self))
-            return (attempts + 1, try DomainEventStore.after(c, id: through, limit: limit))
+            let through: Int64 = try c.query(
+                "SELECT delivered_through FROM event_deliveries WHERE webhook = $1", [webhook])[0].decode(
+                    "delivered_through")
+            return try DomainEventStore.after(c, id: through, limit: limit)
         }
     }
 

@@ -38,19 +38,10 @@ public enum ImportStore {
     /// The residents of a CSV file as new records, with every problem found; row numbers as a spreadsheet shows
     /// them (the header is row 1).
     public static func readResidents(_ rows: [[String]], premisesId: UUID) -> ([(row: Int, NewResident)], [Problem]) {
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            return ([], [Problem(row: 1, column: "header", what: "the file is empty: start with the header row")])
-        }
+        let (header, headerProblems) = Self.header(
+            rows, required: Array(requiredResidentColumns), known: residentColumns)
+        if !headerProblems.isEmpty { return ([], headerProblems) }
         var problems: [Problem] = []
-        for missing in requiredResidentColumns.subtracting(header).sorted() {
-            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
-        }
-        for unknown in Set(header).subtracting(residentColumns).sorted() {
-            problems.append(
-                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
-            )
-        }
-        if !problems.isEmpty { return ([], problems) }
         var seen: [String: Int] = [:]
         var found: [(row: Int, NewResident)] = []
         for (i, fields) in rows.dropFirst().enumerated() {
@@ -120,6 +111,23 @@ public enum ImportStore {
                 ))
         }
         return (found, problems)
+    }
+
+    /// A file's header row, lower-cased, and its problems: a required column missing, a column not of this file.
+    static func header(_ rows: [[String]], required: [String], known: [String]) -> ([String], [Problem]) {
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+            return ([], [Problem(row: 1, column: "header", what: "the file is empty: start with the header row")])
+        }
+        var problems: [Problem] = []
+        for missing in required.sorted() where !header.contains(missing) {
+            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
+        }
+        for unknown in Set(header).subtracting(known).sorted() {
+            problems.append(
+                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
+            )
+        }
+        return (header, problems)
     }
 
     struct DryRun: Error { let report: Report }
@@ -205,21 +213,9 @@ public enum ImportStore {
     public static func beds(_ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool) throws
         -> Report
     {
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            return Report(problems: [
-                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
-            ])
-        }
+        let (header, headerProblems) = Self.header(rows, required: ["bed", "opened_on", "room"], known: bedColumns)
+        if !headerProblems.isEmpty { return Report(problems: headerProblems) }
         var problems: [Problem] = []
-        for missing in ["bed", "opened_on", "room"] where !header.contains(missing) {
-            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
-        }
-        for unknown in Set(header).subtracting(bedColumns).sorted() {
-            problems.append(
-                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
-            )
-        }
-        if !problems.isEmpty { return Report(problems: problems) }
         var found: [BedRow] = []
         var seen: [String: Int] = [:]
         for (i, fields) in rows.dropFirst().enumerated() {
@@ -313,21 +309,9 @@ public enum ImportStore {
     public static func placements(
         _ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool, now: Date
     ) throws -> Report {
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            return Report(problems: [
-                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
-            ])
-        }
-        var problems: [Problem] = []
-        for missing in ["crn", "expected_arrival", "expected_departure"] where !header.contains(missing) {
-            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
-        }
-        for unknown in Set(header).subtracting(placementColumns).sorted() {
-            problems.append(
-                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
-            )
-        }
-        if !problems.isEmpty { return Report(problems: problems) }
+        let (header, headerProblems) = Self.header(
+            rows, required: ["crn", "expected_arrival", "expected_departure"], known: placementColumns)
+        if !headerProblems.isEmpty { return Report(problems: headerProblems) }
         return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
             let zone: String = try c.query("SELECT time_zone FROM premises WHERE id = $1", [premisesId])[0].decode(
                 "time_zone")
@@ -421,21 +405,9 @@ public enum ImportStore {
     public static func conditions(_ c: PGConnection, actor: Actor, premisesId: UUID, rows: [[String]], apply: Bool)
         throws -> Report
     {
-        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            return Report(problems: [
-                Problem(row: 1, column: "header", what: "the file is empty: start with the header row")
-            ])
-        }
-        var problems: [Problem] = []
-        for missing in ["crn", "kind", "source", "starts_on"] where !header.contains(missing) {
-            problems.append(Problem(row: 1, column: missing, what: "no such column: add it to the header row"))
-        }
-        for unknown in Set(header).subtracting(conditionColumns).sorted() {
-            problems.append(
-                Problem(row: 1, column: unknown, what: "not a column of this file: see the README's list, or remove it")
-            )
-        }
-        if !problems.isEmpty { return Report(problems: problems) }
+        let (header, headerProblems) = Self.header(
+            rows, required: ["crn", "kind", "source", "starts_on"], known: conditionColumns)
+        if !headerProblems.isEmpty { return Report(problems: headerProblems) }
         return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
             for (i, fields) in rows.dropFirst().enumerated() {
                 let row = i + 2

@@ -30,7 +30,7 @@ public struct EventWebhookDeliverer: Service {
     /// Posts one page of what is pending; how many events were taken (0 when none were pending, or it failed).
     public func deliverOnce(limit: Int = 100) async throws -> Int {
         let webhook = settings.url.absoluteString
-        let (_, events) = try await pool.withConnection {
+        let events = try await pool.withConnection {
             try EventDeliveryStore.pending($0, webhook: webhook, limit: limit)
         }
         guard let first = events.first, let last = events.last else { return 0 }

@@ -13,12 +13,27 @@ public struct CRN: Hashable, Sendable, Codable, CustomStringConvertible {
         value = t
     }
 
+    private init(anonymised: Void) { value = "anonymised" }
+
+    /// What an anonymised record's CRN reads (the retention policy): the person is no longer identified. No text
+    /// typed as a CRN is ever this one; it is only read back from a stored record.
+    public static let anonymised = CRN(anonymised: ())
+
+    /// A CRN as stored: a real one, or `anonymised`.
+    public init?(stored text: String) {
+        if text == CRN.anonymised.value {
+            self = .anonymised
+        } else {
+            self.init(text)
+        }
+    }
+
     public var description: String { value }
     public static let rule = "a CRN is one letter and six digits, like X320741"
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let crn = CRN(text) else {
+        guard let crn = CRN(stored: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: CRN.rule))
         }
         self = crn

@@ -10,6 +10,7 @@ public struct APServerCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, DemoCommand.self, CurfewCheckCommand.self,
             WorkerCommand.self, AdminCommand.self, SubjectAccessCommand.self, ImportCommand.self,
+            RetentionCommand.self,
         ]
     )
     public init() {}

@@ -7,13 +7,13 @@ import PGDriver
 public enum ResidentStore {
     static let columns = """
         id, premises_id, crn, given_name, family_name, date_of_birth, gender, rosh, mappa_category, mappa_level,
-        practitioner_name, practitioner_phone, practitioner_email, contingency_plan
+        practitioner_name, practitioner_phone, practitioner_email, contingency_plan, anonymised_at
         """
 
     static func resident(_ row: PGRow) throws -> Resident {
         let category: Int16? = try row.decode("mappa_category")
         let level: Int16? = try row.decode("mappa_level")
-        guard let crn = CRN(try row.decode("crn", as: String.self)) else {
+        guard let crn = CRN(stored: try row.decode("crn", as: String.self)) else {
             throw PGError(.decoding, "column \"crn\": not a CRN", column: "crn")
         }
         return Resident(
@@ -24,7 +24,7 @@ public enum ResidentStore {
             practitioner: Practitioner(
                 name: try row.decode("practitioner_name"), phone: try row.decode("practitioner_phone"),
                 email: try row.decode("practitioner_email")),
-            contingencyPlan: try row.decode("contingency_plan"))
+            contingencyPlan: try row.decode("contingency_plan"), anonymisedAt: try row.decode("anonymised_at"))
     }
 
     /// Adds a resident, who belongs from now on to `new.premisesId` (and later to every premises where
@@ -92,7 +92,8 @@ public enum ResidentStore {
     }
 
     public static func get(_ c: PGConnection, crn: CRN) throws -> Resident? {
-        try c.query("SELECT \(columns) FROM residents WHERE crn = $1", [crn.value]).first.map(resident)
+        try c.query("SELECT \(columns) FROM residents WHERE crn = $1 AND anonymised_at IS NULL", [crn.value]).first.map(
+            resident)
     }
 }
 

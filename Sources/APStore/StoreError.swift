@@ -65,6 +65,13 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         "placements_no_overlap": .conflict(
             "placement-overlaps", "the resident already has a placement over those dates: end or cancel it first",
             field: "expectedArrival"),
+        "residents_anonymised_fixed": .conflict(
+            "resident-anonymised",
+            "the resident's record was anonymised under the retention policy and is kept as it is",
+            field: "residentId"),
+        "placements_resident_anonymised": .conflict(
+            "resident-anonymised", "the resident's record was anonymised under the retention policy: add them again",
+            field: "residentId"),
         "residents_premises_required": .invalid(
             "premises-required", "say which premises is adding the resident (premisesId)", field: "premisesId"),
         "residents_premises_fixed": .conflict(

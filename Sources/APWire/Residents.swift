@@ -36,10 +36,13 @@ public struct Resident: Codable, Sendable, Equatable {
     public var mappa: Mappa?
     public var practitioner: Practitioner
     public var contingencyPlan: String
+    /// When the record was anonymised under the retention policy (its CRN then reads `anonymised`); nil until then.
+    public var anonymisedAt: Date?
 
     public init(
         id: UUID, premisesId: UUID? = nil, crn: CRN, givenName: String, familyName: String, dateOfBirth: LocalDate,
-        gender: Gender, rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String
+        gender: Gender, rosh: RoSH, mappa: Mappa? = nil, practitioner: Practitioner, contingencyPlan: String,
+        anonymisedAt: Date? = nil
     ) {
         self.id = id
         self.premisesId = premisesId
@@ -52,6 +55,7 @@ public struct Resident: Codable, Sendable, Equatable {
         self.mappa = mappa
         self.practitioner = practitioner
         self.contingencyPlan = contingencyPlan
+        self.anonymisedAt = anonymisedAt
     }
 }
 

@@ -81,10 +81,14 @@ enum CSV {
         let header: [String]
         let rows: [[String]]
 
-        func response(name: String) -> Response {
+        var text: String {
             var text = header.joined(separator: ",") + "\r\n"
             for row in rows { text += row.map(CSV.field).joined(separator: ",") + "\r\n" }
-            return Response(
+            return text
+        }
+
+        func response(name: String) -> Response {
+            Response(
                 status: .ok,
                 headers: [
                     .contentType: "text/csv; charset=utf-8",

@@ -4,6 +4,7 @@ import APWire
 import Civil
 import Foundation
 import PGDriver
+import ServiceHarness
 import TestDatabase
 import Testing
 
@@ -317,6 +318,51 @@ import Testing
             try Data(#"{"anonymiseResidentAfterYears": 6}"#.utf8).write(to: policy)
             let misspelt = try await Self.runCommand(database, ["--policy", policy.path])
             #expect(misspelt.status == 64 && misspelt.err.contains("unknown setting anonymiseResidentAfterYears"))
+        }
+    }
+
+    /// What staff meet afterwards: the API shows the record as anonymised and refuses to change it or book under it
+    /// (409, as a problem); the resident's page says so and offers neither.
+    @Test func anAnonymisedRecordIsShownAsSuchAndOffersNoChange() async throws {
+        try await Harness.with { h in
+            let added: Resident = try await h.manager.post(
+                "api/v1/residents",
+                [
+                    "crn": "Z909090", "givenName": "Wilhelmina", "familyName": "Oddname", "dateOfBirth": "1988-07-14",
+                    "gender": "male", "rosh": "low", "practitioner": ["name": "Pat", "phone": "", "email": ""],
+                ])
+            let code: String = try await h.db { c in
+                try c.query("UPDATE residents SET anonymised_at = now() WHERE id = $1", [added.id])
+                return try c.query("SELECT code FROM premises WHERE id = $1", [h.home])[0].decode("code")
+            }
+            let read = try await h.manager.get("api/v1/residents/\(added.id)", as: ResidentRecord.self).resident
+            #expect(read.crn == .anonymised && read.familyName == "Resident" && read.anonymisedAt != nil)
+            let details = ResidentDetails(
+                givenName: "W", familyName: "O", dateOfBirth: Self.d(1988, 7, 14), gender: .male, rosh: .low,
+                practitioner: Practitioner(name: "Pat"))
+            let change = try await h.manager.send(
+                "PUT", "api/v1/residents/\(added.id)", body: try APIJSON.encoder.encode(details))
+            #expect(
+                change.status == 409 && String(decoding: change.body, as: UTF8.self).contains("resident-anonymised"))
+            let later = Zone.local(Date(), in: Self.zone).date.adding(days: 40)
+            let stay = NewPlacement(
+                residentId: added.id, premisesId: h.home, expectedArrival: later,
+                expectedDeparture: later.adding(days: 7))
+            let booking = try await h.manager.send(
+                "POST", "api/v1/placements", body: try APIJSON.encoder.encode(stay))
+            #expect(
+                booking.status == 409 && String(decoding: booking.body, as: UTF8.self).contains("resident-anonymised"))
+
+            let page = try await WebTests.script(
+                "page.py", [h.url.absoluteString, h.tokens.manager, "/premises/\(code)/residents/\(added.id)"])
+            #expect(page["status"] == .number(200))
+            guard case .string(let html)? = page["html"] else {
+                Issue.record("no page: \(page)")
+                return
+            }
+            #expect(html.contains("Anonymised Resident") && html.contains("under the retention policy"))
+            #expect(!html.contains("Change their details") && !html.contains("Book a placement"))
+            #expect(!html.contains("Add a condition") && !html.contains("Wilhelmina") && !html.contains("Z909090"))
         }
     }
 }

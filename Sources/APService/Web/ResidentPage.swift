@@ -39,12 +39,17 @@ extension API {
         ]
         if let m = r.mappa { facts.append(["key": "MAPPA", "value": "category \(m.category), level \(m.level)"]) }
         if !r.contingencyPlan.isEmpty { facts.append(["key": "Contingency plan", "value": r.contingencyPlan]) }
+        // Anonymised under the retention policy: what happened is kept, but the record is never changed again and
+        // nobody is booked under it, so the page offers neither.
+        if let at = r.anonymisedAt {
+            facts.append(["key": "Anonymised", "value": "\(when(at)), under the retention policy"])
+        }
 
         let mine = { (prefix: String) in refused?.form == prefix ? refused : nil }
         let formModel = { (form: WebForm, initial: [String: String]) -> [String: Any] in
             form.model(typed: mine(form.prefix)?.typed ?? [], initial: initial, errors: mine(form.prefix)?.errors ?? [])
         }
-        let manages = s.principal.account.role != .staff
+        let manages = s.principal.account.role != .staff && r.anonymisedAt == nil
         let today = today()
         let conditions = record.conditions.sorted { $0.startsOn > $1.startsOn }.map { c -> [String: Any] in
             let ended = c.endsOn.map { $0 <= today } ?? false

@@ -5,8 +5,13 @@ import Synchronization
 ///
 /// Work is a synchronous closure that gets a connection; it runs on the pool's thread, so libpq's
 /// blocking calls never occupy an event loop or Swift's cooperative threads (two on a 2-core machine).
-/// The caller's task waits without blocking a thread. One hop to the pool thread and one back per
-/// closure, however many statements it runs: put a whole unit of work in one closure.
+/// The caller's task waits without blocking a thread. From an ordinary task that is one hop to the pool
+/// thread and one back per closure, however many statements it runs: put a whole unit of work in one closure.
+///
+/// The pool is also a task executor. A task that prefers it (`withTaskExecutorPreference(pool)`) runs on the
+/// pool's threads, and its closures then run at once on the thread it is on, with that thread's connection: no
+/// hop at all. A service request made that way pays one hop in (and one out, to write its answer), not two for
+/// every closure; the blocking rule still holds, since these are the pool's own threads.
 public final class PGPool: @unchecked Sendable {  // every mutable field is guarded by `lock`
     public struct Options: Sendable {
         public var maxConnections: Int
@@ -21,7 +26,7 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
     public let config: PGConfig
     public let options: Options
     private let lock = NSCondition()
-    private var queue: [Job] = []
+    private var queue: [Work] = []
     private var idleThreads = 0
     private var threads = 0
     private var closing = false
@@ -36,6 +41,8 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
     /// Runs `body` with a connection from the pool on one of the pool's threads.
     /// A connection the closure leaves in a transaction, or broken, is closed rather than reused.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        // Already on one of this pool's threads (a task that prefers the pool): its connection, here and now.
+        if let worker = Worker.current, worker.pool === self { return try worker.run(body) }
         let job = Job()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -84,6 +91,9 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         }
     }
 
+    /// Whether the code asking runs on one of this pool's threads (a task that prefers the pool, or a closure).
+    public var isCurrentThread: Bool { Worker.current?.pool === self }
+
     /// Threads (and so connections) the pool has now.
     public var threadCount: Int {
         lock.lock()
@@ -100,25 +110,10 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
             if job.claim() { job.fail(PGError(.poolClosed, "the database pool is shut down")) }
             return
         }
-        queue.append(job)
-        var start = false
-        var mustWait = false
-        if queue.count > idleThreads {
-            if threads < options.maxConnections {
-                threads += 1
-                start = true
-            } else {
-                mustWait = true
-            }
-        }
-        lock.signal()
+        let (start, mustWait) = append(.query(job))
         lock.unlock()
 
-        if start {
-            let thread = Thread { [self] in self.run() }
-            thread.name = "pg-pool"
-            thread.start()
-        }
+        if start { startThread() }
         if mustWait {
             // Every connection is busy: a job still queued at its deadline fails with a clear error.
             let timeout = options.acquireTimeout
@@ -135,14 +130,40 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         }
     }
 
+    /// Queues `work` (the lock held): whether a thread must be started for it, and whether it must wait for one.
+    private func append(_ work: Work) -> (start: Bool, mustWait: Bool) {
+        queue.append(work)
+        var start = false
+        var mustWait = false
+        if queue.count > idleThreads {
+            if threads < options.maxConnections {
+                threads += 1
+                start = true
+            } else {
+                mustWait = true
+            }
+        }
+        lock.signal()
+        return (start, mustWait)
+    }
+
+    private func startThread() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "pg-pool"
+        thread.start()
+    }
+
     private func remove(_ job: Job) {
         lock.lock()
-        queue.removeAll { $0 === job }
+        queue.removeAll {
+            if case .query(let queued) = $0 { return queued === job }
+            return false
+        }
         lock.unlock()
     }
 
-    /// Takes the next job, or nil when the pool is closing and the queue is empty.
-    private func next() -> Job? {
+    /// Takes the next piece of work, or nil when the pool is closing and the queue is empty.
+    private func next() -> Work? {
         lock.lock()
         defer { lock.unlock() }
         while true {
@@ -154,22 +175,23 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         }
     }
 
-    /// A pool thread: runs jobs until the pool closes, keeping its connection open between them.
+    /// A pool thread: runs closures and the tasks that prefer the pool until it closes, keeping its connection
+    /// open between them.
     private func run() {
-        var connection: PGConnection?
-        while let job = next() {
-            guard job.claim() else { continue }  // timed out or cancelled while queued
-            if let c = connection, !c.isHealthy { connection = nil }
-            if connection == nil {
-                do { connection = try PGConnection(config) } catch {
-                    job.fail(error)
-                    continue
-                }
+        let worker = Worker(pool: self)
+        Worker.current = worker
+        while let work = next() {
+            switch work {
+            case .query(let job):
+                guard job.claim() else { continue }  // timed out or cancelled while queued
+                do { try job.run(worker.connection()) } catch { job.fail(error) }
+                worker.release()
+            case .task(let job):
+                job.runSynchronously(on: asUnownedTaskExecutor())
             }
-            job.run(connection!)
-            if let c = connection, c.transactionState != .idle || !c.isHealthy { connection = nil }
         }
-        connection = nil
+        Worker.current = nil
+        worker.close()
         lock.lock()
         threads -= 1
         let waiters = threads == 0 ? drained : []
@@ -177,6 +199,68 @@ public final class PGPool: @unchecked Sendable {  // every mutable field is guar
         lock.unlock()
         for waiter in waiters { waiter.resume() }
     }
+}
+
+extension PGPool: TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        lock.lock()
+        if closing && threads == 0 {
+            // Nothing left to run it: a thread of its own, so that the task still finishes (its closures fail).
+            lock.unlock()
+            Thread { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }.start()
+            return
+        }
+        let (start, _) = append(.task(job))
+        lock.unlock()
+        if start { startThread() }
+    }
+}
+
+/// What a pool thread runs: a closure for a connection, or a slice of a task that prefers the pool.
+private enum Work {
+    case query(Job)
+    case task(UnownedJob)
+}
+
+/// A pool thread's own state: its connection, made when first needed and kept while it stays usable.
+final class Worker {
+    let pool: PGPool
+    private var open: PGConnection?
+
+    init(pool: PGPool) { self.pool = pool }
+
+    /// The worker of the pool thread this code runs on, if it does.
+    static var current: Worker? {
+        get { pthread_getspecific(key).map { Unmanaged<Worker>.fromOpaque($0).takeUnretainedValue() } }
+        set {
+            if let old = pthread_getspecific(key) { Unmanaged<Worker>.fromOpaque(old).release() }
+            pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
+        }
+    }
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    func connection() throws -> PGConnection {
+        if let c = open, c.isHealthy { return c }
+        open = try PGConnection(pool.config)
+        return open!
+    }
+
+    /// A connection left in a transaction, or broken, is closed rather than reused.
+    func release() {
+        if let c = open, c.transactionState != .idle || !c.isHealthy { open = nil }
+    }
+
+    func run<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        defer { release() }
+        return try body(try connection())
+    }
+
+    func close() { open = nil }
 }
 
 /// One unit of work, claimed exactly once: by a pool thread, by its deadline, or by cancellation.

@@ -17,8 +17,8 @@ public struct ServiceConfiguration: Sendable {
 }
 
 public enum APService {
-    /// Every route, with the middleware each request passes through (outermost first): metrics,
-    /// request log, problems for every error, then the token check for /api.
+    /// Every route, with the middleware each request passes through (outermost first): the pool as the request's
+    /// executor, metrics, request log, problems for every error, then the token check for /api.
     public static func router(
         pool: PGPool, readPool: PGPool? = nil, clock: @escaping @Sendable () -> Date = Date.init, migrations: Migrator,
         registry: PrometheusCollectorRegistry
@@ -35,6 +35,7 @@ public enum APService {
         let principals = PrincipalCache()
         let api = API(pool: pool, reads: readPool ?? pool, clock: clock, principals: principals, alerts: alerts)
         let router = Router(context: APRequestContext.self)
+        router.add(middleware: PoolExecutorMiddleware(pool: pool))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProblemMiddleware())

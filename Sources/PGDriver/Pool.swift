@@ -250,9 +250,10 @@ final class Worker {
         return open!
     }
 
-    /// A connection left in a transaction, or broken, is closed rather than reused.
+    /// A connection left in a transaction (or broken: its state is then unknown) is closed rather than reused. Its
+    /// health is looked at when it is next taken, not here too: that costs a system call a closure.
     func release() {
-        if let c = open, c.transactionState != .idle || !c.isHealthy { open = nil }
+        if let c = open, c.transactionState != .idle { open = nil }
     }
 
     func run<T>(_ body: (PGConnection) throws -> T) throws -> T {

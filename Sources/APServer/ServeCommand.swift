@@ -51,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = ServiceConfiguration()
         settings.host = host
         settings.port = port
+        settings.requestsOnPool = ProcessInfo.processInfo.environment["AP_REQUESTS_ON_POOL"] != "0"
         let app = APService.application(pool: pool, readPool: readPool, configuration: settings, logger: logger) {
             port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

@@ -13,6 +13,9 @@ public struct ServiceConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var migrations = Migrator(directory: Migrator.defaultDirectory())
+    /// Each request runs on the database pool as its executor (PoolExecutorMiddleware). Off (AP_REQUESTS_ON_POOL=0)
+    /// only to measure what it saves: scripts/bench service runs the service both ways.
+    public var requestsOnPool = true
     public init() {}
 }
 
@@ -30,12 +33,12 @@ public enum APService {
 
     static func router(
         pool: PGPool, readPool: PGPool?, clock: @escaping @Sendable () -> Date, migrations: Migrator,
-        registry: PrometheusCollectorRegistry, alerts: AlertHub
+        registry: PrometheusCollectorRegistry, alerts: AlertHub, requestsOnPool: Bool = true
     ) -> Router<APRequestContext> {
         let principals = PrincipalCache()
         let api = API(pool: pool, reads: readPool ?? pool, clock: clock, principals: principals, alerts: alerts)
         let router = Router(context: APRequestContext.self)
-        router.add(middleware: PoolExecutorMiddleware(pool: pool))
+        if requestsOnPool { router.add(middleware: PoolExecutorMiddleware(pool: pool)) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProblemMiddleware())
@@ -91,7 +94,7 @@ public enum APService {
         let alerts = AlertHub(pool: pool, logger: logger)
         let router = router(
             pool: pool, readPool: readPool, clock: clock, migrations: configuration.migrations, registry: registry,
-            alerts: alerts)
+            alerts: alerts, requestsOnPool: configuration.requestsOnPool)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ap"),

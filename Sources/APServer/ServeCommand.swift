@@ -51,7 +51,16 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = ServiceConfiguration()
         settings.host = host
         settings.port = port
-        settings.requestsOnPool = ProcessInfo.processInfo.environment["AP_REQUESTS_ON_POOL"] != "0"
+        // A request on the pool as its executor saves two hops a database closure, but the pool's threads then do
+        // the request's own work too: with 8 connections that saved a fifth of the service's CPU at the same
+        // throughput; with 2, both threads sat in the database while that work waited (0.73x the requests).
+        // BENCHMARKS.md, "No hop tax". AP_REQUESTS_ON_POOL=0 or 1 decides instead.
+        settings.requestsOnPool =
+            switch ProcessInfo.processInfo.environment["AP_REQUESTS_ON_POOL"] {
+            case "0": false
+            case "1": true
+            default: connections >= 4
+            }
         let app = APService.application(pool: pool, readPool: readPool, configuration: settings, logger: logger) {
             port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

@@ -13,8 +13,8 @@ public struct ServiceConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var migrations = Migrator(directory: Migrator.defaultDirectory())
-    /// Each request runs on the database pool as its executor (PoolExecutorMiddleware). Off (AP_REQUESTS_ON_POOL=0)
-    /// only to measure what it saves: scripts/bench service runs the service both ways.
+    /// Each request runs on the database pool as its executor (PoolExecutorMiddleware); `ap-server serve` decides
+    /// by the pool's size (ServeCommand), and scripts/bench service runs the service both ways.
     public var requestsOnPool = true
     public init() {}
 }

@@ -365,4 +365,90 @@ import Testing
             #expect(!html.contains("Add a condition") && !html.contains("Wilhelmina") && !html.contains("Z909090"))
         }
     }
+
+    /// A booking and an anonymisation of the same person, at once, wait for each other (the booking locks the
+    /// person's row): whichever commits second sees the first. An anonymisation waiting on a booking keeps the person;
+    /// a booking waiting on an anonymisation is refused.
+    @Test func aBookingAndAnAnonymisationOfOnePersonWaitForEachOther() async throws {
+        try await TestDatabase.withFresh { config in
+            let (p, first, second, manager) = try await TestDatabase.withConnection(config) {
+                (c: PGConnection) throws -> (UUID, UUID, UUID, Actor) in
+                let f = Fixture(c: c)
+                let (p, _) = try f.premises()
+                let ids = try (0..<2).map { i in
+                    let r = try f.resident(given: "Race", family: "Person\(i)", at: p.id)
+                    let stay = try PlacementStore.create(
+                        c, residentId: r.id, premisesId: p.id,
+                        expected: Nights(from: Self.d(2018, 1, 1), to: Self.d(2018, 2, 1))!)
+                    _ = try PlacementStore.cancel(c, id: stay.id, reason: .riskChanged, at: Self.at(2017, 12, 20))
+                    return r.id
+                }
+                return (p.id, ids[0], ids[1], try f.actor("Booker", role: .manager, at: [p.id]))
+            }
+            let soon = Zone.local(Date(), in: Self.zone).date.adding(days: 20)
+            let stay = Nights(from: soon, to: soon.adding(days: 10))!
+            let policy = RetentionPolicy(anonymiseResidentsAfterYears: 6)!
+            let operatorActor = Actor.operating("Test DPO", tool: "test")
+
+            // A booking not yet committed: the anonymisation that starts meanwhile waits, then keeps the person.
+            let booked = DispatchSemaphore(value: 0)
+            let commit = DispatchSemaphore(value: 0)
+            async let booking: UUID = TestDatabase.withConnection(config) { c in
+                try c.acting(as: manager) { c in
+                    let placement = try PlacementStore.create(c, residentId: first, premisesId: p, expected: stay)
+                    booked.signal()
+                    commit.wait()
+                    return placement.id
+                }
+            }
+            try await TestDatabase.onThread { booked.wait() }
+            async let retention = TestDatabase.withConnection(config) { c in
+                try RetentionStore.run(
+                    c, actor: operatorActor, policy: policy, now: Date(), zone: Self.zone, apply: true)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            commit.signal()
+            let placed = try await booking
+            let outcome = try await retention
+            // Both were due when the run began; the one being booked was kept.
+            #expect(outcome.plan.due.count == 2 && outcome.anonymised == 1)
+
+            // An anonymisation not yet committed: the booking that starts meanwhile waits, then is refused.
+            try await TestDatabase.withConnection(config) { c in
+                let states: [UUID: Bool] = try c.query("SELECT id, anonymised_at IS NOT NULL AS a FROM residents")
+                    .reduce(into: [:]) { $0[try $1.decode("id")] = try $1.decode("a") }
+                #expect(states[first] == false && states[second] == true)
+                #expect(
+                    try c.query("SELECT status FROM placements WHERE id = $1", [placed])[0].decode(
+                        "status", as: String.self) == "upcoming")
+            }
+            let third = try await TestDatabase.withConnection(config) { c in
+                try Fixture(c: c).resident(given: "Race", family: "Third", at: p).id
+            }
+            try await TestDatabase.withConnection(config) { c in
+                try c.query("UPDATE residents SET created_at = '2018-01-01' WHERE id = $1", [third])
+            }
+            let anonymising = DispatchSemaphore(value: 0)
+            let finish = DispatchSemaphore(value: 0)
+            async let anonymised: Void = TestDatabase.withConnection(config) { c in
+                try c.acting(as: operatorActor) { c in
+                    _ = try c.query("UPDATE residents SET anonymised_at = now() WHERE id = $1", [third])
+                    anonymising.signal()
+                    finish.wait()
+                }
+            }
+            try await TestDatabase.onThread { anonymising.wait() }
+            async let refused = TestDatabase.withConnection(config) { c in
+                storeError {
+                    try c.acting(as: manager) { c in
+                        _ = try PlacementStore.create(c, residentId: third, premisesId: p, expected: stay)
+                    }
+                }?.code
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            finish.signal()
+            try await anonymised
+            #expect(try await refused == "resident-anonymised")
+        }
+    }
 }

@@ -406,7 +406,7 @@ import Testing
                 try RetentionStore.run(
                     c, actor: operatorActor, policy: policy, now: Date(), zone: Self.zone, apply: true)
             }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.someoneWaitsForALock(config)
             commit.signal()
             let placed = try await booking
             let outcome = try await retention
@@ -445,10 +445,24 @@ import Testing
                     }
                 }?.code
             }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.someoneWaitsForALock(config)
             finish.signal()
             try await anonymised
             #expect(try await refused == "resident-anonymised")
+        }
+    }
+
+    /// Returns once a session of the database is waiting for a lock (the other side of a race has reached it).
+    static func someoneWaitsForALock(_ config: PGConfig) async throws {
+        try await TestDatabase.withConnection(config) { c in
+            for _ in 0..<600 {
+                let waiting: Int = try c.query(
+                    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND wait_event_type = 'Lock'")[0].decode("n")
+                if waiting > 0 { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("nobody waited for the lock within 30 s")
         }
     }
 }

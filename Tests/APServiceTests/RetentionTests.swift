@@ -305,6 +305,15 @@ import Testing
                     givenName: "Zebedee", familyName: "Quartermain", dateOfBirth: Self.d(1990, 5, 17), gender: .male,
                     rosh: .high, practitioner: Practitioner(name: "P"))
                 #expect(storeError { _ = try ResidentStore.update(c, id: a, details) }?.code == "resident-anonymised")
+                // Someone who comes back is added again as new: their CRN identifies nobody else now.
+                let back = try ResidentStore.create(
+                    c,
+                    NewResident(
+                        premisesId: w.premises, crn: crns[a]!, givenName: "Zebedee", familyName: "Quartermain",
+                        dateOfBirth: Self.d(1990, 5, 17), gender: .male, rosh: .high,
+                        practitioner: Practitioner(name: "P")))
+                let found = try ResidentStore.get(c, crn: CRN(crns[a]!)!)
+                #expect(back.id != a && found?.id == back.id)
                 let later = Zone.local(Date(), in: Self.zone).date.adding(days: 100)
                 #expect(
                     storeError {

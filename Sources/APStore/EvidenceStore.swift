@@ -139,7 +139,7 @@ public enum EvidenceStore {
         let incidents = try c.query(
             """
             SELECT * FROM (SELECT DISTINCT ON (incident_id) \(IncidentStore.columns) FROM incident_versions
-                           WHERE $1 = ANY(resident_ids) ORDER BY incident_id, version DESC) AS latest
+                           WHERE resident_ids @> ARRAY[$1::uuid] ORDER BY incident_id, version DESC) AS latest
             WHERE occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at
             """, [resident.id, start, end]
         ).map(IncidentStore.incident)

@@ -44,18 +44,15 @@ public enum ImportStore {
         var problems: [Problem] = []
         var seen: [String: Int] = [:]
         var found: [(row: Int, NewResident)] = []
-        for (i, fields) in rows.dropFirst().enumerated() {
-            let row = i + 2
-            func value(_ column: String) -> String {
-                header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
-                    .trimmingCharacters(in: .whitespaces) ?? ""
-            }
+        for line in lines(rows, header: header) {
+            let row = line.row
+            func value(_ column: String) -> String { line[column] }
             var rowProblems: [Problem] = []
             func problem(_ column: String, _ what: String) {
                 rowProblems.append(Problem(row: row, column: column, what: what))
             }
-            if fields.count != header.count {
-                problem("row", "has \(fields.count) fields where the header has \(header.count): check its commas")
+            if line.fields.count != header.count {
+                problem("row", "has \(line.fields.count) fields where the header has \(header.count): check its commas")
             }
             let crn = CRN(value("crn"))
             if crn == nil { problem("crn", "not a CRN: one letter and six digits, like X320741") }
@@ -128,6 +125,23 @@ public enum ImportStore {
             )
         }
         return (header, problems)
+    }
+
+    /// A row of a file after its header: its number as a spreadsheet shows it (the header is row 1), and its value
+    /// in a column by the header's name, trimmed (empty when the row is short of that field).
+    struct Line {
+        let row: Int
+        let header: [String]
+        let fields: [String]
+
+        subscript(column: String) -> String {
+            header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+        }
+    }
+
+    static func lines(_ rows: [[String]], header: [String]) -> [Line] {
+        rows.dropFirst().enumerated().map { Line(row: $0.offset + 2, header: header, fields: $0.element) }
     }
 
     struct DryRun: Error { let report: Report }
@@ -218,12 +232,9 @@ public enum ImportStore {
         var problems: [Problem] = []
         var found: [BedRow] = []
         var seen: [String: Int] = [:]
-        for (i, fields) in rows.dropFirst().enumerated() {
-            let row = i + 2
-            func value(_ column: String) -> String {
-                header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
-                    .trimmingCharacters(in: .whitespaces) ?? ""
-            }
+        for line in lines(rows, header: header) {
+            let row = line.row
+            func value(_ column: String) -> String { line[column] }
             var rowProblems: [Problem] = []
             for column in ["room", "bed"] {
                 if value(column).isEmpty || value(column).count > 20 {
@@ -318,12 +329,9 @@ public enum ImportStore {
             let tz = TimeZone(identifier: zone) ?? TimeZone(identifier: "Europe/London")!
             let beds = Dictionary(
                 uniqueKeysWithValues: try PremisesStore.beds(c, premisesId: premisesId).map { ($0.code, $0) })
-            for (i, fields) in rows.dropFirst().enumerated() {
-                let row = i + 2
-                func value(_ column: String) -> String {
-                    header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
-                        .trimmingCharacters(in: .whitespaces) ?? ""
-                }
+            for line in lines(rows, header: header) {
+                let row = line.row
+                func value(_ column: String) -> String { line[column] }
                 func problem(_ column: String, _ what: String) {
                     report.problems.append(Problem(row: row, column: column, what: what))
                 }
@@ -409,12 +417,9 @@ public enum ImportStore {
             rows, required: ["crn", "kind", "source", "starts_on"], known: conditionColumns)
         if !headerProblems.isEmpty { return Report(problems: headerProblems) }
         return try allOrNothing(c, actor: actor, apply: apply, Report()) { c, report in
-            for (i, fields) in rows.dropFirst().enumerated() {
-                let row = i + 2
-                func value(_ column: String) -> String {
-                    header.firstIndex(of: column).flatMap { $0 < fields.count ? fields[$0] : nil }?
-                        .trimmingCharacters(in: .whitespaces) ?? ""
-                }
+            for line in lines(rows, header: header) {
+                let row = line.row
+                func value(_ column: String) -> String { line[column] }
                 let before = report.problems.count
                 func problem(_ column: String, _ what: String) {
                     report.problems.append(Problem(row: row, column: column, what: what))

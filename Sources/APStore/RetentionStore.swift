@@ -30,16 +30,14 @@ public enum RetentionStore {
         public var batches = 0
     }
 
-    /// Everyone not yet anonymised who last left before `cutoff` (limited to `ids` when given), with whether each is
-    /// still being dealt with. A resident with an open placement is kept whenever they last left.
+    /// Everyone not yet anonymised who last left before `cutoff` (limited to `ids` when given), with what keeps them
+    /// if anything does: the database's own rule (`resident_kept_by`, sql/0031), the one its trigger refuses by. A
+    /// resident with an open placement is listed whenever they last left.
     static func candidates(ids: [UUID]?, cutoff: Date) -> PGStatement {
         PGStatement(
             """
-            WITH latest AS (
-                SELECT DISTINCT ON (incident_id) incident_id, status, resident_ids FROM incident_versions
-                ORDER BY incident_id, version DESC),
-            in_open_incident AS (SELECT DISTINCT unnest(resident_ids) AS id FROM latest WHERE status <> 'closed'),
-            stays AS (
+            SELECT s.id, s.crn, s.code, s.last_left, resident_kept_by(s.id) AS kept_by
+            FROM (
                 SELECT r.id, r.crn, pr.code,
                        coalesce(max(coalesce(pl.departed_at, pl.ended_at)), r.created_at) AS last_left,
                        coalesce(bool_or(pl.status IN ('upcoming', 'arrived')), false) AS open_placement
@@ -47,13 +45,7 @@ public enum RetentionStore {
                 LEFT JOIN placements pl ON pl.resident_id = r.id
                 LEFT JOIN premises pr ON pr.id = r.premises_id
                 WHERE r.anonymised_at IS NULL AND ($2::uuid[] IS NULL OR r.id = ANY ($2))
-                GROUP BY r.id, pr.code)
-            SELECT s.id, s.crn, s.code, s.last_left, s.open_placement,
-                   EXISTS (SELECT 1 FROM alerts a WHERE a.resident_id = s.id AND a.resolved_at IS NULL
-                           AND NOT EXISTS (SELECT 1 FROM alert_acknowledgements k WHERE k.alert_id = a.id))
-                       AS open_alert,
-                   EXISTS (SELECT 1 FROM in_open_incident o WHERE o.id = s.id) AS open_incident
-            FROM stays s
+                GROUP BY r.id, pr.code) AS s
             WHERE s.last_left < $1 OR s.open_placement
             ORDER BY s.last_left, s.id
             """, [cutoff, ids])
@@ -64,17 +56,16 @@ public enum RetentionStore {
         let statement = candidates(ids: ids, cutoff: cutoff)
         for row in try c.query(statement.sql, statement.params) {
             let lastLeft: Date = try row.decode("last_left")
-            if try row.decode("open_placement", as: Bool.self) {
-                if lastLeft < cutoff { plan.keptOpenPlacement += 1 }
-            } else if try row.decode("open_alert", as: Bool.self) {
-                plan.keptOpenAlert += 1
-            } else if try row.decode("open_incident", as: Bool.self) {
-                plan.keptOpenIncident += 1
-            } else {
+            switch try row.decode("kept_by", as: String?.self) {
+            case "open_placement"?: if lastLeft < cutoff { plan.keptOpenPlacement += 1 }
+            case "open_alert"?: plan.keptOpenAlert += 1
+            case "open_incident"?: plan.keptOpenIncident += 1
+            case nil:
                 plan.due.append(
                     Due(
                         residentId: try row.decode("id"), crn: try row.decode("crn"),
                         premisesCode: try row.decode("code"), lastLeft: lastLeft))
+            case let other?: throw PGError(.decoding, "resident_kept_by: no such reason \(other)")
             }
         }
         return plan

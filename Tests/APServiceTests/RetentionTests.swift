@@ -164,6 +164,16 @@ import Testing
         let gStay = try PlacementStore.create(
             c, residentId: g.id, premisesId: p.id, expected: Nights(from: d(2018, 10, 1), to: d(2018, 11, 1))!)
         _ = try PlacementStore.cancel(c, id: gStay.id, reason: .riskChanged, at: at(2018, 9, 20))
+        // Named in an incident still open, then taken out of it by a later version: no longer named, so still due.
+        let named = try IncidentStore.report(
+            c, actor: staff, premisesId: p.id,
+            IncidentDraft(
+                occurredAt: at(2018, 9, 1), category: .threats, severity: .low, description: "Shouting",
+                residentIds: [g.id]), now: at(2018, 9, 1, 13))
+        var unnamed = named.draft
+        unnamed.residentIds = []
+        _ = try IncidentStore.edit(
+            c, actor: staff, incidentId: named.id, basedOn: 1, status: .open, unnamed, now: at(2018, 9, 2))
 
         return World(
             premises: p.id, due: ["A": a.id, "F": fRes.id, "G": g.id],

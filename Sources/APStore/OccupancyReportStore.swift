@@ -66,7 +66,9 @@ public enum OccupancyReportStore {
                   AND b.opened_on <= n.night::date AND (b.closed_on IS NULL OR b.closed_on > n.night::date)
                 GROUP BY 1, 2, 3
                 """, params),
-            // Departures in the period, by the premises' local date, with the nights each stayed.
+            // Departures in the period, by the premises' local date, with the nights each stayed. The instants
+            // are bounded a day wider than the dates (any zone's offset is less), so that the index
+            // placements_departed (and incident_versions_occurred below) reads only the period's rows.
             PGStatement(
                 """
                 SELECT pl.premises_id, pl.departure_reason,
@@ -74,6 +76,8 @@ public enum OccupancyReportStore {
                            p.time_zone)::date)::int8 AS stayed
                 FROM placements pl JOIN premises p ON p.id = pl.premises_id
                 WHERE pl.premises_id = ANY($1) AND pl.status = 'departed'
+                  AND pl.departed_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC'
+                  AND pl.departed_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
                   AND (pl.departed_at AT TIME ZONE p.time_zone)::date >= $2 AND (pl.departed_at AT TIME ZONE
                       p.time_zone)::date < $3
                 """, params),
@@ -87,6 +91,8 @@ public enum OccupancyReportStore {
                 SELECT v.premises_id, count(*)::int8 AS n FROM incident_versions v JOIN premises p ON p.id =
                     v.premises_id
                 WHERE v.premises_id = ANY($1) AND v.version = 1
+                  AND v.occurred_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC'
+                  AND v.occurred_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
                   AND (v.occurred_at AT TIME ZONE p.time_zone)::date >= $2 AND (v.occurred_at AT TIME ZONE
                       p.time_zone)::date < $3
                 GROUP BY 1

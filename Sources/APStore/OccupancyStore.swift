@@ -10,7 +10,9 @@ public enum OccupancyStore {
     /// (local to the premises); an arrived resident still here past the expected departure stays
     /// counted up to `today`; a departed one up to the departure date. Cancelled and non-arrival
     /// placements stay nowhere. Each count is a running sum of +1/-1 events over the nights, so the
-    /// statement costs in proportion to placements and nights, not their product.
+    /// statement costs in proportion to placements and nights, not their product. A stay that ended before
+    /// the first night adds nothing; the bound on `departed_at` (a day early, for any zone) lets the index
+    /// `placements_departed` leave those out, so the cost does not grow with the years of history.
     public static let sql = """
         WITH bounds AS (SELECT $2::date AS lo, $3::date AS hi, $4::date AS today),
         nights AS (
@@ -26,7 +28,9 @@ public enum OccupancyStore {
                                   WHEN 'arrived' THEN greatest(pl.expected_departure, bounds.today + 1)
                                   ELSE pl.expected_departure END AS depart
             FROM placements pl JOIN premises p ON p.id = pl.premises_id, bounds
-            WHERE pl.premises_id = ANY($1) AND pl.status IN ('upcoming', 'arrived', 'departed')
+            WHERE pl.premises_id = ANY($1)
+              AND (pl.status IN ('upcoming', 'arrived')
+                   OR pl.status = 'departed' AND pl.departed_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC')
         ),
         open_beds AS (
             SELECT b.id, b.premises_id, b.opened_on, coalesce(b.closed_on, 'infinity'::date) AS closed_on

@@ -122,6 +122,41 @@ import Testing
         }
     }
 
+    /// The month is the premises' local dates, though the statements bound the instants to use their indexes:
+    /// in June (UTC+1) a departure and an incident at 00:30 on the 1st happened on 31 May in UTC, and count;
+    /// the same on the 8th, the first morning after the nights asked for, do not.
+    @Test func theEdgesOfTheNightsAreLocalDates() async throws {
+        try await TestDatabase.withFresh { config in
+            let report = try await TestDatabase.withConnection(config) { c in
+                let f = Fixture(c: c)
+                let now = Self.at(20, 12, month: 6)
+                let (p, _) = try f.premises()
+                let june = { (day: Int) in Fixture.d(day, month: 6) }
+                for (arrive, depart) in [(Fixture.d(25, month: 5), 1), (june(2), 8)] {
+                    let stay = try f.placement(p, Nights(from: arrive, to: june(depart))!)
+                    _ = try PlacementStore.arrive(
+                        c, id: stay.id, at: Zone.instant(arrive, LocalTime(hour: 14, minute: 0)!, in: Self.zone),
+                        now: now)
+                    _ = try PlacementStore.depart(
+                        c, id: stay.id, at: Zone.instant(june(depart), LocalTime(hour: 0, minute: 30)!, in: Self.zone),
+                        reason: .plannedMoveOn, now: now)
+                }
+                for day in [1, 8] {
+                    _ = try IncidentStore.report(
+                        c, actor: .system, premisesId: p.id,
+                        IncidentDraft(
+                            occurredAt: Zone.instant(june(day), LocalTime(hour: 0, minute: 30)!, in: Self.zone),
+                            category: .threats, severity: .low, description: "d"), now: now)
+                }
+                return try OccupancyReportStore.reports(
+                    c, premisesIds: [p.id], nights: Nights(from: june(1), to: june(8))!, today: june(20))[0]
+            }
+            #expect(report.totals.departures == 1 && report.daily.first?.occupancy.departures == 1)
+            #expect(report.departuresByReason == ["planned_move_on": 1])
+            #expect(report.incidents == 1)
+        }
+    }
+
     @Test func totalsOfSeveralPremisesAreSummedPerPremises() {
         let d = Fixture.d(1)
         let full = OccupancyNight(night: d, beds: 2, outOfService: 0, occupied: 3, arrivals: 0, departures: 0)

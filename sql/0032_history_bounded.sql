@@ -1,0 +1,7 @@
+-- The occupancy report, the forecast and the occupancy of a month ask for the stays that overlap their nights, the
+-- departures in them and the incidents that happened in them; each read every placement or incident the premises
+-- ever had and kept the few that fell in the month (scripts/bench history: the report's p99 1.64x from one year of
+-- history to ten). With these, the statements bound the instants (a day wider on each side than the local dates,
+-- whatever the premises' zone) and read only the month's rows.
+CREATE INDEX placements_departed ON placements (premises_id, departed_at) WHERE status = 'departed';
+CREATE INDEX incident_versions_occurred ON incident_versions (premises_id, occurred_at) WHERE version = 1;

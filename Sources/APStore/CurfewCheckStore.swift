@@ -385,13 +385,20 @@ public enum CurfewCheckStore {
         return found.map { f in rosh[f.resident].map { Escalation.applies(to: f.breach.kind, rosh: $0) } ?? false }
     }
 
-    /// The last night reconciled (checked once it was over) at each premises that has one.
+    /// The last night reconciled (checked once it was over) at each premises that has one. Asked for each
+    /// premises from the newest night back through the primary key, which finds it in a row or two: grouping
+    /// the whole table read every night ever checked, at every pass (36,500 rows a year at 100 premises).
     public static func lastReconciled(_ c: PGConnection) throws -> [UUID: LocalDate] {
         try Dictionary(
             uniqueKeysWithValues: c.query(
                 """
-                SELECT premises_id, max(night) AS night FROM curfew_checks WHERE reconciled_at IS NOT NULL GROUP BY
-                    premises_id
+                SELECT p.id AS premises_id, r.night
+                FROM premises p
+                CROSS JOIN LATERAL (
+                    SELECT max(k.night) AS night FROM curfew_checks k
+                    WHERE k.premises_id = p.id AND k.reconciled_at IS NOT NULL
+                ) r
+                WHERE r.night IS NOT NULL
                 """
             ).map { (try $0.decode("premises_id"), try $0.decode("night")) })
     }

@@ -30,7 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Seconds between passes.") var intervalSeconds = 300
+    // Fractions are allowed for scripts/bench country, which plays the worker's minute at N times real speed.
+    @Option(help: "Seconds between passes (a fraction allowed).") var intervalSeconds = 300.0
     @Option(help: "Minutes after a curfew starts before being out counts as late.") var graceMinutes = 15
     @Option(help: "How many nights back to catch up after a stop.") var lookBackNights = 7
     @Option(help: "Post alerts to this URL (needs AP_WEBHOOK_SECRET).") var webhookUrl: String?
@@ -39,8 +40,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: "Run one pass, print what it did, and exit.") var once = false
 
     func validate() throws {
-        guard (10...86_400).contains(intervalSeconds) else {
-            throw ValidationError("--interval-seconds is 10 to 86400")
+        guard (0.01...86_400).contains(intervalSeconds) else {
+            throw ValidationError("--interval-seconds is 0.01 to 86400")
         }
         guard (0...180).contains(graceMinutes) else { throw ValidationError("--grace-minutes is 0 to 180") }
         guard (0...90).contains(lookBackNights) else { throw ValidationError("--look-back-nights is 0 to 90") }
@@ -58,7 +59,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         var settings = CurfewWorker.Settings()
-        settings.interval = .seconds(intervalSeconds)
+        settings.interval = .milliseconds(Int64(intervalSeconds * 1000))
         settings.grace = Double(graceMinutes) * 60
         settings.lookBackNights = lookBackNights
         let config: PGConfig

@@ -34,9 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "ap.service")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let logger = commandLogger("ap.service")
         let config: PGConfig
         do { config = try PGConfig.fromEnvironment(applicationName: "ap-service") } catch {
             FileHandle.standardError.write(Data("ap-server serve: \(error)\n".utf8))

@@ -21,6 +21,7 @@ struct WorkerCommand: AsyncParsableCommand {
             secret in AP_WEBHOOK_SECRET, which is never taken from the command line). With --events-webhook-url, \
             every domain event from then on is posted there in order, a page at a time, again until it is taken \
             (the body is what GET /api/v1/events answers; the same signature). \
+            Log level from LOG_LEVEL (info by default). \
             Exit codes: 0 stopped cleanly, 1 the database failed (with --once), 64 bad usage.
 
             Examples:
@@ -68,7 +69,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let pool = PGPool(config, options: .init(maxConnections: 2))
-        let worker = CurfewWorker(pool: pool, settings: settings)
+        let worker = CurfewWorker(pool: pool, settings: settings, logger: commandLogger("ap.worker"))
         if once {
             do {
                 let pass = try await worker.runOnce()
@@ -92,15 +93,19 @@ struct WorkerCommand: AsyncParsableCommand {
         if let webhookUrl, let url = URL(string: webhookUrl),
             let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"]
         {
-            services.append(WebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
+            services.append(
+                WebhookDeliverer(
+                    pool: pool, settings: .init(url: url, secret: secret), logger: commandLogger("ap.webhook")))
         }
         if let eventsWebhookUrl, let url = URL(string: eventsWebhookUrl),
             let secret = ProcessInfo.processInfo.environment["AP_WEBHOOK_SECRET"]
         {
-            services.append(EventWebhookDeliverer(pool: pool, settings: .init(url: url, secret: secret)))
+            services.append(
+                EventWebhookDeliverer(
+                    pool: pool, settings: .init(url: url, secret: secret), logger: commandLogger("ap.events")))
         }
         let group = ServiceGroup(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ap.worker"))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: commandLogger("ap.worker"))
         try await group.run()
         await pool.shutdown()
     }

@@ -117,4 +117,34 @@ extension CurfewWorkerTests {
             #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         }
     }
+
+    /// LOG_LEVEL sets what the worker logs, as it does the service's: at warning, not a line a pass (scripts/run
+    /// and the country bench run it so); at info, a line a pass.
+    @Test func theWorkerLogsAtTheLevelLOGLEVELNames() async throws {
+        try await TestDatabase.withFresh { config in
+            _ = try await TestDatabase.withConnection(config) { try outAllNightWorld($0) }
+            var logged: [String: String] = [:]
+            for level in ["warning", "info"] {
+                let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ap-worker-\(UUID())")
+                defer { try? FileManager.default.removeItem(at: file) }
+                let process = try TestDatabase.launch(
+                    "ap-server", ["worker", "--interval-seconds", "0.2"], database: config.database!,
+                    environment: ["LOG_LEVEL": level], errorFile: file)
+                let started = Date()
+                var checks = 0
+                // Until the passes have run a second time (a night checked again moves its checked_at).
+                while checks < 2 && Date().timeIntervalSince(started) < 60 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    checks = try await TestDatabase.withConnection(config) {
+                        try $0.query("SELECT count(DISTINCT checked_at) AS n FROM curfew_checks")[0].decode("n")
+                    }
+                }
+                process.terminate()
+                process.waitUntilExit()
+                logged[level] = try String(contentsOf: file, encoding: .utf8)
+            }
+            #expect(logged["warning"].map { !$0.contains("curfew pass") } == true)
+            #expect(logged["info"].map { $0.contains("curfew pass") } == true)
+        }
+    }
 }

@@ -91,15 +91,25 @@ extension TestDatabase {
     }
 
     /// Starts a built executable against `database` and returns it running, its output discarded.
-    public static func launch(_ name: String, _ arguments: [String], database: String) throws -> Process {
+    /// Starts a built executable on `database`; its standard error goes to `errorFile` if given.
+    public static func launch(
+        _ name: String, _ arguments: [String], database: String, environment: [String: String] = [:],
+        errorFile: URL? = nil
+    ) throws -> Process {
         let process = Process()
         process.executableURL = executable(name)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
         env["DATABASE_URL"] = url(database: database)
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errorFile {
+            _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errorFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

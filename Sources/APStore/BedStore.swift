@@ -101,12 +101,16 @@ public enum BedStore {
             """, [premisesId, nights.from, nights.to]
         ).map(PremisesStore.bed)
         var holdings: [UUID: [(LocalDate, Holding)]] = [:]
+        // From the premises' beds, so that each bed's allocations in the nights are a probe of the no-double-booking
+        // index (bed, nights); from its placements, it read every allocation the premises ever had (16 ms after
+        // five years of history, 2 ms so). A bed holds only its own premises' placements (a trigger says so).
         for row in try c.query(
             """
             SELECT a.bed_id, a.placement_id, r.id AS resident_id, r.crn, r.given_name || ' ' || r.family_name AS name,
                    lower(a.nights) AS nights_from, upper(a.nights) AS nights_to
-            FROM bed_allocations a JOIN placements p ON p.id = a.placement_id JOIN residents r ON r.id = p.resident_id
-            WHERE p.premises_id = $1 AND a.released_at IS NULL AND a.nights && daterange($2, $3)
+            FROM beds b JOIN bed_allocations a ON a.bed_id = b.id
+            JOIN placements p ON p.id = a.placement_id JOIN residents r ON r.id = p.resident_id
+            WHERE b.premises_id = $1 AND a.released_at IS NULL AND a.nights && daterange($2, $3)
             """, [premisesId, nights.from, nights.to])
         {
             let n = try row.nights()

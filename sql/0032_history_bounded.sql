@@ -4,4 +4,6 @@
 -- history to ten). With these, the statements bound the instants (a day wider on each side than the local dates,
 -- whatever the premises' zone) and read only the month's rows.
 CREATE INDEX placements_departed ON placements (premises_id, departed_at) WHERE status = 'departed';
-CREATE INDEX incident_versions_occurred ON incident_versions (premises_id, occurred_at) WHERE version = 1;
+CREATE INDEX incident_versions_occurred ON incident_versions (premises_id, occurred_at);
+-- The incidents edited since the last handover (every shift asks): their versions by when they were written.
+CREATE INDEX incident_versions_edited ON incident_versions (premises_id, edited_at);

@@ -130,15 +130,21 @@ public enum CurfewCheckStore {
         let items: [any PGEncodable] = [
             Array(nights.indices), nights.map(\.premisesId), spans.map(\.start), spans.map(\.end),
         ]
-        // Lateral and fenced (OFFSET 0), so that each premises' placements are an index scan: as a join,
-        // the generic plan hashed every placement in the country, for one premises as for a hundred.
+        // Lateral, so that each premises' placements are an index scan: as a join, the generic plan hashed every
+        // placement in the country, for one premises as for a hundred. In two halves, each on its own partial index:
+        // those staying (placements_open) and those who left after the span began (placements_departed). As one
+        // scan of the premises' placements it read every stay the premises ever had, twice a premises a pass (34 ms
+        // a batch of 50 after five years of history, 5 ms so: the country bench's worker grew with the years).
         let placedSQL = """
             SELECT s.i, p.id, p.resident_id, p.arrived_at, p.departed_at
             FROM unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS s(i, premises_id, start, stop)
             CROSS JOIN LATERAL (
                 SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
-                WHERE p.premises_id = s.premises_id AND p.status IN ('arrived', 'departed')
-                  AND p.arrived_at < s.stop AND (p.departed_at IS NULL OR p.departed_at > s.start) OFFSET 0) AS p
+                WHERE p.premises_id = s.premises_id AND p.status = 'arrived' AND p.arrived_at < s.stop
+                UNION ALL
+                SELECT p.id, p.resident_id, p.arrived_at, p.departed_at FROM placements p
+                WHERE p.premises_id = s.premises_id AND p.status = 'departed' AND p.departed_at > s.start
+                  AND p.arrived_at < s.stop) AS p
             """
         // Who was placed first, then every read keyed by those placements (one round trip more, the
         // placements found once instead of once a read).

@@ -136,10 +136,15 @@ public enum EvidenceStore {
                 SELECT \(AlertStore.columns) FROM alerts WHERE resident_id = $1 AND night BETWEEN $2 AND $3
                 ORDER BY night, raised_at
                 """, [resident.id, from, to]))
+        // Each incident's latest version naming them, if it happened in the range. Only incidents with a version
+        // in the range can have one, and those are found by when they happened (incident_versions_occurred): the
+        // policy's filter keeps the GIN index of the people named from being used (sql/0032).
         let incidents = try c.query(
             """
             SELECT * FROM (SELECT DISTINCT ON (incident_id) \(IncidentStore.columns) FROM incident_versions
-                           WHERE resident_ids @> ARRAY[$1::uuid] ORDER BY incident_id, version DESC) AS latest
+                           WHERE resident_ids @> ARRAY[$1::uuid] AND incident_id IN (
+                               SELECT incident_id FROM incident_versions WHERE occurred_at >= $2 AND occurred_at < $3)
+                           ORDER BY incident_id, version DESC) AS latest
             WHERE occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at
             """, [resident.id, start, end]
         ).map(IncidentStore.incident)

@@ -138,14 +138,18 @@ public enum EvidenceStore {
                 """, [resident.id, from, to]))
         // Each incident's latest version naming them, if it happened in the range. Only incidents with a version
         // in the range can have one, and those are found by when they happened (incident_versions_occurred): the
-        // policy's filter keeps the GIN index of the people named from being used (sql/0032).
+        // policy's filter keeps the GIN index of the people named from being used (sql/0032). Each one's versions
+        // are then read by its key, LATERAL ... LIMIT 1 so the planner cannot do otherwise: given the range as
+        // constants it estimated a handful of versions naming anyone and scanned every version ever written, 25 ms
+        // a pack after ten years under the day's load (BENCHMARKS.md).
         let incidents = try c.query(
             """
-            SELECT * FROM (SELECT DISTINCT ON (incident_id) \(IncidentStore.columns) FROM incident_versions
-                           WHERE resident_ids @> ARRAY[$1::uuid] AND incident_id IN (
-                               SELECT incident_id FROM incident_versions WHERE occurred_at >= $2 AND occurred_at < $3)
-                           ORDER BY incident_id, version DESC) AS latest
-            WHERE occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at
+            SELECT latest.* FROM (SELECT DISTINCT incident_id FROM incident_versions
+                                  WHERE occurred_at >= $2 AND occurred_at < $3) AS ranged
+            CROSS JOIN LATERAL (SELECT \(IncidentStore.columns) FROM incident_versions v
+                                WHERE v.incident_id = ranged.incident_id AND v.resident_ids @> ARRAY[$1::uuid]
+                                ORDER BY v.version DESC LIMIT 1) AS latest
+            WHERE latest.occurred_at >= $2 AND latest.occurred_at < $3 ORDER BY latest.occurred_at
             """, [resident.id, start, end]
         ).map(IncidentStore.incident)
 

@@ -170,6 +170,46 @@ import Testing
             #expect(reads == 0)
         }
     }
+
+    /// The incidents a pack holds: each one naming the resident whose latest such version happened in the range,
+    /// as that version; not another resident's, not one before the range, not one an edit moved out of it.
+    @Test func theIncidentsAreTheLatestVersionsThatHappenedInTheRange() async throws {
+        try await Harness.with { h in
+            let r = try await h.db { c -> UUID in
+                let f = Fixture(c: c)
+                let (p, r, _, staff) = try f.arrivedResident(arrivedAt: Self.at("2026-03-01T14:00:00Z"))
+                let other = try f.resident(at: p.id)
+                func report(_ what: String, _ at: String, _ people: [UUID]) throws -> Incident {
+                    try IncidentStore.report(
+                        c, actor: staff, premisesId: p.id,
+                        IncidentDraft(
+                            occurredAt: Self.at(at), category: .threats, severity: .low, description: what,
+                            residentIds: people),
+                        now: Self.at("2026-03-31T09:00:00Z"))
+                }
+                func edit(_ i: Incident, _ what: String, _ at: String) throws {
+                    var draft = i.draft
+                    draft.description = what
+                    draft.occurredAt = Self.at(at)
+                    _ = try IncidentStore.edit(
+                        c, actor: staff, incidentId: i.id, basedOn: i.version, draft,
+                        now: Self.at("2026-03-31T10:00:00Z"))
+                }
+                try edit(
+                    try report("in the range", "2026-03-28T20:00:00Z", [r.id]), "in the range, edited",
+                    "2026-03-28T20:00:00Z")
+                _ = try report("before the range", "2026-03-10T20:00:00Z", [r.id])
+                _ = try report("someone else's", "2026-03-28T22:00:00Z", [other.id])
+                try edit(try report("moved out", "2026-03-28T21:00:00Z", [r.id]), "moved out", "2026-03-10T21:00:00Z")
+                try edit(try report("moved in", "2026-03-10T22:00:00Z", [r.id]), "moved in", "2026-03-29T22:00:00Z")
+                return r.id
+            }
+            let pack: EvidencePack = try await h.admin.get(
+                "api/v1/residents/\(r)/evidence", query: ["from": "2026-03-27", "to": "2026-03-31"])
+            #expect(pack.incidents.map(\.draft.description) == ["in the range, edited", "moved in"])
+            #expect(pack.incidents.map(\.version) == [2, 2])
+        }
+    }
 }
 
 // In the browser tests' suite, which runs one Chromium at a time.

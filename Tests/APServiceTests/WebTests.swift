@@ -85,14 +85,20 @@ import Testing
             #expect(r["cookieVisibleToScripts"] == .bool(false))
             let premises = try #require(r["premises"]?.array)
             #expect(premises.compactMap { $0["code"]?.string } == ["AP-001", "AP-002", "AP-003"])
-            // Tonight's figures on the page are the API's.
+            // Tonight's figures on the page are the API's for each premises' tonight, which until its curfew ends
+            // in the morning is the night that began yesterday.
             let today = Zone.local(Date(), in: TimeZone(identifier: "Europe/London")!).date
             let summary: JSONValue = try await h.admin.get(
-                "api/v1/occupancy-report", query: ["from": "\(today)", "to": "\(today.adding(days: 1))"])
+                "api/v1/occupancy-report",
+                query: ["from": "\(today.adding(days: -1))", "to": "\(today.adding(days: 1))"])
             for p in premises {
                 let code = p["code"]!.string!
                 let report = try #require(summary["premises"]?.array?.first { $0["code"]?.string == code })
-                let tonight = try #require(report["daily"]?.array?.last?["occupancy"])
+                let id = try #require(report["premisesId"]?.string)
+                let handover: HandoverSummary = try await h.admin.get("api/v1/premises/\(id)/handover")
+                let night = try #require(
+                    report["daily"]?.array?.first { $0["occupancy"]?["night"]?.string == "\(handover.tonight)" })
+                let tonight = try #require(night["occupancy"])
                 for (figure, key) in [
                     ("beds", "beds"), ("occupied", "occupied"), ("free", "free"), ("out-of-service", "outOfService"),
                 ] {

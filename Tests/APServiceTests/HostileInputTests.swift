@@ -13,7 +13,8 @@ import Testing
 @Suite struct HostileInputTests {
     @Test func hostileBodiesAreRefusedAndNothingIsStored() async throws {
         try await Harness.with { h in
-            let (resident, placement) = try await MovementRouteTests.residentIn(h, at: h.home)
+            let someone = try await h.residentIn(at: h.home)
+            let (resident, placement) = (someone.residentId, someone.placementId)
             let path = "api/v1/premises/\(h.home)/movements"
             let count = {
                 try await h.db { c in try c.query("SELECT count(*) FROM movements")[0].decode(0, as: Int.self) }

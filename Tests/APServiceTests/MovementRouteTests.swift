@@ -8,17 +8,10 @@ import Testing
 
 /// Signing in and out over HTTP: the shift's main job, and every way it can be refused.
 @Suite struct MovementRouteTests {
-    /// An arrived resident at `premises` whose log says they are in, by an entry over two hours old: the tests
-    /// record entries up to an hour back, and the demo's returns are random, some after 23:00.
-    static func residentIn(_ h: Harness, at premises: UUID) async throws -> (resident: UUID, placement: UUID) {
-        let roll: Page<Presence> = try await h.staff.get("api/v1/premises/\(premises)/roll", query: ["limit": "500"])
-        let entry = try #require(roll.items.first { $0.isIn && $0.since < Date().addingTimeInterval(-7200) })
-        return (entry.residentId, entry.placementId)
-    }
-
     @Test func signOutAndInThenVoid() async throws {
         try await Harness.with { h in
-            let (resident, placement) = try await Self.residentIn(h, at: h.home)
+            let someone = try await h.residentIn(at: h.home)
+            let (resident, placement) = (someone.residentId, someone.placementId)
             let path = "api/v1/premises/\(h.home)/movements"
             let out: Movement = try await h.staff.post(
                 path, ["residentId": resident.uuidString, "kind": "out", "destination": "job centre"])
@@ -42,7 +35,8 @@ import Testing
 
     @Test func badInputIsRefusedWithTheFieldAndChangesNothing() async throws {
         try await Harness.with { h in
-            let (resident, placement) = try await Self.residentIn(h, at: h.home)
+            let someone = try await h.residentIn(at: h.home)
+            let (resident, placement) = (someone.residentId, someone.placementId)
             let path = "api/v1/premises/\(h.home)/movements"
             let before: Page<Movement> = try await h.staff.get(
                 "api/v1/placements/\(placement)/movements", query: ["limit": "500"])
@@ -101,7 +95,7 @@ import Testing
 
     @Test func tokensAndPremisesAreChecked() async throws {
         try await Harness.with { h in
-            let (resident, _) = try await Self.residentIn(h, at: h.home)
+            let resident = try await h.residentIn(at: h.home).residentId
             let path = "api/v1/premises/\(h.home)/movements"
             let anonymous = try await h.anonymous.postRaw(path, ["residentId": resident.uuidString, "kind": "out"])
             #expect(anonymous.status == 401)

@@ -104,7 +104,7 @@ import Testing
 
     @Test func readingARecordIsAudited() async throws {
         try await Harness.with { h in
-            let (resident, _) = try await MovementRouteTests.residentIn(h, at: h.home)
+            let resident = try await h.residentIn(at: h.home).residentId
             let record: ResidentRecord = try await h.staff.get("api/v1/residents/\(resident)")
             #expect(record.resident.id == resident && !record.conditions.isEmpty && !record.placements.isEmpty)
             let me: JSONValue = try await h.staff.get("api/v1/me")
@@ -158,7 +158,7 @@ import Testing
             let open: Page<Alert> = try await h.staff.get(
                 "api/v1/premises/\(h.home)/alerts",
                 query: ["open": "true", "since": "\(Self.today().adding(days: -30))"])
-            let placement = try await MovementRouteTests.residentIn(h, at: h.home).placement
+            let placement = try await h.residentIn(at: h.home).placementId
             let night = Self.today().adding(days: -1)
             let raised: Alert = try await h.worker.post(
                 "api/v1/alerts", ["placementId": placement.uuidString, "night": "\(night)", "kind": "missed_reporting"])

@@ -284,6 +284,19 @@ final class ContractLog: Sendable {
 }
 
 extension Harness {
+    /// A resident at `premises` whose log says they are in, by an entry before `before` (two hours ago unless
+    /// said): a test that records an entry back in time needs one after the last, and the demo's returns are
+    /// random, some after 23:00 the night before.
+    public func residentIn(at premises: UUID, before: Date = Date().addingTimeInterval(-7200)) async throws
+        -> Presence
+    {
+        let roll: Page<Presence> = try await staff.get("api/v1/premises/\(premises)/roll", query: ["limit": "500"])
+        guard let entry = roll.items.first(where: { $0.isIn && $0.since < before }) else {
+            throw TransportError(description: "nobody at the premises has been in since before \(before)")
+        }
+        return entry
+    }
+
     /// Raises a missed-reporting alert for the first arrived resident at `premises`, on the night `daysAgo`
     /// nights back, as the worker would (a distinct night per call keeps each alert new).
     public func raiseAlert(at premises: UUID, daysAgo: Int) async throws -> UUID {

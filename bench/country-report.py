@@ -12,8 +12,9 @@ JUDGED_APART = {"dashboard"}
 
 
 def read_step(path):
-    """A step's file: its routes (count, errors, p50, p99, max), RUN, CPU, alerts raised and worker passes."""
-    routes, run, cpu, alerts, passes = {}, None, None, 0, 0
+    """A step's file: its routes (count, errors, p50, p99, max), RUN, CPU, alerts raised and worker passes; or the
+    two-process run's file (its routes, and MULTI speed raised twice)."""
+    routes, run, cpu, alerts, passes, multi = {}, None, None, 0, 0, None
     for line in open(path):
         f = line.split()
         if f[0] == "RESULT":
@@ -26,7 +27,9 @@ def read_step(path):
             alerts = int(f[1])
         elif f[0] == "PASSES":
             passes = int(f[1])
-    return routes, run, cpu, alerts, passes
+        elif f[0] == "MULTI":
+            multi = tuple(map(int, f[1:]))
+    return routes, run, cpu, alerts, passes, multi
 
 
 def held(routes):
@@ -51,7 +54,7 @@ for name in os.listdir(directory):
     years, speed = map(int, name.split("-"))
     step = read_step(os.path.join(directory, name))
     if step[1] and step[2]:  # a step cut short (the bench stopped) has no RUN or CPU
-        steps[(years, speed)] = step
+        steps[(years, speed)] = step[:5]
 
 
 print("Each step plays one day of every premises; CPU is seconds for that simulated day; the worker is asked for a")
@@ -78,9 +81,9 @@ for years in years_seen:
 
 # Flatness: every route at the fastest speed all the histories reached, first history against last.
 common = [s for s in sorted({s for _, s in steps}) if all((y, s) in steps for y in years_seen)]
+held_by_all = [s for s in common if all(held(steps[(y, s)][0]) for y in years_seen)]
 if common:
-    speed = max(s for s in common if all(held(steps[(y, s)][0]) for y in years_seen)) if any(
-        all(held(steps[(y, s)][0]) for y in years_seen) for s in common) else common[0]
+    speed = max(held_by_all) if held_by_all else common[0]
     first, last = years_seen[0], years_seen[-1]
     print(f"\nEach route at {speed}x, p50 and p99 in ms by years of history"
           + (f"; p99 {last} y / {first} y (target <= 1.5x)" if last != first else ""))
@@ -100,13 +103,7 @@ if common:
 
 multi = os.path.join(directory, "multi")
 if os.path.exists(multi):
-    routes, lines = {}, open(multi).read().split("\n")
-    for line in lines:
-        f = line.split()
-        if f and f[0] == "RESULT":
-            routes[f[1]] = (int(f[2]), int(f[3]), float(f[4]), float(f[5]))
-        if f and f[0] == "MULTI":
-            speed, raised, twice = map(int, f[1:])
+    routes, *_, (speed, raised, twice) = read_step(multi)
     worst = max(((n, r) for n, r in routes.items() if n not in JUDGED_APART), key=lambda kv: kv[1][3])
     log = os.path.join(directory, "workers-multi.log")
     failed = sum(1 for line in open(log) if "error" in line or "warning" in line) if os.path.exists(log) else 0

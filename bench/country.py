@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import heapq
 import json
+import math
 import random
 import resource
 import sys
@@ -183,7 +184,7 @@ async def main():
     }
 
     day = Day(rng)
-    for d in range(int(-(-args.days // 1))):
+    for d in range(math.ceil(args.days)):
         start = d * DAY
         # The regions' managers: the month across every premises they see, a few times an hour in office hours.
         day.spread(start, 24, "dashboard", None, 8 * HOUR, 18 * HOUR)

@@ -4,6 +4,10 @@
 -- and the worker read, in the numbers a year of a hundred premises makes.
 \set ON_ERROR_STOP on
 CREATE SEQUENCE IF NOT EXISTS bench_seq;
+-- The day each premises' first stay began: its history starts there.
+CREATE TEMP TABLE bench_first_day AS
+SELECT premises_id, min(arrived_at AT TIME ZONE 'Europe/London')::date AS first_day
+FROM placements GROUP BY premises_id;
 
 -- One resident in four has a curfew (23:00 to 07:00) for the whole of their stay, as the demo gives one in four.
 ALTER TABLE licence_conditions DISABLE TRIGGER USER;
@@ -17,12 +21,9 @@ ALTER TABLE licence_conditions ENABLE TRIGGER USER;
 
 -- Every premises' nights, checked and reconciled at noon two days on, up to the night before last (the worker's).
 INSERT INTO curfew_checks (premises_id, night, checked_at, reconciled_at)
-SELECT pr.id, d::date, (d::date + 2 + time '12:00') AT TIME ZONE 'Europe/London',
+SELECT f.premises_id, d::date, (d::date + 2 + time '12:00') AT TIME ZONE 'Europe/London',
     (d::date + 2 + time '12:00') AT TIME ZONE 'Europe/London'
-FROM premises pr
-CROSS JOIN LATERAL generate_series(
-    (SELECT min(p.arrived_at AT TIME ZONE 'Europe/London')::date FROM placements p WHERE p.premises_id = pr.id),
-    current_date - 2, interval '1 day') AS d;
+FROM bench_first_day f CROSS JOIN LATERAL generate_series(f.first_day, current_date - 2, interval '1 day') AS d;
 
 -- A late return on one curfewed night in thirty, acknowledged by the morning.
 CREATE TEMP TABLE bench_alerts AS
@@ -45,15 +46,12 @@ ALTER TABLE alert_acknowledgements ENABLE TRIGGER USER;
 
 -- About one incident a week at each premises, naming a resident staying then, closed within the week.
 CREATE TEMP TABLE bench_incidents AS
-SELECT gen_random_uuid() AS id, pr.id AS premises_id,
+SELECT gen_random_uuid() AS id, f.premises_id,
     (d::date + time '15:00') AT TIME ZONE 'Europe/London' AS occurred_at,
     (SELECT p.resident_id FROM placements p
-     WHERE p.premises_id = pr.id AND p.arrived_at < d AND (p.departed_at IS NULL OR p.departed_at > d)
+     WHERE p.premises_id = f.premises_id AND p.arrived_at < d AND (p.departed_at IS NULL OR p.departed_at > d)
      ORDER BY p.id LIMIT 1) AS resident_id
-FROM premises pr
-CROSS JOIN LATERAL generate_series(
-    (SELECT min(p.arrived_at AT TIME ZONE 'Europe/London')::date FROM placements p WHERE p.premises_id = pr.id) + 3,
-    current_date - 8, interval '7 days') AS d;
+FROM bench_first_day f CROSS JOIN LATERAL generate_series(f.first_day + 3, current_date - 8, interval '7 days') AS d;
 DELETE FROM bench_incidents WHERE resident_id IS NULL;
 ALTER TABLE incidents DISABLE TRIGGER USER;
 INSERT INTO incidents (id, premises_id, created_at) SELECT id, premises_id, occurred_at FROM bench_incidents;
@@ -76,11 +74,8 @@ UPDATE rechecks SET rechecked_at = recorded_at WHERE rechecked_at IS NULL;
 ALTER TABLE handovers DISABLE TRIGGER USER;
 ALTER TABLE handover_notes DISABLE TRIGGER USER;
 CREATE TEMP TABLE bench_shifts AS
-SELECT pr.id AS premises_id, (d::date + s.t) AT TIME ZONE 'Europe/London' AS at
-FROM premises pr
-CROSS JOIN LATERAL generate_series(
-    (SELECT min(p.arrived_at AT TIME ZONE 'Europe/London')::date FROM placements p WHERE p.premises_id = pr.id),
-    current_date - 1, interval '1 day') AS d
+SELECT f.premises_id, (d::date + s.t) AT TIME ZONE 'Europe/London' AS at
+FROM bench_first_day f CROSS JOIN LATERAL generate_series(f.first_day, current_date - 1, interval '1 day') AS d
 CROSS JOIN (VALUES (time '07:00'), (time '15:00'), (time '23:00')) AS s(t);
 INSERT INTO handovers (premises_id, since, acknowledged_at)
 SELECT premises_id, lag(at) OVER (PARTITION BY premises_id ORDER BY at), at FROM bench_shifts;
